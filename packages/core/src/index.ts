@@ -1,0 +1,16 @@
+export {
+  SnnError,
+  ValidationError,
+  ShapeError,
+  FileFormatError,
+  ChecksumError,
+  BackendError,
+  CheckpointError,
+  NumericError,
+  describeValue,
+} from './errors/errors.js';
+export type { ErrorLocation, ErrorDetails } from './errors/errors.js';
+export { tensor, zeros, full, reshape, shapeSize, assertShape, assertFinite } from './tensor/tensor.js';
+export type { Tensor } from './tensor/tensor.js';
+export { Rng } from './rng/rng.js';
+export type { RngState } from './rng/rng.js';
