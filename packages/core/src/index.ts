@@ -14,3 +14,5 @@ export { tensor, zeros, full, reshape, shapeSize, assertShape, assertFinite } fr
 export type { Tensor } from './tensor/tensor.js';
 export { Rng } from './rng/rng.js';
 export type { RngState } from './rng/rng.js';
+export { denseToSparse, sparseToDense } from './spikes/sparse-spikes.js';
+export type { SparseSpikes } from './spikes/sparse-spikes.js';
