@@ -1,0 +1,82 @@
+// Pack check for CI: every workspace package under packages/ is packed with
+// `pnpm pack`, installed with npm into an empty temp directory of its own
+// together with the tarballs of the @snn packages it depends on (directly or
+// not; nothing else local), and imported from Node. Writes <out>/result.json
+// with {passed, failed, packages: [...]}.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const PNPM = ['-y', 'pnpm@10.34.9'];
+const outArg = process.argv.indexOf('--out');
+const out = resolve(outArg > 0 ? process.argv[outArg + 1] : '.ci-pack');
+const tarballDir = join(out, 'tarballs');
+rmSync(out, { recursive: true, force: true });
+mkdirSync(tarballDir, { recursive: true });
+
+const packagesDir = resolve('packages');
+const packages = new Map();
+for (const dir of readdirSync(packagesDir)) {
+  const manifestPath = join(packagesDir, dir, 'package.json');
+  if (!existsSync(manifestPath)) continue;
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+  const internal = Object.keys(manifest.dependencies ?? {}).filter((d) => d.startsWith('@snn/'));
+  packages.set(manifest.name, { dir: join(packagesDir, dir), manifest, internal });
+}
+
+function run(cmd, args, cwd) {
+  return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
+}
+
+// 1. pack every package (pnpm rewrites workspace:^ into real version ranges)
+const tarballs = new Map();
+for (const [name, pkg] of packages) {
+  run('npx', [...PNPM, 'pack', '--pack-destination', tarballDir], pkg.dir);
+  const stem = `${name.replace('@', '').replace('/', '-')}-${pkg.manifest.version}.tgz`;
+  const file = join(tarballDir, stem);
+  if (!existsSync(file)) throw new Error(`pack-check: expected tarball ${file} after pnpm pack of ${name}`);
+  tarballs.set(name, file);
+}
+
+function closure(name, seen = new Set()) {
+  if (seen.has(name)) return seen;
+  seen.add(name);
+  for (const dep of packages.get(name)?.internal ?? []) closure(dep, seen);
+  return seen;
+}
+
+// 2. install each into an empty directory and import it
+const results = [];
+for (const name of packages.keys()) {
+  const started = Date.now();
+  const dir = mkdtempSync(join(tmpdir(), 'snn-pack-'));
+  const entry = { name, ok: false, seconds: 0, exports: 0, error: '' };
+  try {
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'pack-check', private: true, type: 'module' }));
+    const files = [...closure(name)].map((n) => tarballs.get(n));
+    // --ignore-scripts: gpu.js's optional `gl` would otherwise try a native build
+    run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error', ...files], dir);
+    const probe = `const m = await import(${JSON.stringify(name)});
+      const names = Object.keys(m);
+      if (names.length === 0) throw new Error('no exports');
+      const pkg = JSON.parse((await import('node:fs')).readFileSync('node_modules/${name}/package.json', 'utf8'));
+      const types = pkg.exports['.'].types;
+      if (!(await import('node:fs')).existsSync('node_modules/${name}/' + types)) throw new Error('missing types file ' + types);
+      console.log(names.length);`;
+    entry.exports = Number(run('node', ['--input-type=module', '-e', probe], dir).trim());
+    entry.ok = true;
+  } catch (error) {
+    entry.error = String(error.stderr || error.message).slice(0, 2000);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  entry.seconds = Math.round((Date.now() - started) / 100) / 10;
+  results.push(entry);
+  console.log(`pack-check ${entry.ok ? 'ok  ' : 'FAIL'} ${name} (${entry.exports} exports, ${entry.seconds} s)${entry.ok ? '' : `\n${entry.error}`}`);
+}
+
+const passed = results.filter((r) => r.ok).length;
+const failed = results.length - passed;
+writeFileSync(join(out, 'result.json'), JSON.stringify({ passed, failed, packages: results }, null, 2));
+process.exit(failed === 0 ? 0 : 1);
