@@ -1,1 +1,8 @@
-export {};
+export { denseForwardReference, denseBackwardReference } from './dense/reference.js';
+export { denseForwardKernel } from './dense/kernel.js';
+export type { DenseForwardConstants } from './dense/kernel.js';
+export { denseForward } from './dense/dense.js';
+export { Mlp, createMlp } from './mlp/mlp.js';
+export type { MlpOptions, MlpForwardOptions, MlpActivation } from './mlp/mlp.js';
+export { trainEpoch, evaluate } from './mlp/train.js';
+export type { TrainEpochOptions, EvaluateOptions, EpochMetrics } from './mlp/train.js';

@@ -1,1 +1,13 @@
-export {};
+export { fastSigmoid, atan, sigmoid, straightThrough, surrogateFromSpec } from './surrogate/surrogate.js';
+export type { SurrogateFunction, SurrogateName, SlopeOptions, AtanOptions } from './surrogate/surrogate.js';
+export { lifParams, RESET_MECHANISMS } from './lif/params.js';
+export type { LifParams, LifParamsInput, ResetMechanism } from './lif/params.js';
+export { lifStep, lifInitialState, Leaky } from './lif/step.js';
+export type { LifState, LifStepResult } from './lif/step.js';
+export { lifKernel, lifKernelReference, lifKernelConstants, lifStepKernel } from './lif/kernel.js';
+export type { LifKernelConstants } from './lif/kernel.js';
+export { createDense } from './dense/dense.js';
+export type { DenseLayer, DenseOptions } from './dense/dense.js';
+export { denseForward, denseForwardEvents } from './dense/forward.js';
+export { denseKernel, denseKernelReference, denseForwardKernel } from './dense/kernel.js';
+export type { DenseKernelConstants } from './dense/kernel.js';

@@ -25,7 +25,7 @@ function renderMessage(summary: string, details: ErrorDetails): string {
     .join(', ');
   let message = where ? `${where}: ${summary}` : summary;
   if (details.expected !== undefined) message += `; expected ${details.expected}`;
-  if (details.found !== undefined) message += `, found ${details.found}`;
+  if (details.found !== undefined) message += `${details.expected !== undefined ? ',' : ';'} found ${details.found}`;
   return message;
 }
 

@@ -1,5 +1,5 @@
 import { ShapeError } from '../errors/errors.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { shapeSize, type Tensor } from '../tensor/tensor.js';
 
 /**
  * Binary spike trains stored sparsely: for every (sample, time step) the list
@@ -39,7 +39,7 @@ export function denseToSparse(spikes: Tensor): SparseSpikes {
     });
   }
   const [batch, numSteps] = spikes.shape as [number, number];
-  const size = spikes.data.length / Math.max(1, batch * numSteps);
+  const size = shapeSize(spikes.shape.slice(2));
   const rows = batch * numSteps;
   const offsets = new Uint32Array(rows + 1);
   let count = 0;

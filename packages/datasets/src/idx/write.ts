@@ -1,6 +1,5 @@
 import { gzipSync } from 'node:zlib';
-import { ShapeError, ValidationError, describeValue } from '@snn/core';
-import { writeFileAtomic } from '../io/atomic-write.js';
+import { ShapeError, ValidationError, describeValue, writeFileAtomic } from '@snn/core';
 import { DTYPES, type IdxDtype } from './dtype.js';
 
 /** What {@link writeIdx} and {@link encodeIdx} take: a dtype, a shape and row-major values. */
@@ -60,7 +59,7 @@ export function encodeIdx(array: IdxInput): Uint8Array {
   const view = new DataView(bytes.buffer);
   bytes[2] = info.code;
   bytes[3] = shape.length;
-  shape.forEach((dim, d) => view.setUint32(4 + 4 * d, dim, false));
+  for (let d = 0; d < shape.length; d++) view.setUint32(4 + 4 * d, shape[d], false);
   if (info.integer) {
     for (let i = 0; i < count; i++) {
       const v = data[i];
@@ -85,7 +84,8 @@ export function encodeIdx(array: IdxInput): Uint8Array {
 
 /**
  * Writes an array as an IDX file, optionally gzip-compressed, atomically
- * (temporary file, fsync, rename), so a reader never sees a partial file.
+ * (core's `writeFileAtomic`: temporary file, fsync, rename), so a reader never
+ * sees a partial file.
  *
  * @param path - target file; its directory must exist
  * @param array - dtype, shape and row-major values
@@ -95,12 +95,12 @@ export function encodeIdx(array: IdxInput): Uint8Array {
  *
  * @example
  * ```ts
- * writeIdx('labels-idx1-ubyte.gz', { dtype: 'u8', shape: [3], data: [7, 2, 1] });
+ * await writeIdx('labels-idx1-ubyte.gz', { dtype: 'u8', shape: [3], data: [7, 2, 1] });
  * readIdx('labels-idx1-ubyte.gz').data; // Uint8Array [7, 2, 1]
  * ```
  */
-export function writeIdx(path: string, array: IdxInput, options: WriteIdxOptions = {}): void {
+export async function writeIdx(path: string, array: IdxInput, options: WriteIdxOptions = {}): Promise<void> {
   const bytes = encodeIdx(array);
   const gzip = options.gzip ?? path.endsWith('.gz');
-  writeFileAtomic(path, [gzip ? gzipSync(bytes) : bytes]);
+  await writeFileAtomic(path, gzip ? gzipSync(bytes) : bytes);
 }

@@ -1,4 +1,4 @@
-import { FileFormatError } from '@snn/core';
+import { FileFormatError, ValidationError } from '@snn/core';
 import type { ImageDataset } from '../api.js';
 import { readMaybeGzip, parseIdx } from '../idx/read.js';
 import type { IdxArray } from '../idx/dtype.js';
@@ -41,6 +41,7 @@ const COLS = 28;
  * @returns images (`count * 784` bytes), labels, count, rows = 28, cols = 28
  * @throws FileFormatError for a missing directory or file, a malformed IDX file, mismatched counts or a label outside 0..9
  * @throws ChecksumError when `verify` is on and an md5 differs
+ * @throws ValidationError for a split other than `'train'` or `'test'`
  *
  * @example
  * ```ts
@@ -52,7 +53,7 @@ const COLS = 28;
 export function loadMnist(options: LoadMnistOptions): ImageDataset {
   const { split } = options;
   if (split !== 'train' && split !== 'test') {
-    throw new FileFormatError('unknown MNIST split', { field: 'split', expected: '"train" or "test"', found: JSON.stringify(split) });
+    throw new ValidationError('unknown MNIST split', { field: 'split', expected: '"train" or "test"', found: JSON.stringify(split) });
   }
   const dir = options.dir ?? mnistPackageDir();
   const verify = options.verify ?? options.dir === undefined;

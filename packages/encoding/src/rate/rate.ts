@@ -40,7 +40,7 @@ function resolveRateOptions(options: RateOptions): ResolvedRate {
 /** Spike probability of a value: clamp(gain · x, 0, 1). */
 function probability(gain: number, x: number): number {
   const p = gain * x;
-  return p > 1 ? 1 : p;
+  return Math.min(p, 1);
 }
 
 /**
@@ -93,7 +93,7 @@ export function rate(images: Tensor, options: RateOptions): Tensor {
 }
 
 /**
- * Rate coding straight into {@link SparseSpikes}, never building the dense
+ * Rate coding straight into core `SparseSpikes`, never building the dense
  * tensor: the fast path for training.
  *
  * @remarks

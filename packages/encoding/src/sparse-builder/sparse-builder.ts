@@ -1,7 +1,7 @@
 import type { SparseSpikes } from '@snn/core';
 
 /**
- * Builds {@link SparseSpikes} row by row (row = b·T + t), growing the index
+ * Builds core `SparseSpikes` row by row (row = b·T + t), growing the index
  * buffer by doubling. Indices pushed within a row must be ascending.
  */
 export class SparseBuilder {

@@ -8,6 +8,7 @@ import {
   zeroGradients,
   type Optimizer,
   type OptimizerState,
+  type ParameterSlotState,
 } from './optimizer.js';
 
 /** Options of {@link Sgd}; the defaults are PyTorch's (dampening is always 0). */
@@ -144,7 +145,7 @@ export class Sgd implements Optimizer {
       step: this.steps,
       lr: this.learningRate,
       hyperparameters: { momentum: this.mu, weightDecay: this.decay, nesterov: this.useNesterov },
-      params: this.params.map((p, k) => ({ name: p.name, buffers: keep ? { momentum: this.buffers[k].slice() } : {} })),
+      params: this.params.map((p, k): ParameterSlotState => ({ name: p.name, buffers: keep ? { momentum: this.buffers[k].slice() } : {} })),
     };
   }
 
