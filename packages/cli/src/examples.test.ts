@@ -140,10 +140,13 @@ function trainerApp(stderr: ReturnType<typeof sink>): Command {
     .option('--name <name>', 'run name')
     .option('--resume', 'continue the run named by --name')
     .option('--force', 'overwrite the run named by --name')
+    .option('--set <key=value...>', 'override any config field, e.g. training.lr=0.001')
     .action(async (opts, cmd: Command) => {
       const global = getGlobalOptions(cmd, {});
       const raw = opts.config ? await readConfigFile(opts.config) : {};
-      const config = mergeOverrides(raw, { 'training.epochs': opts.epochs, 'model.hidden_size': opts.hidden }, schema, {
+      // Flags the user did not give are undefined: list them first so that --set values are not masked.
+      const overrides = { 'training.epochs': opts.epochs, 'model.hidden_size': opts.hidden, ...parseAssignments(opts.set ?? []) };
+      const config = mergeOverrides(raw, overrides, schema, {
         file: opts.config,
       });
       const rng = new Rng(global.seed ?? 0);
@@ -241,11 +244,15 @@ describe('an app built on @snn/cli', () => {
 
     const badConfig = join(root, 'bad.yaml');
     await writeFile(badConfig, 'model:\n  hiden_size: 64\n  beta: 1.5\n');
-    const invalid = await go('train', '-c', badConfig, '--epochs', '0');
+    const flag = await go('train', '-c', badConfig, '--epochs', '0');
+    expect(flag.code).toBe(2);
+    expect(flag.err).toBe('error: --epochs must be a positive integer, found "0"\n');
+    const invalid = await go('train', '-c', badConfig, '--set', 'training.epochs=0', 'encoding.kind=rat');
     expect(invalid.code).toBe(2);
     expect(invalid.err).toBe(
       `error: file ${badConfig}, field model.beta: expected a number in [0, 1], found 1.5\n` +
         `error: file ${badConfig}, field model.hiden_size: unknown key "hiden_size" in model; did you mean "hidden_size"?\n` +
+        'error: command line, field encoding.kind: expected one of "rate", "latency", found "rat"; did you mean "rate"?\n' +
         'error: command line, field training.epochs: expected a positive integer, found 0\n',
     );
   });

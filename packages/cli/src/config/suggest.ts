@@ -6,7 +6,7 @@
  * @example
  * ```ts
  * editDistance('hiden_size', 'hidden_size'); // 1
- * editDistance('ecpohs', 'epochs');          // 1 (one swap)
+ * editDistance('epcohs', 'epochs');          // 1 (one swap)
  * ```
  */
 export function editDistance(a: string, b: string): number {

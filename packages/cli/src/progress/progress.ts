@@ -133,7 +133,7 @@ export function createProgress(options: ProgressOptions = {}): Progress {
   const counts = (): string => (total === undefined ? `[${current}]` : `[${current}/${total}]`);
   const rate = (): string => {
     const seconds = (clock() - start) / 1000;
-    return seconds > 0 ? formatRate(current / seconds, unit) : '';
+    return seconds > 0 && current > 0 ? formatRate(current / seconds, unit) : '';
   };
   const extra = (): string => [formatValues(values), rate()].filter((s) => s !== '').join(' ');
   const line = (): string => [label, counts(), extra()].filter((s) => s !== '').join(' ');

@@ -6,7 +6,7 @@ import type { ImageDataset } from '../api.js';
 import { parseClothesJson } from './parse.js';
 
 /** Class names of Fashion-MNIST, indexed by label (Xiao, Rasul & Vollgraf 2017). */
-export const FASHION_MNIST_CLASSES: readonly string[] = [
+export const FASHION_MNIST_CLASSES: readonly string[] = Object.freeze([
   'T-shirt/top',
   'Trouser',
   'Pullover',
@@ -17,7 +17,7 @@ export const FASHION_MNIST_CLASSES: readonly string[] = [
   'Sneaker',
   'Bag',
   'Ankle boot',
-];
+]);
 
 /** Seed of the fixed shuffle that mixes the classes of the derived Fashion-MNIST training split. */
 export const FASHION_MNIST_TRAIN_SEED = 20170825;

