@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createBackend, Rng } from '@snn/core';
 import { Adam } from '@snn/learning';
-import { createMlp, evaluate, trainEpoch } from '../dist/index.js';
+import { createMlp, evaluateMlp, trainMlpEpoch } from '../dist/index.js';
 
 function option(name, fallback) {
   const i = process.argv.indexOf(`--${name}`);
@@ -76,9 +76,9 @@ console.log(
 let last;
 let trainSeconds = 0;
 for (let e = 1; e <= epochs; e++) {
-  const m = await trainEpoch(mlp, train.images, train.labels, { batchSize, optimizer, rng });
+  const m = await trainMlpEpoch(mlp, train.images, train.labels, { batchSize, optimizer, rng });
   trainSeconds += m.seconds;
-  last = await evaluate(mlp, test.images, test.labels, { batchSize: 1000 });
+  last = await evaluateMlp(mlp, test.images, test.labels, { batchSize: 1000 });
   console.log(
     JSON.stringify({
       epoch: e,

@@ -36,4 +36,3 @@ export {
 } from './spiking-dataset/format.js';
 export { sparseToSpikingDataset, spikingDatasetToSparse, timeToStep } from './spiking-dataset/convert.js';
 export type { FromSparseOptions, ToSparseOptions } from './spiking-dataset/convert.js';
-export const zzUndocumented = 1;

@@ -15,7 +15,7 @@ import { denseForwardReference } from './reference.js';
  * @param inputs - input features per example
  * @param outputs - output features per example
  * @returns a new `[batch, outputs]` array (never a view of the backend's buffers)
- * @throws {@link ShapeError} when an array's length does not match the sizes
+ * @throws `ShapeError` when an array's length does not match the sizes
  * @example
  * ```ts
  * const backend = await createBackend('webasm');

@@ -17,7 +17,7 @@ import { checkDenseShapes, checkLength } from './check.js';
  * @param inputs - input features per example
  * @param outputs - output features per example
  * @returns a new `[batch, outputs]` array
- * @throws {@link ShapeError} when an array's length does not match the sizes; {@link ValidationError} for a bad size
+ * @throws `ShapeError` when an array's length does not match the sizes; `ValidationError` for a bad size
  * @example
  * ```ts
  * // one example, 2 inputs, 1 output: 1·3 + 2·4 + 0.5
@@ -74,7 +74,7 @@ export function denseForwardReference(
  * @param gradWeight - receives dL/dW, added to what is there, `[outputs, inputs]`
  * @param gradBias - receives dL/db, added to what is there, `[outputs]`
  * @param gradInput - when given, overwritten with dL/dx, `[batch, inputs]`
- * @throws {@link ShapeError} when an array's length does not match the sizes
+ * @throws `ShapeError` when an array's length does not match the sizes
  */
 export function denseBackwardReference(
   x: Float32Array,

@@ -2,7 +2,7 @@ import { Rng } from '@snn/core';
 import { Adam, softmaxCrossEntropy } from '@snn/learning';
 import { describe, expect, it } from 'vitest';
 import { createMlp, type Mlp } from './mlp.js';
-import { evaluate, trainEpoch } from './train.js';
+import { evaluateMlp, trainMlpEpoch } from './train.js';
 
 describe('createMlp', () => {
   it('784-512-10: names, shapes, parameter and FLOP counts', () => {
@@ -123,7 +123,7 @@ describe('Mlp forward/backward', () => {
   });
 });
 
-describe('trainEpoch and evaluate', () => {
+describe('trainMlpEpoch and evaluateMlp', () => {
   // Three Gaussian blobs in 10 dimensions, centres 3 apart along different axes.
   function blobs(n: number, seed: number): { images: Float32Array; labels: Uint8Array } {
     const rng = new Rng(seed);
@@ -144,10 +144,10 @@ describe('trainEpoch and evaluate', () => {
       const mlp = createMlp({ layers: [10, 32, 3], dropout: 0.1, rng: new Rng(3) });
       const optimizer = new Adam(mlp.parameters(), { lr: 0.01 });
       const rng = new Rng(4);
-      const before = await evaluate(mlp, test.images, test.labels);
+      const before = await evaluateMlp(mlp, test.images, test.labels);
       const epochs = [];
-      for (let e = 0; e < 5; e++) epochs.push(await trainEpoch(mlp, train.images, train.labels, { batchSize: 32, optimizer, rng }));
-      const after = await evaluate(mlp, test.images, test.labels, { batchSize: 64 });
+      for (let e = 0; e < 5; e++) epochs.push(await trainMlpEpoch(mlp, train.images, train.labels, { batchSize: 32, optimizer, rng }));
+      const after = await evaluateMlp(mlp, test.images, test.labels, { batchSize: 64 });
       return { mlp, before, epochs, after };
     };
     const a = await run();
@@ -168,15 +168,15 @@ describe('trainEpoch and evaluate', () => {
     const mlp = createMlp({ layers: [2, 2], rng: new Rng(0) });
     const optimizer = new Adam(mlp.parameters());
     const rng = new Rng(0);
-    await expect(trainEpoch(mlp, new Float32Array(5), [0, 1, 1], { batchSize: 2, optimizer, rng })).rejects.toThrow(
-      'field trainEpoch.images: images do not match labels × inputs; expected 6 (3 × 2), found 5',
+    await expect(trainMlpEpoch(mlp, new Float32Array(5), [0, 1, 1], { batchSize: 2, optimizer, rng })).rejects.toThrow(
+      'field trainMlpEpoch.images: images do not match labels × inputs; expected 6 (3 × 2), found 5',
     );
-    await expect(trainEpoch(mlp, new Float32Array(4), [0, 2], { batchSize: 2, optimizer, rng })).rejects.toThrow(
-      'field trainEpoch.labels[1]: label out of range; expected an integer in [0, 2), found 2',
+    await expect(trainMlpEpoch(mlp, new Float32Array(4), [0, 2], { batchSize: 2, optimizer, rng })).rejects.toThrow(
+      'field trainMlpEpoch.labels[1]: label out of range; expected an integer in [0, 2), found 2',
     );
-    await expect(trainEpoch(mlp, new Float32Array(4), [0, 1], { batchSize: 0, optimizer, rng })).rejects.toThrow(
-      'field trainEpoch.batchSize: invalid option; expected a positive integer, found 0',
+    await expect(trainMlpEpoch(mlp, new Float32Array(4), [0, 1], { batchSize: 0, optimizer, rng })).rejects.toThrow(
+      'field trainMlpEpoch.batchSize: invalid option; expected a positive integer, found 0',
     );
-    await expect(evaluate(mlp, new Float32Array(0), [])).rejects.toThrow('field evaluate.labels: no examples; expected at least one label, found 0');
+    await expect(evaluateMlp(mlp, new Float32Array(0), [])).rejects.toThrow('field evaluateMlp.labels: no examples; expected at least one label, found 0');
   });
 });

@@ -145,8 +145,8 @@ export class Mlp {
    * @param batch - number of examples
    * @param opts - training mode and the dropout generator; see {@link MlpForwardOptions}
    * @returns logits, `[batch, classes]`
-   * @throws {@link ShapeError} when `x.length` is not `batch · inputs`;
-   *   {@link ValidationError} in training with dropout but no `rng`
+   * @throws `ShapeError` when `x.length` is not `batch · inputs`;
+   *   `ValidationError` in training with dropout but no `rng`
    */
   async forward(x: Float32Array, batch: number, opts: MlpForwardOptions = {}): Promise<Float32Array> {
     if (!Number.isInteger(batch) || batch <= 0) {
@@ -210,8 +210,8 @@ export class Mlp {
    * Backpropagates dL/dlogits through the batch of the last training-mode {@link Mlp.forward}; adds into every `grad`.
    *
    * @param gradLogits - dL/dlogits, `[batch, classes]` (e.g. from `softmaxCrossEntropy` with a gradient buffer)
-   * @throws {@link ValidationError} when no training-mode forward pass came first;
-   *   {@link ShapeError} when `gradLogits` has the wrong length
+   * @throws `ValidationError` when no training-mode forward pass came first;
+   *   `ShapeError` when `gradLogits` has the wrong length
    */
   backward(gradLogits: Float32Array): void {
     const cache = this.cache;
@@ -249,7 +249,7 @@ export class Mlp {
  * Makes an {@link Mlp} after validating its options.
  *
  * @param opts - see {@link MlpOptions}
- * @throws {@link ValidationError} naming the bad option, e.g. `field createMlp.dropout: invalid option; expected a number in [0, 1), found 1`
+ * @throws `ValidationError` naming the bad option, e.g. `field createMlp.dropout: invalid option; expected a number in [0, 1), found 1`
  * @example
  * ```ts
  * const mlp = createMlp({ layers: [784, 512, 10], activation: 'relu', dropout: 0.3, rng: new Rng(0) });

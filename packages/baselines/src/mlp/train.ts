@@ -2,8 +2,8 @@ import { type Rng, ShapeError, ValidationError } from '@snn/core';
 import { type Optimizer, softmaxCrossEntropy } from '@snn/learning';
 import type { Mlp } from './mlp.js';
 
-/** Options of {@link trainEpoch}. */
-export interface TrainEpochOptions {
+/** Options of {@link trainMlpEpoch}. */
+export interface TrainMlpEpochOptions {
   /** Examples per optimiser step (positive integer); the last batch may be smaller. */
   readonly batchSize: number;
   /** Optimiser over `mlp.parameters()` (e.g. `Adam` from `@snn/learning`). */
@@ -28,8 +28,8 @@ export interface EpochMetrics {
   readonly seconds: number;
 }
 
-/** Options of {@link evaluate}. */
-export interface EvaluateOptions {
+/** Options of {@link evaluateMlp}. */
+export interface EvaluateMlpOptions {
   /** Examples per forward pass (positive integer). Default 1000. */
   readonly batchSize?: number;
 }
@@ -85,20 +85,20 @@ function countCorrect(logits: Float32Array, labels: ArrayLike<number>, batch: nu
  * @param mlp - the model; its parameters must be the optimiser's
  * @param images - inputs, `[n, inputs]` row-major
  * @param labels - class per example, `n` integers in [0, classes)
- * @param opts - batch size, optimiser, generator; see {@link TrainEpochOptions}
+ * @param opts - batch size, optimiser, generator; see {@link TrainMlpEpochOptions}
  * @returns the epoch's mean loss, accuracy and time
- * @throws {@link ShapeError} when images and labels disagree; {@link ValidationError} for a bad label or option
+ * @throws `ShapeError` when images and labels disagree; `ValidationError` for a bad label or option
  * @example
  * ```ts
  * const mlp = createMlp({ layers: [784, 512, 10], dropout: 0.3, rng: new Rng(1) });
  * const optimizer = new Adam(mlp.parameters(), { lr: 1e-3 });
- * const m = await trainEpoch(mlp, trainImages, trainLabels, { batchSize: 128, optimizer, rng: new Rng(2) });
+ * const m = await trainMlpEpoch(mlp, trainImages, trainLabels, { batchSize: 128, optimizer, rng: new Rng(2) });
  * ```
  */
-export async function trainEpoch(mlp: Mlp, images: Float32Array, labels: ArrayLike<number>, opts: TrainEpochOptions): Promise<EpochMetrics> {
+export async function trainMlpEpoch(mlp: Mlp, images: Float32Array, labels: ArrayLike<number>, opts: TrainMlpEpochOptions): Promise<EpochMetrics> {
   const start = performance.now();
-  const n = checkData('trainEpoch', mlp, images, labels);
-  const batchSize = checkBatchSize('trainEpoch', opts?.batchSize);
+  const n = checkData('trainMlpEpoch', mlp, images, labels);
+  const batchSize = checkBatchSize('trainMlpEpoch', opts?.batchSize);
   const { optimizer, rng } = opts;
   const inputs = mlp.inputs;
   const classes = mlp.classes;
@@ -138,14 +138,14 @@ export async function trainEpoch(mlp: Mlp, images: Float32Array, labels: ArrayLi
  * @param mlp - the model
  * @param images - inputs, `[n, inputs]` row-major
  * @param labels - class per example, `n` integers in [0, classes)
- * @param opts - batch size; see {@link EvaluateOptions}
+ * @param opts - batch size; see {@link EvaluateMlpOptions}
  * @returns mean loss, accuracy and time (`batches` counts the forward passes)
- * @throws {@link ShapeError} when images and labels disagree; {@link ValidationError} for a bad label or option
+ * @throws `ShapeError` when images and labels disagree; `ValidationError` for a bad label or option
  */
-export async function evaluate(mlp: Mlp, images: Float32Array, labels: ArrayLike<number>, opts: EvaluateOptions = {}): Promise<EpochMetrics> {
+export async function evaluateMlp(mlp: Mlp, images: Float32Array, labels: ArrayLike<number>, opts: EvaluateMlpOptions = {}): Promise<EpochMetrics> {
   const start = performance.now();
-  const n = checkData('evaluate', mlp, images, labels);
-  const batchSize = checkBatchSize('evaluate', opts.batchSize ?? 1000);
+  const n = checkData('evaluateMlp', mlp, images, labels);
+  const batchSize = checkBatchSize('evaluateMlp', opts.batchSize ?? 1000);
   const inputs = mlp.inputs;
   const classes = mlp.classes;
   const y = new Int32Array(batchSize);

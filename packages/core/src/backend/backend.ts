@@ -13,9 +13,23 @@ import type { BackendName, BackendRequest } from './names.js';
  */
 export interface KernelThis<C = Record<string, number>> {
   /** Index of the output element being computed: `x` innermost (column), then `y` (row), then `z`. */
-  readonly thread: { readonly x: number; readonly y: number; readonly z: number };
+  readonly thread: {
+    /** Innermost index (column). */
+    readonly x: number;
+    /** Second index (row); 0 for 1-D outputs. */
+    readonly y: number;
+    /** Outermost index (plane); 0 for 1-D and 2-D outputs. */
+    readonly z: number;
+  };
   /** Output size in gpu.js order (`x` innermost). */
-  readonly output: { readonly x: number; readonly y: number; readonly z: number };
+  readonly output: {
+    /** Number of columns. */
+    readonly x: number;
+    /** Number of rows (2-D and 3-D outputs). */
+    readonly y: number;
+    /** Number of planes (3-D outputs). */
+    readonly z: number;
+  };
   /** The `constants` given in {@link KernelSettings}; module-level constants are not visible inside kernels. */
   readonly constants: C;
 }

@@ -159,7 +159,13 @@ export class Rng {
   }
 
   /** Shuffles `items` in place (Fisher–Yates) and returns it. */
-  shuffle<T extends { length: number; [i: number]: unknown }>(items: T): T {
+  shuffle<
+    T extends {
+      /** Number of items. */
+      length: number;
+      [i: number]: unknown;
+    },
+  >(items: T): T {
     for (let i = items.length - 1; i > 0; i--) {
       const j = Math.floor(this.uniform() * (i + 1));
       const tmp = items[i];

@@ -3,6 +3,7 @@ import type { SurrogateFunction } from '@snn/neurons';
 import { mseCountLoss } from '../losses/mse-count-loss.js';
 import { softmaxCrossEntropy } from '../losses/softmax-cross-entropy.js';
 import type { BpttLoss } from './loss.js';
+import { type RowKernels, createRowKernels } from './simd.js';
 
 /** One `[Dense → Leaky]` layer as the engine sees it: flat arrays and numeric codes. */
 export interface EngineLayer {
@@ -19,7 +20,7 @@ export interface EngineLayer {
   readonly residual: boolean;
 }
 
-/** Gradient buffers of one layer (added into). */
+/** Gradient buffers of one layer, `[inSize, outSize]` and `[outSize]`. */
 export interface EngineGrads {
   readonly weight: Float32Array;
   readonly bias: Float32Array;
@@ -36,8 +37,10 @@ export interface EngineJob {
   readonly loss: BpttLoss | null;
   /** The B that losses average over (the whole batch, not only this range). */
   readonly batchSize: number;
-  /** Per-layer gradients to add into; null for a forward-only run. */
+  /** Per-layer gradients; null for a forward-only run. */
   readonly grads: readonly EngineGrads[] | null;
+  /** true: add the gradients of this range into `grads`; false: overwrite `grads` with them. */
+  readonly accumulate: boolean;
   /** Output spike counts `[end − first, classes]`, written. */
   readonly counts: Float32Array;
   /** Output membranes `[end − first, T, classes]`, written when given. */
@@ -95,52 +98,72 @@ class InputRuns {
   }
 }
 
-/** Scratch of one layer for one sample. */
-class LayerScratch {
-  /** Value fed to the spike function per step: U[t] (delayed reset) or the pre-reset P[t] (immediate), `[T, n]`. */
-  readonly v: Float64Array;
-  /** Output spikes, neuron-major `[n, T]`, 0/1. */
+/** Where one layer's arrays live in the engine's memory (float indices) and its JavaScript-side records. */
+interface LayerSlot {
+  readonly layer: EngineLayer;
+  /** outSize rounded up to a multiple of 4: the row stride of every `[·, outSize]` array. */
+  readonly stride: number;
+  /** inSize rounded up to a multiple of 4: the row stride of the transposed weights. */
+  readonly inStride: number;
+  /** Weights `[inSize, stride]`. */
+  readonly w: number;
+  /** Transposed weights `[outSize, inStride]` (layers after the first only, for dL/dS of the layer below). */
+  readonly wt: number;
+  /** Bias `[stride]`. */
+  readonly b: number;
+  /** Weight gradient `[inSize, stride]`. */
+  readonly dw: number;
+  /** Bias gradient `[stride]`. */
+  readonly db: number;
+  /** Value fed to the spike function per step: U[t] (delayed reset) or the pre-reset P[t] (immediate), `[T, stride]`. */
+  readonly v: Float32Array;
+  /** Output spikes, neuron-major `[outSize, T]`, 0/1. */
   readonly spikes: Uint8Array;
   /** Runs of this layer's input spikes. */
   readonly runs: InputRuns;
-
-  constructor(inSize: number, outSize: number, numSteps: number) {
-    this.v = new Float64Array(numSteps * outSize);
-    this.spikes = new Uint8Array(outSize * numSteps);
-    this.runs = new InputRuns(inSize, numSteps);
-  }
 }
 
 const NO_LABELS: ArrayLike<number> = [];
 
+function pad4(n: number): number {
+  return (n + 3) & ~3;
+}
+
 /**
  * Forward and backward pass of a feed-forward LIF network, one sample at a
- * time, event-driven. Not thread-safe: one engine per thread.
+ * time, event-driven, with the row arithmetic in WebAssembly SIMD. Not
+ * thread-safe: one engine per thread.
  *
  * @remarks
  * Input spikes are grouped per input neuron into runs of consecutive active
  * steps. For each input the engine picks the cheaper of two exact ways to add
  * its weight row into the currents of all steps: directly at every active
- * step (cost: number of spikes), or as a difference `+W` at the start of each
- * run and `−W` after its end, summed over time once (cost: about two per run).
- * The weight gradient uses the same choice with prefix sums over time of
- * dL/dI. Rate-coded MNIST pixels stay on for long runs, so this does a
- * fraction of the row additions of a per-step event-driven pass.
+ * step (cost: its number of spikes), or as a difference, `+W` where a run
+ * starts and `−W` after it ends, summed over time once (cost: about two rows
+ * per run). The weight gradient makes the same choice with prefix sums over
+ * time of dL/dI. Rate-coded MNIST pixels stay on for long runs, so this adds
+ * about 690 weight rows per image instead of about 2500 (one per input spike).
+ *
+ * The engine keeps its own copy of the weights (rows padded to a multiple of
+ * 4) in a private WebAssembly memory, refreshed from the layers' arrays at the
+ * start of every {@link BpttEngine.run}.
  */
 export class BpttEngine {
   private readonly layers: readonly EngineLayer[];
   private readonly surrogate: SurrogateFunction;
   private numSteps = 0;
-  private scratch: LayerScratch[] = [];
+  private slots: LayerSlot[] = [];
+  private kernels: RowKernels | null = null;
+  private f = new Float32Array(0);
+  private cur = 0;
+  private diff = 0;
+  private gs = 0;
+  private acc = 0;
   private inputSpikes = new Uint8Array(0);
-  private cur = new Float64Array(0);
-  private diff = new Float64Array(0);
-  private gradSpikes = new Float64Array(0);
-  private gradMem = new Float64Array(0);
-  private readonly mem: Float64Array;
-  private readonly acc: Float64Array;
+  private readonly mem: Float32Array;
   private outMem = new Float32Array(0);
   private outGrad = new Float32Array(0);
+  private gradMem = new Float32Array(0);
   private stepLabels = new Int32Array(0);
   private readonly outCounts: Float32Array;
   private readonly countGrad: Float32Array;
@@ -150,38 +173,92 @@ export class BpttEngine {
     this.layers = layers;
     this.surrogate = surrogate;
     let maxWidth = 0;
-    for (const l of layers) maxWidth = Math.max(maxWidth, l.inSize, l.outSize);
-    this.mem = new Float64Array(maxWidth);
-    this.acc = new Float64Array(maxWidth);
+    for (const l of layers) maxWidth = Math.max(maxWidth, l.outSize);
+    this.mem = new Float32Array(maxWidth);
     const classes = layers[layers.length - 1].outSize;
     this.outCounts = new Float32Array(classes);
     this.countGrad = new Float32Array(classes);
   }
 
+  /** Lays out the memory for T steps (once per T). */
   private ensure(numSteps: number): void {
     if (numSteps === this.numSteps) return;
     this.numSteps = numSteps;
-    this.scratch = this.layers.map((l) => new LayerScratch(l.inSize, l.outSize, numSteps));
-    let maxWidth = 0;
-    for (const l of this.layers) maxWidth = Math.max(maxWidth, l.inSize, l.outSize);
+    let top = 0;
+    const take = (floats: number): number => {
+      const at = top;
+      top += (floats + 15) & ~15; // 64-byte aligned regions
+      return at;
+    };
+    let maxStride = 0;
+    const offsets = this.layers.map((layer, l) => {
+      const stride = pad4(layer.outSize);
+      const inStride = pad4(layer.inSize);
+      maxStride = Math.max(maxStride, stride, inStride);
+      return {
+        stride,
+        inStride,
+        w: take(layer.inSize * stride),
+        wt: l > 0 ? take(layer.outSize * inStride) : -1,
+        b: take(stride),
+        dw: take(layer.inSize * stride),
+        db: take(stride),
+      };
+    });
+    this.cur = take(numSteps * maxStride);
+    this.diff = take(numSteps * maxStride);
+    this.gs = take(numSteps * maxStride);
+    this.acc = take(maxStride);
+    this.kernels = createRowKernels(4 * top);
+    this.f = new Float32Array(this.kernels.memory.buffer);
+    this.slots = this.layers.map((layer, l) => ({
+      layer,
+      ...offsets[l],
+      v: new Float32Array(numSteps * offsets[l].stride),
+      spikes: new Uint8Array(layer.outSize * numSteps),
+      runs: new InputRuns(layer.inSize, numSteps),
+    }));
     this.inputSpikes = new Uint8Array(this.layers[0].inSize * numSteps);
-    this.cur = new Float64Array(numSteps * maxWidth);
-    this.diff = new Float64Array(numSteps * maxWidth);
-    this.gradSpikes = new Float64Array(numSteps * maxWidth);
     const classes = this.layers[this.layers.length - 1].outSize;
-    this.gradMem = new Float64Array(numSteps * classes);
     this.outMem = new Float32Array(numSteps * classes);
     this.outGrad = new Float32Array(numSteps * classes);
+    this.gradMem = new Float32Array(numSteps * classes);
     this.stepLabels = new Int32Array(numSteps);
+  }
+
+  /** Copies the layers' weights and biases into the engine memory (padded rows, and transposed where needed). */
+  private loadWeights(): void {
+    const f = this.f;
+    for (const slot of this.slots) {
+      const { inSize: m, outSize: n, weight, bias } = slot.layer;
+      const { stride, inStride } = slot;
+      if (stride === n) f.set(weight, slot.w);
+      else for (let i = 0; i < m; i++) f.set(weight.subarray(i * n, i * n + n), slot.w + i * stride);
+      f.set(bias, slot.b);
+      if (slot.wt >= 0) {
+        for (let j = 0; j < n; j++) {
+          const row = slot.wt + j * inStride;
+          for (let i = 0; i < m; i++) f[row + i] = weight[i * n + j];
+        }
+      }
+    }
   }
 
   /** Runs the job; returns the summed loss of its samples (each already divided by `batchSize`), 0 without a loss. */
   run(job: EngineJob): number {
     const T = job.spikes.numSteps;
     this.ensure(T);
+    this.loadWeights();
     const last = this.layers.length - 1;
     const classes = this.layers[last].outSize;
-    const train = job.grads !== null;
+    const train = job.grads !== null && job.loss !== null;
+    const f = this.f;
+    if (train) {
+      for (const slot of this.slots) {
+        f.fill(0, slot.dw, slot.dw + slot.layer.inSize * slot.stride);
+        f.fill(0, slot.db, slot.db + slot.stride);
+      }
+    }
     let lossSum = 0;
     for (let b = job.first; b < job.end; b++) {
       this.loadInput(job.spikes, b);
@@ -193,126 +270,138 @@ export class BpttEngine {
       const labels = job.labels ?? NO_LABELS;
       lossSum += this.sampleLoss(job.loss, labels[b], T, job.batchSize, train);
       if (!train) continue;
-      const grads = job.grads as readonly EngineGrads[];
-      for (let l = last; l >= 0; l--) this.backwardLayer(l, T, l === last ? job.loss.kind === 'membraneCrossEntropy' : false, grads[l]);
+      const membraneLoss = job.loss.kind === 'membraneCrossEntropy';
+      for (let l = last; l >= 0; l--) this.backwardLayer(l, T, l === last && membraneLoss);
     }
+    if (train) this.storeGrads(job.grads as readonly EngineGrads[], job.accumulate);
     return lossSum;
+  }
+
+  /** Adds (or writes) the engine's gradients into the caller's unpadded arrays. */
+  private storeGrads(grads: readonly EngineGrads[], accumulate: boolean): void {
+    const f = this.f;
+    this.slots.forEach((slot, l) => {
+      const { inSize: m, outSize: n } = slot.layer;
+      const { weight, bias } = grads[l];
+      for (let i = 0; i < m; i++) {
+        const src = slot.dw + i * slot.stride;
+        const dst = i * n;
+        if (accumulate) for (let j = 0; j < n; j++) weight[dst + j] += f[src + j];
+        else for (let j = 0; j < n; j++) weight[dst + j] = f[src + j];
+      }
+      if (accumulate) for (let j = 0; j < n; j++) bias[j] += f[slot.db + j];
+      else for (let j = 0; j < n; j++) bias[j] = f[slot.db + j];
+    });
   }
 
   /** Fills the layer-0 runs from sample b's CSR rows. */
   private loadInput(spikes: SparseSpikes, b: number): void {
     const T = spikes.numSteps;
-    const size = this.layers[0].inSize;
     const src = this.inputSpikes;
     const { offsets, indices } = spikes;
     const row0 = b * T;
     for (let t = 0; t < T; t++) {
       for (let k = offsets[row0 + t]; k < offsets[row0 + t + 1]; k++) src[indices[k] * T + t] = 1;
     }
-    this.scratch[0].runs.build(src, size, T);
+    this.slots[0].runs.build(src, this.layers[0].inSize, T);
     for (let t = 0; t < T; t++) {
       for (let k = offsets[row0 + t]; k < offsets[row0 + t + 1]; k++) src[indices[k] * T + t] = 0;
     }
   }
 
   private forwardLayer(l: number, T: number, isOutput: boolean): void {
-    const layer = this.layers[l];
-    const sc = this.scratch[l];
-    if (l > 0) sc.runs.build(this.scratch[l - 1].spikes, layer.inSize, T);
-    this.currents(layer, sc.runs, T);
-    this.lif(layer, sc, T, isOutput);
+    const slot = this.slots[l];
+    if (l > 0) slot.runs.build(this.slots[l - 1].spikes, slot.layer.inSize, T);
+    this.currents(slot, T);
+    this.lif(slot, T, isOutput);
   }
 
   /** cur[t, :] = bias + Σ_{inputs on at t} W[i, :] (+ residual), by the cheaper of direct adds and run differences. */
-  private currents(layer: EngineLayer, runs: InputRuns, T: number): void {
-    const n = layer.outSize;
-    const w = layer.weight;
+  private currents(slot: LayerSlot, T: number): void {
+    const k = this.kernels as RowKernels;
+    const f = this.f;
+    const n = slot.stride;
+    const rowBytes = 4 * n;
     const cur = this.cur;
     const diff = this.diff;
-    const size = T * n;
-    cur.fill(0, 0, size);
+    const curB = 4 * cur;
+    const diffB = 4 * diff;
+    const wB = 4 * slot.w;
+    f.fill(0, cur, cur + T * n);
     let usedDiff = false;
-    const { active, runPtr, runStart, runEnd } = runs;
-    for (let k = 0; k < runs.count; k++) {
-      const r0 = runPtr[k];
-      const r1 = runPtr[k + 1];
+    const { active, runPtr, runStart, runEnd } = slot.runs;
+    for (let a = 0; a < slot.runs.count; a++) {
+      const r0 = runPtr[a];
+      const r1 = runPtr[a + 1];
       let direct = 0;
       for (let r = r0; r < r1; r++) direct += runEnd[r] - runStart[r] + 1;
       const viaRuns = 2 * (r1 - r0) - (runEnd[r1 - 1] === T - 1 ? 1 : 0);
-      const w0 = active[k] * n;
+      const row = wB + active[a] * rowBytes;
       if (direct <= viaRuns) {
         for (let r = r0; r < r1; r++) {
-          for (let t = runStart[r]; t <= runEnd[r]; t++) {
-            const o = t * n;
-            for (let j = 0; j < n; j++) cur[o + j] += w[w0 + j];
-          }
+          for (let t = runStart[r]; t <= runEnd[r]; t++) k.addRow(curB + t * rowBytes, row, n);
         }
       } else {
         if (!usedDiff) {
-          diff.fill(0, 0, size);
+          f.fill(0, diff, diff + T * n);
           usedDiff = true;
         }
         for (let r = r0; r < r1; r++) {
-          const o = runStart[r] * n;
-          for (let j = 0; j < n; j++) diff[o + j] += w[w0 + j];
-          if (runEnd[r] + 1 < T) {
-            const e = (runEnd[r] + 1) * n;
-            for (let j = 0; j < n; j++) diff[e + j] -= w[w0 + j];
-          }
+          k.addRow(diffB + runStart[r] * rowBytes, row, n);
+          if (runEnd[r] + 1 < T) k.subRow(diffB + (runEnd[r] + 1) * rowBytes, row, n);
         }
       }
     }
-    const acc = this.acc;
-    const bias = layer.bias;
-    for (let j = 0; j < n; j++) acc[j] = bias[j];
+    const accB = 4 * this.acc;
+    f.copyWithin(this.acc, slot.b, slot.b + n);
     for (let t = 0; t < T; t++) {
-      const o = t * n;
-      if (usedDiff) for (let j = 0; j < n; j++) acc[j] += diff[o + j];
-      for (let j = 0; j < n; j++) cur[o + j] += acc[j];
+      if (usedDiff) k.addRow(accB, diffB + t * rowBytes, n);
+      k.addRow(curB + t * rowBytes, accB, n);
     }
-    if (layer.residual) {
-      for (let k = 0; k < runs.count; k++) {
-        const i = active[k];
-        for (let r = runPtr[k]; r < runPtr[k + 1]; r++) {
-          for (let t = runStart[r]; t <= runEnd[r]; t++) cur[t * n + i] += 1;
+    if (slot.layer.residual) {
+      for (let a = 0; a < slot.runs.count; a++) {
+        const i = active[a];
+        for (let r = runPtr[a]; r < runPtr[a + 1]; r++) {
+          for (let t = runStart[r]; t <= runEnd[r]; t++) f[cur + t * n + i] += 1;
         }
       }
     }
   }
 
-  /** Runs the LIF neurons over T steps from `cur`, recording v and the spikes (and the output membranes/counts). */
-  private lif(layer: EngineLayer, sc: LayerScratch, T: number, isOutput: boolean): void {
-    const n = layer.outSize;
-    const { beta, threshold, mechanism, delayed } = layer;
+  /** Runs the LIF neurons over T steps from the currents, recording v and the spikes (and the output membranes/counts). */
+  private lif(slot: LayerSlot, T: number, isOutput: boolean): void {
+    const { outSize: n, beta, threshold, mechanism, delayed } = slot.layer;
+    const stride = slot.stride;
+    const f = this.f;
     const cur = this.cur;
-    const v = sc.v;
-    const spk = sc.spikes;
+    const v = slot.v;
+    const spk = slot.spikes;
     const mem = this.mem;
     const outMem = this.outMem;
     const counts = this.outCounts;
     mem.fill(0, 0, n);
     if (isOutput) counts.fill(0);
     for (let t = 0; t < T; t++) {
-      const o = t * n;
+      const o = t * stride;
       for (let j = 0; j < n; j++) {
         const prev = mem[j];
-        const base = beta * prev + cur[o + j];
+        const base = Math.fround(beta * prev + f[cur + o + j]);
         let u: number;
         let fired: boolean;
         if (delayed) {
           const reset = prev > threshold;
-          u = mechanism === 0 ? (reset ? base - threshold : base) : mechanism === 1 ? (reset ? 0 : base) : base;
+          u = mechanism === 0 ? (reset ? Math.fround(base - threshold) : base) : mechanism === 1 ? (reset ? 0 : base) : base;
           v[o + j] = u;
           fired = u > threshold;
         } else {
           v[o + j] = base;
           fired = base > threshold;
-          u = mechanism === 0 ? (fired ? base - threshold : base) : mechanism === 1 ? (fired ? 0 : base) : base;
+          u = mechanism === 0 ? (fired ? Math.fround(base - threshold) : base) : mechanism === 1 ? (fired ? 0 : base) : base;
         }
         mem[j] = u;
         spk[j * T + t] = fired ? 1 : 0;
         if (isOutput) {
-          outMem[o + j] = u;
+          outMem[t * n + j] = u;
           if (fired) counts[j] += 1;
         }
       }
@@ -321,16 +410,12 @@ export class BpttEngine {
 
   /** Loss of the current sample (divided by the batch size) and, when training, dL/dU or dL/dS of the output layer. */
   private sampleLoss(loss: BpttLoss, label: number, T: number, batchSize: number, train: boolean): number {
-    const classes = this.layers[this.layers.length - 1].outSize;
+    const slot = this.slots[this.slots.length - 1];
+    const classes = slot.layer.outSize;
     if (loss.kind === 'membraneCrossEntropy') {
       this.stepLabels.fill(label);
-      const grad = train ? this.outGrad : undefined;
       // Mean over the T rows, gradient scaled to (softmax − onehot)/B per step.
-      const mean = softmaxCrossEntropy(this.outMem, this.stepLabels, T, classes, grad, T / batchSize);
-      if (train) {
-        const gm = this.gradMem;
-        for (let i = 0; i < T * classes; i++) gm[i] = this.outGrad[i];
-      }
+      const mean = softmaxCrossEntropy(this.outMem, this.stepLabels, T, classes, train ? this.gradMem : undefined, T / batchSize);
       return (mean * T) / batchSize;
     }
     this.oneLabel[0] = label;
@@ -344,111 +429,101 @@ export class BpttEngine {
       if (train) for (let c = 0; c < classes; c++) g[c] /= batchSize;
     }
     if (train) {
-      const gs = this.gradSpikes;
-      for (let t = 0; t < T; t++) for (let c = 0; c < classes; c++) gs[t * classes + c] = g[c];
+      const f = this.f;
+      for (let t = 0; t < T; t++) for (let c = 0; c < classes; c++) f[this.gs + t * slot.stride + c] = g[c];
     }
     return value;
   }
 
   /**
-   * Backward through layer l: dL/dI from dL/dS (`gradSpikes`) and, at the
-   * output with a membrane loss, dL/dU (`gradMem`); then dW, db and dL/dS of
+   * Backward through layer l: dL/dI from dL/dS (in `gs`) or, at the output
+   * with a membrane loss, from dL/dU (`gradMem`); then dW, db and dL/dS of
    * the layer below.
    */
-  private backwardLayer(l: number, T: number, membraneLoss: boolean, grads: EngineGrads): void {
-    const layer = this.layers[l];
-    const n = layer.outSize;
-    const { beta, threshold, mechanism, delayed } = layer;
+  private backwardLayer(l: number, T: number, membraneLoss: boolean): void {
+    const slot = this.slots[l];
+    const { outSize: n, beta, threshold, mechanism, delayed } = slot.layer;
+    const stride = slot.stride;
     const zero = mechanism === 1;
-    const v = this.scratch[l].v;
-    const gs = this.gradSpikes;
+    const f = this.f;
+    const v = slot.v;
+    const gs = this.gs;
     const gm = this.gradMem;
     const dI = this.cur;
     const sg = this.surrogate;
-    const useSpikes = !membraneLoss;
     for (let t = T - 1; t >= 0; t--) {
-      const o = t * n;
-      const next = o + n;
+      const o = t * stride;
       const hasNext = t + 1 < T;
       for (let j = 0; j < n; j++) {
         const x = v[o + j];
-        const fromSpike = useSpikes ? gs[o + j] * sg.derivative(x - threshold) : 0;
-        const carry = (membraneLoss ? gm[o + j] : 0) + (hasNext ? beta * dI[next + j] : 0);
+        const fromSpike = membraneLoss ? 0 : f[gs + o + j] * sg.derivative(x - threshold);
+        const carry = (membraneLoss ? gm[t * n + j] : 0) + (hasNext ? beta * f[dI + o + stride + j] : 0);
         let d: number;
         if (delayed) {
-          d = fromSpike + carry;
-          if (zero && t > 0 && v[o - n + j] > threshold) d = 0;
+          d = zero && t > 0 && v[o - stride + j] > threshold ? 0 : fromSpike + carry;
         } else {
           d = zero && x > threshold ? fromSpike : fromSpike + carry;
         }
-        dI[o + j] = d;
+        f[dI + o + j] = d;
       }
     }
-    this.weightGrads(layer, this.scratch[l].runs, T, grads);
-    if (l > 0) this.inputGrads(layer, T);
+    this.weightGrads(slot, T);
+    if (l > 0) this.inputGrads(slot, T);
   }
 
   /** dW[i, :] += Σ_{t: input i on} dI[t, :] and db += Σ_t dI[t, :], by direct adds or prefix-sum differences. */
-  private weightGrads(layer: EngineLayer, runs: InputRuns, T: number, grads: EngineGrads): void {
-    const n = layer.outSize;
-    const dI = this.cur;
+  private weightGrads(slot: LayerSlot, T: number): void {
+    const k = this.kernels as RowKernels;
+    const f = this.f;
+    const n = slot.stride;
+    const rowBytes = 4 * n;
+    const dIB = 4 * this.cur;
     const prefix = this.diff;
-    for (let j = 0; j < n; j++) prefix[j] = dI[j];
-    for (let t = 1; t < T; t++) {
-      const o = t * n;
-      for (let j = 0; j < n; j++) prefix[o + j] = prefix[o - n + j] + dI[o + j];
-    }
-    const db = grads.bias;
-    const lastRow = (T - 1) * n;
-    for (let j = 0; j < n; j++) db[j] += prefix[lastRow + j];
-    const dw = grads.weight;
-    const { active, runPtr, runStart, runEnd } = runs;
-    for (let k = 0; k < runs.count; k++) {
-      const r0 = runPtr[k];
-      const r1 = runPtr[k + 1];
+    const pB = 4 * prefix;
+    f.copyWithin(prefix, this.cur, this.cur + n);
+    for (let t = 1; t < T; t++) k.sumRows(pB + t * rowBytes, pB + (t - 1) * rowBytes, dIB + t * rowBytes, n);
+    k.addRow(4 * slot.db, pB + (T - 1) * rowBytes, n);
+    const dwB = 4 * slot.dw;
+    const { active, runPtr, runStart, runEnd } = slot.runs;
+    for (let a = 0; a < slot.runs.count; a++) {
+      const r0 = runPtr[a];
+      const r1 = runPtr[a + 1];
       let direct = 0;
       for (let r = r0; r < r1; r++) direct += runEnd[r] - runStart[r] + 1;
       const viaRuns = 2 * (r1 - r0) - (runStart[r0] === 0 ? 1 : 0);
-      const w0 = active[k] * n;
+      const row = dwB + active[a] * rowBytes;
       if (direct <= viaRuns) {
         for (let r = r0; r < r1; r++) {
-          for (let t = runStart[r]; t <= runEnd[r]; t++) {
-            const o = t * n;
-            for (let j = 0; j < n; j++) dw[w0 + j] += dI[o + j];
-          }
+          for (let t = runStart[r]; t <= runEnd[r]; t++) k.addRow(row, dIB + t * rowBytes, n);
         }
       } else {
         for (let r = r0; r < r1; r++) {
-          const e = runEnd[r] * n;
-          if (runStart[r] === 0) {
-            for (let j = 0; j < n; j++) dw[w0 + j] += prefix[e + j];
-          } else {
-            const s = (runStart[r] - 1) * n;
-            for (let j = 0; j < n; j++) dw[w0 + j] += prefix[e + j] - prefix[s + j];
-          }
+          const e = pB + runEnd[r] * rowBytes;
+          if (runStart[r] === 0) k.addRow(row, e, n);
+          else k.addDiff(row, e, pB + (runStart[r] - 1) * rowBytes, n);
         }
       }
     }
   }
 
-  /** gradSpikes[t, i] = Σ_j W[i, j]·dI[t, j] (+ dI[t, i] when residual): dL/dS of the layer below. */
-  private inputGrads(layer: EngineLayer, T: number): void {
-    const n = layer.outSize;
-    const m = layer.inSize;
-    const w = layer.weight;
+  /** gs[t, i] = Σ_j W[i, j]·dI[t, j] (+ dI[t, i] when residual): dL/dS of the layer below, as rows of Wᵀ scaled by dI. */
+  private inputGrads(slot: LayerSlot, T: number): void {
+    const k = this.kernels as RowKernels;
+    const f = this.f;
+    const n = slot.layer.outSize;
+    const stride = slot.stride;
+    const m = slot.inStride;
+    const gs = this.gs;
     const dI = this.cur;
-    const gs = this.gradSpikes;
-    for (let i = 0; i < m; i++) {
-      const w0 = i * n;
-      for (let t = 0; t < T; t++) {
-        const o = t * n;
-        let s = 0;
-        for (let j = 0; j < n; j++) s += w[w0 + j] * dI[o + j];
-        gs[t * m + i] = s;
+    f.fill(0, gs, gs + T * m);
+    for (let t = 0; t < T; t++) {
+      const gRow = 4 * (gs + t * m);
+      const o = dI + t * stride;
+      for (let j = 0; j < n; j++) {
+        const d = f[o + j];
+        if (d !== 0) k.axpy(gRow, 4 * (slot.wt + j * m), d, m);
       }
-    }
-    if (layer.residual) {
-      for (let t = 0; t < T; t++) for (let i = 0; i < m; i++) gs[t * m + i] += dI[t * n + i];
+      if (slot.layer.residual) k.addRow(gRow, 4 * o, m);
     }
   }
 }

@@ -425,6 +425,7 @@ export class LifNetwork {
       loss,
       batchSize: B,
       grads: train ? this.grads : null,
+      accumulate: true,
       counts,
       membrane: membraneOut,
     });

@@ -45,8 +45,8 @@ export interface WorkerReply {
  * @remarks
  * Builds an engine over the weights the main thread shares through
  * `SharedArrayBuffer`s, then answers each job (a shard of a batch) on its
- * message port: it clears its own gradient buffers, runs forward (and
- * backward) over the shard, posts the loss and spike counts, and wakes the
+ * message port: it runs forward (and backward) over the shard, writes the
+ * gradients into its shared gradient buffers, posts the loss and spike counts, and wakes the
  * main thread through `Atomics.notify`.
  */
 export function runBpttWorker(): void {
@@ -57,7 +57,6 @@ export function runBpttWorker(): void {
     let reply: WorkerReply;
     const transfer: ArrayBuffer[] = [];
     try {
-      if (job.train) for (const g of init.grads) (g.weight.fill(0), g.bias.fill(0));
       const counts = new Float32Array(job.batch * job.classes);
       const membrane = job.membrane ? new Float32Array(job.batch * job.numSteps * job.classes) : null;
       const spikes = { batch: job.batch, numSteps: job.numSteps, size: job.size, offsets: job.offsets, indices: job.indices };
@@ -69,6 +68,7 @@ export function runBpttWorker(): void {
         loss: job.loss,
         batchSize: job.batchSize,
         grads: job.train ? init.grads : null,
+        accumulate: false,
         counts,
         membrane,
       });

@@ -1,5 +1,15 @@
 import { BackendError } from '@snn/core';
 
+/** The parts of the WebAssembly JavaScript API used here (the project's TypeScript lib has no WebAssembly types). */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+}
+interface WasmApi {
+  readonly Module: new (bytes: Uint8Array) => object;
+  readonly Instance: new (module: object, imports: object) => { readonly exports: Record<string, unknown> };
+  readonly Memory: new (descriptor: { initial: number }) => WasmMemory;
+}
+
 /**
  * Row kernels of the BPTT engine, in WebAssembly SIMD (f32x4), over one private memory.
  *
@@ -8,7 +18,7 @@ import { BackendError } from '@snn/core';
  * Plain-TypeScript statements of each kernel are in {@link ROW_KERNEL_REFERENCE}.
  */
 export interface RowKernels {
-  readonly memory: WebAssembly.Memory;
+  readonly memory: WasmMemory;
   /** dst[j] += src[j] */
   readonly addRow: (dst: number, src: number, n: number) => void;
   /** dst[j] -= src[j] */
@@ -157,7 +167,7 @@ function moduleBytes(): Uint8Array {
   return new Uint8Array(bytes);
 }
 
-let compiled: WebAssembly.Module | null = null;
+let compiled: object | null = null;
 
 /**
  * Instantiates the row kernels over a new private memory of at least `bytes` bytes.
@@ -165,9 +175,10 @@ let compiled: WebAssembly.Module | null = null;
  */
 export function createRowKernels(bytes: number): RowKernels {
   try {
-    compiled ??= new WebAssembly.Module(moduleBytes());
-    const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
-    const instance = new WebAssembly.Instance(compiled, { env: { memory } });
+    const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+    compiled ??= new wasm.Module(moduleBytes());
+    const memory = new wasm.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
+    const instance = new wasm.Instance(compiled, { env: { memory } });
     const e = instance.exports as unknown as Omit<RowKernels, 'memory'>;
     return { memory, addRow: e.addRow, subRow: e.subRow, addDiff: e.addDiff, sumRows: e.sumRows, axpy: e.axpy };
   } catch (error) {

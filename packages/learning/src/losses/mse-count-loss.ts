@@ -37,8 +37,8 @@ export interface MseCountLossOptions {
  * @param opts - T and the target rates; see {@link MseCountLossOptions}
  * @param gradOut - when given (length B·C), receives ∂L/∂n (overwritten)
  * @returns the loss (spikes² per step)
- * @throws {@link ShapeError} for lengths that do not match; {@link ValidationError} for bad options or labels;
- *   {@link NumericError} naming a NaN or infinite count
+ * @throws `ShapeError` for lengths that do not match; `ValidationError` for bad options or labels;
+ *   `NumericError` naming a NaN or infinite count
  * @example
  * ```ts
  * // T = 10, counts [8, 1] for true class 0: targets [10, 0]

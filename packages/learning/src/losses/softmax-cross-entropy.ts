@@ -22,8 +22,8 @@ import { checkFiniteAt, checkLabel, checkLossShapes } from './check.js';
  * @param gradOut - when given (length B·C), receives `scale · ∂L/∂z` (overwritten, not added)
  * @param scale - factor applied to the gradient (default 1), e.g. to combine losses
  * @returns the mean loss, in nats
- * @throws {@link ShapeError} for lengths that do not match; {@link ValidationError} for a bad label, batch or class count;
- *   {@link NumericError} naming a NaN or infinite logit
+ * @throws `ShapeError` for lengths that do not match; `ValidationError` for a bad label, batch or class count;
+ *   `NumericError` naming a NaN or infinite logit
  * @example
  * ```ts
  * softmaxCrossEntropy(new Float32Array([1, 2, 3]), [2], 1, 3); // ≈ 0.40760596

@@ -69,7 +69,7 @@ export class Adam implements Optimizer {
   /**
    * @param params - parameters to optimise (non-empty, unique names)
    * @param opts - hyper-parameters; see {@link AdamOptions}
-   * @throws {@link ValidationError} naming the bad option, e.g. `field Adam.beta1: invalid option; expected a number in [0, 1), found 1`
+   * @throws `ValidationError` naming the bad option, e.g. `field Adam.beta1: invalid option; expected a number in [0, 1), found 1`
    */
   constructor(params: Parameter[], opts: AdamOptions = {}) {
     checkParameterList(params, 'Adam');
@@ -167,8 +167,8 @@ export class Adam implements Optimizer {
 
   /**
    * Restores a state from {@link Adam.getState}; the arrays are copied in.
-   * @throws {@link ValidationError} for another kind, other parameter names or a bad hyper-parameter;
-   *   {@link ShapeError} when a buffer's length differs from its parameter's
+   * @throws `ValidationError` for another kind, other parameter names or a bad hyper-parameter;
+   *   `ShapeError` when a buffer's length differs from its parameter's
    */
   setState(state: OptimizerState): void {
     checkStateHeader(state, 'adam', 'Adam', this.params);

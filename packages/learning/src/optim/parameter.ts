@@ -28,8 +28,8 @@ export interface Parameter {
  * @param shape - size of each dimension (positive integers)
  * @param init - initial values; used as the value array itself (not copied), so
  *   a layer can share its weight array with the optimiser. Default: zeros.
- * @throws {@link ValidationError} for an empty name;
- *   {@link ShapeError} for a bad shape or an `init` of the wrong length
+ * @throws `ValidationError` for an empty name;
+ *   `ShapeError` for a bad shape or an `init` of the wrong length
  * @example
  * ```ts
  * const w = createParameter('fc1.weight', [2, 3]);
@@ -65,10 +65,10 @@ export function createParameter(name: string, shape: readonly number[], init?: F
 }
 
 /**
- * Throws a {@link NumericError} naming the first parameter and index whose gradient is NaN or infinite.
+ * Throws a `NumericError` naming the first parameter and index whose gradient is NaN or infinite.
  *
  * @param params - the parameters to check
- * @throws {@link NumericError} e.g. `field fc1.weight.grad[12]: non-finite gradient; expected a finite number, found NaN`
+ * @throws `NumericError` e.g. `field fc1.weight.grad[12]: non-finite gradient; expected a finite number, found NaN`
  */
 export function assertFiniteGradients(params: readonly Parameter[]): void {
   for (const p of params) {

@@ -66,7 +66,7 @@ export class Sgd implements Optimizer {
   /**
    * @param params - parameters to optimise (non-empty, unique names)
    * @param opts - hyper-parameters; see {@link SgdOptions}
-   * @throws {@link ValidationError} naming the bad option, e.g. `field Sgd.lr: invalid option; expected a finite number > 0, found 0`
+   * @throws `ValidationError` naming the bad option, e.g. `field Sgd.lr: invalid option; expected a finite number > 0, found 0`
    */
   constructor(params: Parameter[], opts: SgdOptions) {
     checkParameterList(params, 'Sgd');
@@ -151,8 +151,8 @@ export class Sgd implements Optimizer {
 
   /**
    * Restores a state from {@link Sgd.getState}; the arrays are copied in.
-   * @throws {@link ValidationError} for another kind, other parameter names, a bad hyper-parameter or a missing buffer;
-   *   {@link ShapeError} when a buffer's length differs from its parameter's
+   * @throws `ValidationError` for another kind, other parameter names, a bad hyper-parameter or a missing buffer;
+   *   `ShapeError` when a buffer's length differs from its parameter's
    */
   setState(state: OptimizerState): void {
     checkStateHeader(state, 'sgd', 'Sgd', this.params);

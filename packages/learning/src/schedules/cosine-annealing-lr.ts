@@ -46,7 +46,7 @@ export class CosineAnnealingLr implements LrScheduler {
   /**
    * @param optimizer - the optimiser to schedule; its current `lr` is η_0
    * @param opts - see {@link CosineAnnealingLrOptions}
-   * @throws {@link ValidationError} naming a bad option
+   * @throws `ValidationError` naming a bad option
    */
   constructor(optimizer: Optimizer, opts: CosineAnnealingLrOptions) {
     this.optimizer = optimizer;
@@ -93,7 +93,7 @@ export class CosineAnnealingLr implements LrScheduler {
 
   /**
    * Restores a state from {@link CosineAnnealingLr.getState}.
-   * @throws {@link ValidationError} for another kind, other options or bad values
+   * @throws `ValidationError` for another kind, other options or bad values
    */
   setState(state: LrSchedulerState): void {
     checkSchedulerState(state, 'cosine-annealing-lr', 'CosineAnnealingLr', { tMax: this.tMax, etaMin: this.etaMin });

@@ -73,7 +73,7 @@ export class ReduceLrOnPlateau implements LrScheduler {
   /**
    * @param optimizer - the optimiser to schedule
    * @param opts - see {@link ReduceLrOnPlateauOptions}
-   * @throws {@link ValidationError} naming a bad option
+   * @throws `ValidationError` naming a bad option
    */
   constructor(optimizer: Optimizer, opts: ReduceLrOnPlateauOptions = {}) {
     this.optimizer = optimizer;
@@ -116,7 +116,7 @@ export class ReduceLrOnPlateau implements LrScheduler {
   /**
    * Records one epoch's metric and reduces `optimizer.lr` after more than `patience` epochs without improvement.
    * @param metric - the monitored value for this epoch
-   * @throws {@link ValidationError} when the metric is missing; {@link NumericError} when it is NaN or infinite
+   * @throws `ValidationError` when the metric is missing; `NumericError` when it is NaN or infinite
    */
   step(metric?: number): void {
     if (typeof metric !== 'number') {
@@ -165,7 +165,7 @@ export class ReduceLrOnPlateau implements LrScheduler {
 
   /**
    * Restores a state from {@link ReduceLrOnPlateau.getState}.
-   * @throws {@link ValidationError} for another kind, other options or bad values
+   * @throws `ValidationError` for another kind, other options or bad values
    */
   setState(state: LrSchedulerState): void {
     checkSchedulerState(state, 'reduce-lr-on-plateau', 'ReduceLrOnPlateau', this.options());

@@ -37,7 +37,7 @@ export class StepLr implements LrScheduler {
   /**
    * @param optimizer - the optimiser to schedule; its current `lr` is the base rate
    * @param opts - see {@link StepLrOptions}
-   * @throws {@link ValidationError} naming a bad option
+   * @throws `ValidationError` naming a bad option
    */
   constructor(optimizer: Optimizer, opts: StepLrOptions) {
     this.optimizer = optimizer;
@@ -74,7 +74,7 @@ export class StepLr implements LrScheduler {
 
   /**
    * Restores a state from {@link StepLr.getState}.
-   * @throws {@link ValidationError} for another kind, other options or bad values
+   * @throws `ValidationError` for another kind, other options or bad values
    */
   setState(state: LrSchedulerState): void {
     checkSchedulerState(state, 'step-lr', 'StepLr', { stepSize: this.stepSize, gamma: this.gamma });
