@@ -38,7 +38,7 @@ function glLoads(): boolean {
   }
 }
 
-const NOT_INSTALLED = 'package webgpu@0.6.2 is not installed (an optional peer dependency of @snn/core)';
+const NOT_INSTALLED = 'package webgpu@0.6.2 is not installed (install it next to @snn/core: npm i webgpu@0.6.2)';
 const GL_NOT_BUILT =
   'the optional gl addon (headless-gl) is not built (no compiled webgl.node); this repository skips its native build ' +
   '(gl is in ignoredBuiltDependencies of pnpm-workspace.yaml), see docs/backends.md';

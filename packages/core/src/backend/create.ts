@@ -114,7 +114,7 @@ async function startAuto(): Promise<Backend> {
  * - `js`: no gpu.js; callers run the TypeScript references.
  * - `cpu`, `webasm`: gpu.js `CPUKernel` / `WebAssemblyKernel` (the latter on worker threads, via `asyncMode`).
  * - `headlessgl`: needs the `gl` addon built and an X display (`xvfb-run -a`).
- * - `webgpu`: needs the optional peer dependency `webgpu@0.6.2` and a GPU adapter.
+ * - `webgpu`: needs `webgpu@0.6.2` installed by the user (not a dependency: it is 132 MB) and a GPU adapter.
  * - `auto`: tries `webgpu`, then `headlessgl` (each confirmed by a probe kernel), and otherwise
  *   takes `js`, whose event-driven paths are the fastest CPU path; {@link Backend.reason} says why.
  *

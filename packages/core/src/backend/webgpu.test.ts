@@ -44,7 +44,7 @@ afterEach(() => {
 describe('loadWebGpu (webgpu@0.6.2 wired as navigator.gpu)', () => {
   it('says when the package is not installed', async () => {
     await expect(loadWebGpu(fakeLoader(null, null))).rejects.toThrow(BackendError);
-    await expect(loadWebGpu(fakeLoader(null, null))).rejects.toThrow('package webgpu@0.6.2 is not installed (an optional peer dependency of @snn/core)');
+    await expect(loadWebGpu(fakeLoader(null, null))).rejects.toThrow('package webgpu@0.6.2 is not installed (install it next to @snn/core: npm i webgpu@0.6.2)');
   });
 
   it("refuses gpu.js's own webgpu 0.2.9", async () => {

@@ -68,7 +68,7 @@ const defaultLoader: WebGpuLoader = {
   },
   importModule(): Promise<unknown> {
     // A variable specifier keeps bundlers and the type checker from resolving
-    // the optional peer dependency at build time.
+    // the optional, user-installed `webgpu` package at build time.
     const specifier = 'webgpu';
     return import(specifier);
   },
@@ -124,7 +124,7 @@ export async function loadWebGpu(loader: WebGpuLoader = defaultLoader): Promise<
   const version = loader.installedVersion();
   if (version === null) {
     throw new BackendError(
-      `package webgpu@${WEBGPU_PACKAGE_VERSION} is not installed (an optional peer dependency of @snn/core)`,
+      `package webgpu@${WEBGPU_PACKAGE_VERSION} is not installed (install it next to @snn/core: npm i webgpu@0.6.2)`,
     );
   }
   if (!versionAtLeast(version, WEBGPU_PACKAGE_VERSION)) {

@@ -47,6 +47,11 @@ export interface EngineJob {
   readonly membrane: Float32Array | null;
 }
 
+/** Index of the lowest set bit of a non-zero 32-bit integer. */
+function lowestBit(x: number): number {
+  return 31 - Math.clz32(x & -x);
+}
+
 /**
  * The spike trains arriving at one layer, grouped per input neuron as runs of
  * consecutive active steps: input `active[k]` is on during
@@ -67,24 +72,41 @@ class InputRuns {
     this.runEnd = new Int32Array(maxRuns);
   }
 
-  /** Reads spikes stored neuron-major (`src[i·T + t]`, 0/1). */
-  build(src: Uint8Array, size: number, numSteps: number): void {
+  /**
+   * Reads spike bit masks: bit `t mod 32` of `masks[base + ⌊t/32⌋·stride + i]`
+   * is set when input i spiked at step t (bits at or after T are 0).
+   */
+  build(masks: Int32Array, base: number, stride: number, size: number, numSteps: number): void {
     const { active, runPtr, runStart, runEnd } = this;
+    const words = (numSteps + 31) >> 5;
     let nAct = 0;
     let nRuns = 0;
     for (let i = 0; i < size; i++) {
-      const base = i * numSteps;
       const first = nRuns;
-      let t = 0;
-      while (t < numSteps) {
-        if (src[base + t] === 0) {
-          t++;
-          continue;
+      let open = -1;
+      for (let w = 0; w < words; w++) {
+        const x = masks[base + w * stride + i];
+        if (x === 0 && open < 0) continue;
+        let pos = 0;
+        while (pos < 32) {
+          if (open < 0) {
+            const rest = x & (-1 << pos);
+            if (rest === 0) break;
+            pos = lowestBit(rest);
+            open = (w << 5) + pos;
+          }
+          const zeros = ~x & (-1 << pos);
+          if (zeros === 0) break;
+          pos = lowestBit(zeros);
+          runStart[nRuns] = open;
+          runEnd[nRuns] = (w << 5) + pos - 1;
+          nRuns++;
+          open = -1;
         }
-        const s = t;
-        while (t < numSteps && src[base + t] !== 0) t++;
-        runStart[nRuns] = s;
-        runEnd[nRuns] = t - 1;
+      }
+      if (open >= 0) {
+        runStart[nRuns] = open;
+        runEnd[nRuns] = numSteps - 1;
         nRuns++;
       }
       if (nRuns > first) {

@@ -10,14 +10,30 @@ interface WasmApi {
   readonly Memory: new (descriptor: { initial: number }) => WasmMemory;
 }
 
+/** Reset mechanism codes of the LIF kernels: 0 subtract, 1 zero, 2 none. */
+export type MechanismCode = 0 | 1 | 2;
+
 /**
- * Row kernels of the BPTT engine, in WebAssembly SIMD (f32x4), over one private memory.
+ * LIF forward over T steps for one layer: `(cur, v, mem, masks, stride, T, beta, threshold)`.
+ * See {@link KERNEL_REFERENCE}.lifForward.
+ */
+export type LifForwardKernel = (cur: number, v: number, mem: number, masks: number, stride: number, T: number, beta: number, threshold: number) => void;
+
+/**
+ * LIF backward over T steps for one layer: `(dI, v, sg, gs, gm, stride, T, beta, threshold)`.
+ * See {@link KERNEL_REFERENCE}.lifBackward.
+ */
+export type LifBackwardKernel = (dI: number, v: number, sg: number, gs: number, gm: number, stride: number, T: number, beta: number, threshold: number) => void;
+
+/**
+ * Kernels of the BPTT engine in WebAssembly SIMD (f32x4), over one private memory.
  *
  * Every pointer is a byte offset into `memory`, 16-byte aligned; every length
- * `n` is a number of float32 values and a multiple of 4 (rows are padded).
- * Plain-TypeScript statements of each kernel are in {@link ROW_KERNEL_REFERENCE}.
+ * (`n`, `stride`) is a number of float32 values and a multiple of 4 (rows are
+ * padded). Plain-TypeScript statements of each kernel, the specification the
+ * tests hold the SIMD code to, are in {@link KERNEL_REFERENCE}.
  */
-export interface RowKernels {
+export interface SimdKernels {
   readonly memory: WasmMemory;
   /** dst[j] += src[j] */
   readonly addRow: (dst: number, src: number, n: number) => void;
@@ -29,13 +45,24 @@ export interface RowKernels {
   readonly sumRows: (dst: number, a: number, b: number, n: number) => void;
   /** dst[j] += alpha · src[j] */
   readonly axpy: (dst: number, src: number, alpha: number, n: number) => void;
+  /** dst[j] = a / (1 + (b·(v[j] − θ))²): the arctan surrogate with a = α/2, b = π/2·α. */
+  readonly surrogateAtan: (dst: number, v: number, n: number, threshold: number, a: number, b: number) => void;
+  /** dst[j] = 1 / (1 + k·|v[j] − θ|)²: the fast-sigmoid surrogate. */
+  readonly surrogateFastSigmoid: (dst: number, v: number, n: number, threshold: number, k: number) => void;
+  /** LIF forward kernels by `[mechanism][delayed ? 1 : 0]`. */
+  readonly lifForward: readonly (readonly [LifForwardKernel, LifForwardKernel])[];
+  /** LIF backward kernels by `[zero reset ? 1 : 0][delayed ? 1 : 0]`. */
+  readonly lifBackward: readonly (readonly [LifBackwardKernel, LifBackwardKernel])[];
 }
 
+const f32 = Math.fround;
+
 /**
- * The row kernels in plain TypeScript over a Float32Array (indices in floats): the specification the SIMD
- * code is tested against. Every arithmetic operation is rounded to float32, as f32x4 does.
+ * The kernels in plain TypeScript over Float32Array/Int32Array views of the
+ * memory (indices in floats): the specification the SIMD code is tested
+ * against. Every arithmetic operation is rounded to float32, as f32x4 does.
  */
-export const ROW_KERNEL_REFERENCE = {
+export const KERNEL_REFERENCE = {
   addRow(f: Float32Array, dst: number, src: number, n: number): void {
     for (let j = 0; j < n; j++) f[dst + j] += f[src + j];
   },
@@ -43,13 +70,94 @@ export const ROW_KERNEL_REFERENCE = {
     for (let j = 0; j < n; j++) f[dst + j] -= f[src + j];
   },
   addDiff(f: Float32Array, dst: number, a: number, b: number, n: number): void {
-    for (let j = 0; j < n; j++) f[dst + j] += Math.fround(f[a + j] - f[b + j]);
+    for (let j = 0; j < n; j++) f[dst + j] += f32(f[a + j] - f[b + j]);
   },
   sumRows(f: Float32Array, dst: number, a: number, b: number, n: number): void {
     for (let j = 0; j < n; j++) f[dst + j] = f[a + j] + f[b + j];
   },
   axpy(f: Float32Array, dst: number, src: number, alpha: number, n: number): void {
-    for (let j = 0; j < n; j++) f[dst + j] += Math.fround(Math.fround(alpha) * f[src + j]);
+    for (let j = 0; j < n; j++) f[dst + j] += f32(f32(alpha) * f[src + j]);
+  },
+  surrogateAtan(f: Float32Array, dst: number, v: number, n: number, threshold: number, a: number, b: number): void {
+    for (let j = 0; j < n; j++) {
+      const z = f32(f32(b) * f32(f[v + j] - f32(threshold)));
+      f[dst + j] = f32(a) / f32(1 + f32(z * z));
+    }
+  },
+  surrogateFastSigmoid(f: Float32Array, dst: number, v: number, n: number, threshold: number, k: number): void {
+    for (let j = 0; j < n; j++) {
+      const d = f32(1 + f32(f32(k) * Math.abs(f32(f[v + j] - f32(threshold)))));
+      f[dst + j] = 1 / f32(d * d);
+    }
+  },
+  /**
+   * For t = 0…T−1 and every lane j of a row: `base = β·mem + cur[t]`; with the
+   * delayed reset `R = mem > θ` and `u = base − R·θ` (subtract), `R ? 0 : base`
+   * (zero) or `base` (none), `v[t] = u`, spike `u > θ`; with the immediate reset
+   * `v[t] = base`, spike `R = base > θ`, u as above. Then `mem = u`, and the
+   * spike sets bit `t mod 32` of `masks[⌊t/32⌋, j]`. `v` points at a zero row
+   * before row 0 (the kernel writes rows 1…T of it); masks must start at 0.
+   */
+  lifForward(
+    f: Float32Array,
+    masks: Int32Array,
+    mechanism: MechanismCode,
+    delayed: boolean,
+    cur: number,
+    v: number,
+    mem: number,
+    mask: number,
+    stride: number,
+    T: number,
+    beta: number,
+    threshold: number,
+  ): void {
+    const thr = f32(threshold);
+    for (let t = 0; t < T; t++) {
+      for (let j = 0; j < stride; j++) {
+        const prev = f[mem + j];
+        const base = f32(f32(f32(beta) * prev) + f[cur + t * stride + j]);
+        const reset = delayed ? prev > thr : base > thr;
+        const u = mechanism === 0 ? (reset ? f32(base - thr) : base) : mechanism === 1 ? (reset ? 0 : base) : base;
+        f[v + (t + 1) * stride + j] = delayed ? u : base;
+        const fired = delayed ? u > thr : reset;
+        f[mem + j] = u;
+        if (fired) masks[mask + (t >> 5) * stride + j] |= 1 << (t & 31);
+      }
+    }
+  },
+  /**
+   * For t = T−1…0: `carry = gm[t] + β·dI[t+1]`, `s = gs[t]·sg[t]`; delayed:
+   * `dI[t] = v[t−1] > θ ? 0 : s + carry` under the zero reset, else `s + carry`;
+   * immediate: `dI[t] = s + (v[t] > θ ? 0 : carry)` under the zero reset, else
+   * `s + carry`. Row T of dI must be zero; `v` points at its zero row −1.
+   */
+  lifBackward(
+    f: Float32Array,
+    zero: boolean,
+    delayed: boolean,
+    dI: number,
+    v: number,
+    sg: number,
+    gs: number,
+    gm: number,
+    stride: number,
+    T: number,
+    beta: number,
+    threshold: number,
+  ): void {
+    const thr = f32(threshold);
+    for (let t = T - 1; t >= 0; t--) {
+      for (let j = 0; j < stride; j++) {
+        const p = t * stride + j;
+        const carry = f32(f[gm + p] + f32(f32(beta) * f[dI + p + stride]));
+        const s = f32(f[gs + p] * f[sg + p]);
+        let d: number;
+        if (delayed) d = zero && f[v + p] > thr ? 0 : f32(s + carry);
+        else d = f32(s + (zero && f[v + p + stride] > thr ? 0 : carry));
+        f[dI + p] = d;
+      }
+    }
   },
 };
 
@@ -64,6 +172,19 @@ function uleb(value: number): number[] {
     out.push(byte);
   } while (value !== 0);
   return out;
+}
+
+function sleb(value: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const byte = value & 0x7f;
+    value >>= 7;
+    if ((value === 0 && (byte & 0x40) === 0) || (value === -1 && (byte & 0x40) !== 0)) {
+      out.push(byte);
+      return out;
+    }
+    out.push(byte | 0x80);
+  }
 }
 
 function vector(items: number[][]): number[] {
@@ -81,6 +202,8 @@ function section(id: number, body: number[]): number[] {
 
 const I32 = 0x7f;
 const F32 = 0x7d;
+const V128 = 0x7b;
+const simd = (code: number): number[] => [0xfd, ...uleb(code)];
 const op = {
   block: [0x02, 0x40],
   loop: [0x03, 0x40],
@@ -88,74 +211,358 @@ const op = {
   brIf: (depth: number) => [0x0d, ...uleb(depth)],
   get: (i: number) => [0x20, ...uleb(i)],
   set: (i: number) => [0x21, ...uleb(i)],
-  i32: (v: number) => [0x41, ...uleb(v)], // small non-negative constants only (< 64)
-  add: [0x6a],
-  shl: [0x74],
+  tee: (i: number) => [0x22, ...uleb(i)],
+  i32: (v: number) => [0x41, ...sleb(v)],
+  f32: (v: number) => {
+    const b = new Uint8Array(new Float32Array([v]).buffer);
+    return [0x43, ...b];
+  },
+  eqz: [0x45],
   ltU: [0x49],
   geU: [0x4f],
-  // SIMD (prefix 0xfd), memarg: align 2^4, offset 0
-  load: [0xfd, ...uleb(0x00), 4, 0],
-  store: [0xfd, ...uleb(0x0b), 4, 0],
-  splat: [0xfd, ...uleb(0x13)],
-  fadd: [0xfd, ...uleb(0xe4)],
-  fsub: [0xfd, ...uleb(0xe5)],
-  fmul: [0xfd, ...uleb(0xe6)],
+  add: [0x6a],
+  sub: [0x6b],
+  mul: [0x6c],
+  and: [0x71],
+  shl: [0x74],
+  shrU: [0x76],
+  load: [...simd(0x00), 4, 0], // v128.load align 2^4, offset 0
+  store: [...simd(0x0b), 4, 0],
+  i32x4splat: simd(0x11),
+  splat: simd(0x13), // f32x4.splat
+  gt: simd(0x44), // f32x4.gt
+  and128: simd(0x4e),
+  andnot: simd(0x4f), // a & ~b
+  or128: simd(0x50),
+  fabs: simd(0xe0),
+  fadd: simd(0xe4),
+  fsub: simd(0xe5),
+  fmul: simd(0xe6),
+  fdiv: simd(0xe7),
 };
+
+/** Loads the vector at `get(base) + get(offset)`. */
+const loadSum = (base: number, offset: number): number[] => [...op.get(base), ...op.get(offset), ...op.add, ...op.load];
+
+/** A function body: local declarations (one entry per local, in order) then code, as the code section wants it. */
+function body(locals: number[], code: number[]): number[] {
+  const fn = [...vector(locals.map((type) => [1, type])), ...code, ...op.end];
+  return [...uleb(fn.length), ...fn];
+}
 
 /**
  * A function that walks `pointers` (the first is the destination) 16 bytes at
- * a time until the destination reaches `dst + 4·n`; `body` leaves the new
- * destination vector on the stack. Parameter `count` is the index of `n`.
+ * a time for `n = get(count)` floats; `step` leaves the new destination vector
+ * on the stack. Locals: `end` (index `params`), then `extra`.
  */
-function rowLoop(pointers: number[], count: number, body: number[]): number[] {
-  const end = count + 1; // the one local, after the parameters (count is the last parameter)
-  const code = [
-    ...op.get(pointers[0]),
-    ...op.get(count),
-    ...op.i32(2),
-    ...op.shl,
-    ...op.add,
-    ...op.set(end),
-    ...op.block,
-    ...op.get(pointers[0]),
-    ...op.get(end),
-    ...op.geU,
-    ...op.brIf(0),
-    ...op.loop,
-    ...op.get(pointers[0]),
-    ...body,
-    ...op.store,
-    ...pointers.flatMap((p) => [...op.get(p), ...op.i32(16), ...op.add, ...op.set(p)]),
-    ...op.get(pointers[0]),
-    ...op.get(end),
-    ...op.ltU,
-    ...op.brIf(0),
-    ...op.end,
-    ...op.end,
-    ...op.end,
-  ];
-  const locals = vector([[1, I32]]);
-  const fn = [...locals, ...code];
-  return [...uleb(fn.length), ...fn];
+function rowLoop(pointers: number[], count: number, params: number, extra: number[], step: number[]): number[] {
+  const end = params;
+  return body(
+    [I32, ...extra],
+    [
+      ...op.get(pointers[0]),
+      ...op.get(count),
+      ...op.i32(2),
+      ...op.shl,
+      ...op.add,
+      ...op.set(end),
+      ...op.block,
+      ...op.get(pointers[0]),
+      ...op.get(end),
+      ...op.geU,
+      ...op.brIf(0),
+      ...op.loop,
+      ...op.get(pointers[0]),
+      ...step,
+      ...op.store,
+      ...pointers.flatMap((p) => [...op.get(p), ...op.i32(16), ...op.add, ...op.set(p)]),
+      ...op.get(pointers[0]),
+      ...op.get(end),
+      ...op.ltU,
+      ...op.brIf(0),
+      ...op.end,
+      ...op.end,
+    ],
+  );
 }
 
 const loadAt = (p: number): number[] => [...op.get(p), ...op.load];
 
-/** Builds the module bytes: one imported memory `env.memory` and the five exports of {@link RowKernels}. */
-function moduleBytes(): Uint8Array {
+/** LIF forward: params (cur 0, v 1, mem 2, masks 3, stride 4, T 5, beta 6, thr 7). */
+function lifForwardBody(mechanism: MechanismCode, delayed: boolean): number[] {
+  const [cur, v, mem, masks, stride, T, beta, thr] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const [t, j, rowBytes, wp, betav, thrv, bitv, prev, base, reset, u, fired] = [8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19];
+  const resetValue =
+    mechanism === 0
+      ? [...op.get(base), ...op.get(reset), ...op.get(thrv), ...op.and128, ...op.fsub]
+      : mechanism === 1
+        ? [...op.get(base), ...op.get(reset), ...op.andnot]
+        : op.get(base);
+  const store = (ptr: number, value: number[]): number[] => [...op.get(ptr), ...op.get(j), ...op.add, ...value, ...op.store];
+  const lane = delayed
+    ? [
+        ...op.get(prev),
+        ...op.get(thrv),
+        ...op.gt,
+        ...op.set(reset),
+        ...resetValue,
+        ...op.set(u),
+        ...store(v, op.get(u)),
+        ...op.get(u),
+        ...op.get(thrv),
+        ...op.gt,
+        ...op.set(fired),
+      ]
+    : [
+        ...store(v, op.get(base)),
+        ...op.get(base),
+        ...op.get(thrv),
+        ...op.gt,
+        ...op.tee(reset),
+        ...op.set(fired),
+        ...resetValue,
+        ...op.set(u),
+      ];
+  return body(
+    [I32, I32, I32, I32, V128, V128, V128, V128, V128, V128, V128, V128],
+    [
+      ...op.get(stride),
+      ...op.i32(2),
+      ...op.shl,
+      ...op.set(rowBytes),
+      ...op.get(beta),
+      ...op.splat,
+      ...op.set(betav),
+      ...op.get(thr),
+      ...op.splat,
+      ...op.set(thrv),
+      ...op.get(v),
+      ...op.get(rowBytes),
+      ...op.add,
+      ...op.set(v), // skip the zero row −1
+      ...op.i32(0),
+      ...op.set(t),
+      ...op.block,
+      ...op.get(T),
+      ...op.eqz,
+      ...op.brIf(0),
+      ...op.loop,
+      // bit of step t in its mask word, and the word row
+      ...op.i32(1),
+      ...op.get(t),
+      ...op.i32(31),
+      ...op.and,
+      ...op.shl,
+      ...op.i32x4splat,
+      ...op.set(bitv),
+      ...op.get(masks),
+      ...op.get(t),
+      ...op.i32(5),
+      ...op.shrU,
+      ...op.get(rowBytes),
+      ...op.mul,
+      ...op.add,
+      ...op.set(wp),
+      ...op.i32(0),
+      ...op.set(j),
+      ...op.loop,
+      ...loadSum(mem, j),
+      ...op.set(prev),
+      ...op.get(betav),
+      ...op.get(prev),
+      ...op.fmul,
+      ...loadSum(cur, j),
+      ...op.fadd,
+      ...op.set(base),
+      ...lane,
+      ...store(mem, op.get(u)),
+      ...store(wp, [...loadSum(wp, j), ...op.get(fired), ...op.get(bitv), ...op.and128, ...op.or128]),
+      ...op.get(j),
+      ...op.i32(16),
+      ...op.add,
+      ...op.tee(j),
+      ...op.get(rowBytes),
+      ...op.ltU,
+      ...op.brIf(0),
+      ...op.end,
+      ...op.get(cur),
+      ...op.get(rowBytes),
+      ...op.add,
+      ...op.set(cur),
+      ...op.get(v),
+      ...op.get(rowBytes),
+      ...op.add,
+      ...op.set(v),
+      ...op.get(t),
+      ...op.i32(1),
+      ...op.add,
+      ...op.tee(t),
+      ...op.get(T),
+      ...op.ltU,
+      ...op.brIf(0),
+      ...op.end,
+      ...op.end,
+    ],
+  );
+}
+
+/** LIF backward: params (dI 0, v 1, sg 2, gs 3, gm 4, stride 5, T 6, beta 7, thr 8). */
+function lifBackwardBody(zero: boolean, delayed: boolean): number[] {
+  const [dI, v, sg, gs, gm, stride, T, beta, thr] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const [t, j, rowBytes, p, betav, thrv, carry, spike] = [9, 10, 11, 12, 13, 14, 15, 16];
+  // v + p is row t − 1 (v points at the zero row −1); v + p + rowBytes is row t.
+  const gateRow = delayed ? [...loadSum(v, p)] : [...op.get(v), ...op.get(p), ...op.add, ...op.get(rowBytes), ...op.add, ...op.load];
+  const gate = [...gateRow, ...op.get(thrv), ...op.gt];
+  let value: number[];
+  if (!zero) value = [...op.get(spike), ...op.get(carry), ...op.fadd];
+  else if (delayed) value = [...op.get(spike), ...op.get(carry), ...op.fadd, ...gate, ...op.andnot];
+  else value = [...op.get(spike), ...op.get(carry), ...gate, ...op.andnot, ...op.fadd];
+  return body(
+    [I32, I32, I32, I32, V128, V128, V128, V128],
+    [
+      ...op.get(stride),
+      ...op.i32(2),
+      ...op.shl,
+      ...op.set(rowBytes),
+      ...op.get(beta),
+      ...op.splat,
+      ...op.set(betav),
+      ...op.get(thr),
+      ...op.splat,
+      ...op.set(thrv),
+      ...op.get(T),
+      ...op.set(t),
+      ...op.block,
+      ...op.get(T),
+      ...op.eqz,
+      ...op.brIf(0),
+      ...op.loop,
+      ...op.get(t),
+      ...op.i32(1),
+      ...op.sub,
+      ...op.set(t),
+      ...op.i32(0),
+      ...op.set(j),
+      ...op.loop,
+      ...op.get(t),
+      ...op.get(rowBytes),
+      ...op.mul,
+      ...op.get(j),
+      ...op.add,
+      ...op.set(p),
+      ...loadSum(gm, p),
+      ...op.get(betav),
+      ...op.get(dI),
+      ...op.get(p),
+      ...op.add,
+      ...op.get(rowBytes),
+      ...op.add,
+      ...op.load,
+      ...op.fmul,
+      ...op.fadd,
+      ...op.set(carry),
+      ...loadSum(gs, p),
+      ...loadSum(sg, p),
+      ...op.fmul,
+      ...op.set(spike),
+      ...op.get(dI),
+      ...op.get(p),
+      ...op.add,
+      ...value,
+      ...op.store,
+      ...op.get(j),
+      ...op.i32(16),
+      ...op.add,
+      ...op.tee(j),
+      ...op.get(rowBytes),
+      ...op.ltU,
+      ...op.brIf(0),
+      ...op.end,
+      ...op.get(t),
+      ...op.brIf(0),
+      ...op.end,
+      ...op.end,
+    ],
+  );
+}
+
+interface FunctionDef {
+  readonly name: string;
+  readonly type: number;
+  readonly code: number[];
+}
+
+/** Builds the module bytes: one imported memory `env.memory` and the kernels of {@link SimdKernels}. */
+function moduleBytes(): { bytes: Uint8Array; names: string[] } {
   const types = [
-    [0x60, ...vector([[I32], [I32], [I32]]), 0x00], // (dst, src, n)
-    [0x60, ...vector([[I32], [I32], [I32], [I32]]), 0x00], // (dst, a, b, n)
-    [0x60, ...vector([[I32], [I32], [F32], [I32]]), 0x00], // (dst, src, alpha, n)
+    [0x60, ...vector([[I32], [I32], [I32]]), 0x00], // 0: (dst, src, n)
+    [0x60, ...vector([[I32], [I32], [I32], [I32]]), 0x00], // 1: (dst, a, b, n)
+    [0x60, ...vector([[I32], [I32], [F32], [I32]]), 0x00], // 2: (dst, src, alpha, n)
+    [0x60, ...vector([[I32], [I32], [I32], [F32], [F32], [F32]]), 0x00], // 3: (dst, v, n, thr, a, b)
+    [0x60, ...vector([[I32], [I32], [I32], [F32], [F32]]), 0x00], // 4: (dst, v, n, thr, k)
+    [0x60, ...vector([[I32], [I32], [I32], [I32], [I32], [I32], [F32], [F32]]), 0x00], // 5: lif forward
+    [0x60, ...vector([[I32], [I32], [I32], [I32], [I32], [I32], [I32], [F32], [F32]]), 0x00], // 6: lif backward
   ];
-  const functions: { name: string; type: number; code: number[] }[] = [
-    { name: 'addRow', type: 0, code: rowLoop([0, 1], 2, [...loadAt(0), ...loadAt(1), ...op.fadd]) },
-    { name: 'subRow', type: 0, code: rowLoop([0, 1], 2, [...loadAt(0), ...loadAt(1), ...op.fsub]) },
-    { name: 'addDiff', type: 1, code: rowLoop([0, 1, 2], 3, [...loadAt(0), ...loadAt(1), ...loadAt(2), ...op.fsub, ...op.fadd]) },
-    { name: 'sumRows', type: 1, code: rowLoop([0, 1, 2], 3, [...loadAt(1), ...loadAt(2), ...op.fadd]) },
-    // axpy: params (dst 0, src 1, alpha 2, n 3); the loop's end local is 4.
-    { name: 'axpy', type: 2, code: rowLoop([0, 1], 3, [...loadAt(0), ...loadAt(1), ...op.get(2), ...op.splat, ...op.fmul, ...op.fadd]) },
+  const functions: FunctionDef[] = [
+    { name: 'addRow', type: 0, code: rowLoop([0, 1], 2, 3, [], [...loadAt(0), ...loadAt(1), ...op.fadd]) },
+    { name: 'subRow', type: 0, code: rowLoop([0, 1], 2, 3, [], [...loadAt(0), ...loadAt(1), ...op.fsub]) },
+    { name: 'addDiff', type: 1, code: rowLoop([0, 1, 2], 3, 4, [], [...loadAt(0), ...loadAt(1), ...loadAt(2), ...op.fsub, ...op.fadd]) },
+    { name: 'sumRows', type: 1, code: rowLoop([0, 1, 2], 3, 4, [], [...loadAt(1), ...loadAt(2), ...op.fadd]) },
+    { name: 'axpy', type: 2, code: rowLoop([0, 1], 3, 4, [], [...loadAt(0), ...loadAt(1), ...op.get(2), ...op.splat, ...op.fmul, ...op.fadd]) },
+    {
+      // params (dst 0, v 1, n 2, thr 3, a 4, b 5); locals end 6, z 7
+      name: 'surrogateAtan',
+      type: 3,
+      code: rowLoop([0, 1], 2, 6, [V128], [
+        ...op.get(4),
+        ...op.splat,
+        ...op.f32(1),
+        ...op.splat,
+        ...op.get(5),
+        ...op.splat,
+        ...loadAt(1),
+        ...op.get(3),
+        ...op.splat,
+        ...op.fsub,
+        ...op.fmul,
+        ...op.tee(7),
+        ...op.get(7),
+        ...op.fmul,
+        ...op.fadd,
+        ...op.fdiv,
+      ]),
+    },
+    {
+      // params (dst 0, v 1, n 2, thr 3, k 4); locals end 5, d 6
+      name: 'surrogateFastSigmoid',
+      type: 4,
+      code: rowLoop([0, 1], 2, 5, [V128], [
+        ...op.f32(1),
+        ...op.splat,
+        ...op.f32(1),
+        ...op.splat,
+        ...op.get(4),
+        ...op.splat,
+        ...loadAt(1),
+        ...op.get(3),
+        ...op.splat,
+        ...op.fsub,
+        ...op.fabs,
+        ...op.fmul,
+        ...op.fadd,
+        ...op.tee(6),
+        ...op.get(6),
+        ...op.fmul,
+        ...op.fdiv,
+      ]),
+    },
   ];
+  for (const mechanism of [0, 1, 2] as const) {
+    for (const delayed of [false, true]) functions.push({ name: `lifForward${mechanism}${delayed ? 1 : 0}`, type: 5, code: lifForwardBody(mechanism, delayed) });
+  }
+  for (const zero of [false, true]) {
+    for (const delayed of [false, true]) functions.push({ name: `lifBackward${zero ? 1 : 0}${delayed ? 1 : 0}`, type: 6, code: lifBackwardBody(zero, delayed) });
+  }
   const bytes = [
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
     ...section(1, vector(types)),
@@ -164,23 +571,33 @@ function moduleBytes(): Uint8Array {
     ...section(7, vector(functions.map((f, i) => [...name(f.name), 0x00, ...uleb(i)]))),
     ...section(10, vector(functions.map((f) => f.code))),
   ];
-  return new Uint8Array(bytes);
+  return { bytes: new Uint8Array(bytes), names: functions.map((f) => f.name) };
 }
 
 let compiled: object | null = null;
 
 /**
- * Instantiates the row kernels over a new private memory of at least `bytes` bytes.
+ * Instantiates the kernels over a new private memory of at least `bytes` bytes.
  * @throws `BackendError` when this JavaScript engine has no WebAssembly SIMD
  */
-export function createRowKernels(bytes: number): RowKernels {
+export function createSimdKernels(bytes: number): SimdKernels {
   try {
     const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-    compiled ??= new wasm.Module(moduleBytes());
+    compiled ??= new wasm.Module(moduleBytes().bytes);
     const memory = new wasm.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
-    const instance = new wasm.Instance(compiled, { env: { memory } });
-    const e = instance.exports as unknown as Omit<RowKernels, 'memory'>;
-    return { memory, addRow: e.addRow, subRow: e.subRow, addDiff: e.addDiff, sumRows: e.sumRows, axpy: e.axpy };
+    const e = new wasm.Instance(compiled, { env: { memory } }).exports as Record<string, never>;
+    return {
+      memory,
+      addRow: e.addRow,
+      subRow: e.subRow,
+      addDiff: e.addDiff,
+      sumRows: e.sumRows,
+      axpy: e.axpy,
+      surrogateAtan: e.surrogateAtan,
+      surrogateFastSigmoid: e.surrogateFastSigmoid,
+      lifForward: [0, 1, 2].map((m) => [e[`lifForward${m}0`], e[`lifForward${m}1`]] as const),
+      lifBackward: [0, 1].map((z) => [e[`lifBackward${z}0`], e[`lifBackward${z}1`]] as const),
+    };
   } catch (error) {
     throw new BackendError('WebAssembly SIMD is not available', {
       field: 'bptt engine',
