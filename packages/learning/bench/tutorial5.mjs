@@ -67,39 +67,47 @@ function loadMnist(dir) {
   const part = (images, labels) => {
     const x = readIdx(join(dir, images));
     const y = readIdx(join(dir, labels));
-    const pixels = x.dims[1] * x.dims[2];
-    const p = new Float32Array(x.data.length);
-    for (let i = 0; i < p.length; i++) p[i] = x.data[i] / 255;
-    return { count: x.dims[0], pixels, p, labels: y.data };
+    return { count: x.dims[0], pixels: x.dims[1] * x.dims[2], px: x.data, labels: y.data };
   };
   return { train: part('train-images-idx3-ubyte', 'train-labels-idx1-ubyte'), test: part('t10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte') };
 }
 
+// uniform() < p with uniform() = u32 / 2^32 is u32 < ceil(p · 2^32): one integer compare per draw.
+const DRAW_BELOW = Float64Array.from({ length: 256 }, (_, v) => Math.ceil((v / 255) * 2 ** 32));
+
 /**
  * Bernoulli rate coding: at every step pixel i spikes with probability p_i = pixel/255.
- * Returns SparseSpikes rows b*T + t with ascending indices (pixels with p = 0 never spike and draw nothing).
+ * Returns SparseSpikes rows b*T + t with ascending indices. Pixels with p = 0 never spike and
+ * pixels with p = 1 always do; neither draws a random number.
  */
 function rateEncode(set, sampleIds, rng, scratch) {
   const B = sampleIds.length;
   const n = set.pixels;
+  const px = set.px;
   const offsets = new Uint32Array(B * T + 1);
+  const active = scratch.nonzero;
+  const below = scratch.below;
   let k = 0;
   for (let b = 0; b < B; b++) {
     const base = sampleIds[b] * n;
     let nz = 0;
-    for (let i = 0; i < n; i++) if (set.p[base + i] > 0) scratch.nonzero[nz++] = i;
+    for (let i = 0; i < n; i++) {
+      const v = px[base + i];
+      if (v === 0) continue;
+      active[nz] = i;
+      below[nz++] = v === 255 ? -1 : DRAW_BELOW[v];
+    }
+    if (scratch.indices.length < k + T * nz) {
+      const grown = new Uint32Array(2 * (k + T * nz));
+      grown.set(scratch.indices.subarray(0, k));
+      scratch.indices = grown;
+    }
+    const out = scratch.indices;
     for (let t = 0; t < T; t++) {
       offsets[b * T + t] = k;
       for (let q = 0; q < nz; q++) {
-        const i = scratch.nonzero[q];
-        if (rng.uniform() < set.p[base + i]) {
-          if (k === scratch.indices.length) {
-            const grown = new Uint32Array(scratch.indices.length * 2);
-            grown.set(scratch.indices);
-            scratch.indices = grown;
-          }
-          scratch.indices[k++] = i;
-        }
+        const limit = below[q];
+        if (limit < 0 || rng.nextUint32() < limit) out[k++] = active[q];
       }
     }
   }
@@ -129,7 +137,7 @@ function main() {
   const adam = new Adam(net.parameters(), { lr: 5e-4, beta1: 0.9, beta2: 0.999 });
   const loss = { kind: 'membraneCrossEntropy' };
   const perm = rng.permutation(data.train.count);
-  const scratch = { nonzero: new Uint32Array(784), indices: new Uint32Array(1 << 20) };
+  const scratch = { nonzero: new Uint32Array(784), below: new Float64Array(784), indices: new Uint32Array(1 << 20) };
   let trainCorrect = 0;
   let trainSeen = 0;
   const step = (bi) => {

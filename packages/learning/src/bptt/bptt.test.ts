@@ -263,6 +263,24 @@ describe('event-driven engine vs the reference (Heaviside spikes)', () => {
     });
   }
 
+  it('handles more than 32 steps (several spike-mask words)', () => {
+    const c = CASES[1];
+    const T = 70;
+    const rng = new Rng(8);
+    const ref = randomNetwork(rng, c.sizes, c.lif, c.surrogate, c.residual);
+    const input = randomInput(rng, 2, T, c.sizes[0]);
+    const trace = bpttReferenceForward(ref, input, 2, T);
+    const expected = referenceLoss(trace, [1, 2], 3, c.loss);
+    const grads = bpttReferenceBackward(ref, trace, expected.gradMem, expected.gradSpikes);
+    const net = networkFrom(ref, c);
+    const result = net.forwardBackward(denseToSparse(tensor(Float32Array.from(input), [2, T, c.sizes[0]])), [1, 2], c.loss);
+    expect(result.loss).toBeCloseTo(expected.value, 5);
+    const w = net.parameters()[0].grad;
+    let scale = 0;
+    for (const x of grads.weight[0]) scale = Math.max(scale, Math.abs(x));
+    for (let i = 0; i < w.length; i++) expect(Math.abs(w[i] - grads.weight[0][i])).toBeLessThanOrEqual(1e-5 * scale);
+  });
+
   it('adds into Parameter.grad (two calls double the gradient)', () => {
     const c = CASES[0];
     const ref = randomNetwork(new Rng(2), c.sizes, c.lif, c.surrogate, c.residual);

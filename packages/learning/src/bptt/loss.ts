@@ -14,9 +14,16 @@ import { ValidationError } from '@snn/core';
  *   to `T·correctRate` for the true class and `T·incorrectRate` for the others.
  */
 export type BpttLoss =
-  | { readonly kind: 'membraneCrossEntropy' }
-  | { readonly kind: 'countCrossEntropy' }
   | {
+      /** Cross-entropy of the output membrane, summed over steps. */
+      readonly kind: 'membraneCrossEntropy';
+    }
+  | {
+      /** Cross-entropy of the output spike counts. */
+      readonly kind: 'countCrossEntropy';
+    }
+  | {
+      /** Mean squared error of the spike counts against target counts. */
       readonly kind: 'mseCount';
       /** Target firing rate of the true class, in [0, 1]. Default 1. */
       readonly correctRate?: number;

@@ -11,7 +11,7 @@ import {
   surrogateFromSpec,
 } from '@snn/neurons';
 import { type Parameter, createParameter } from '../optim/parameter.js';
-import { BpttEngine, type EngineGrads, type EngineLayer } from './engine.js';
+import { BpttEngine, type EngineGrads, type EngineLayer, addInto } from './engine.js';
 import { type BpttLoss, checkBpttLoss } from './loss.js';
 import { BpttWorkerPool } from './pool.js';
 
@@ -35,8 +35,12 @@ export interface LifNetworkOptions {
   readonly seed?: number;
   /**
    * Threads that share each batch: 1 runs on the calling thread only; `k > 1`
-   * adds `k − 1` worker threads (needs the built module, and a built-in
-   * surrogate). Results are deterministic for a given seed and `workers`. Default 1.
+   * adds `k − 1` Node.js worker threads. Workers import this package's built
+   * file (`dist/index.js`, so `@snn/learning` must not be bundled into another
+   * file), need a built-in surrogate, and the calling thread blocks
+   * (`Atomics.wait`) until they finish a batch. Results are deterministic for
+   * a given seed and `workers`; different worker counts differ only by float
+   * rounding of the gradient sums. Default 1.
    */
   readonly workers?: number;
 }
@@ -52,7 +56,12 @@ export interface LifNetworkSpec {
   /** Residual skip flag of each layer. */
   readonly residual: readonly boolean[];
   /** Name and options of the surrogate spike function. */
-  readonly surrogate: { readonly name: SurrogateName; readonly options: Readonly<Record<string, number>> };
+  readonly surrogate: {
+    /** Factory name, e.g. `"atan"`. */
+    readonly name: SurrogateName;
+    /** Factory options, e.g. `{ alpha: 2 }`. */
+    readonly options: Readonly<Record<string, number>>;
+  };
 }
 
 /** One `[Dense → Leaky]` layer of a {@link LifNetwork}. */
@@ -154,6 +163,7 @@ export class LifNetwork {
   private readonly engineLayers: readonly EngineLayer[];
   private readonly grads: readonly EngineGrads[];
   private pool: BpttWorkerPool | null = null;
+  private ownGrads: readonly EngineGrads[] | null = null;
   private closed = false;
 
   /**
@@ -276,7 +286,8 @@ export class LifNetwork {
    */
   forward(spikes: SparseSpikes, opts: { readonly membrane?: boolean } = {}): LifNetworkOutput {
     this.checkSpikes(spikes);
-    return this.dispatch(spikes, null, null, false, opts.membrane ?? false);
+    const { counts, membrane } = this.dispatch(spikes, null, null, false, opts.membrane ?? false);
+    return { counts, membrane };
   }
 
   /**
@@ -417,6 +428,11 @@ export class LifNetwork {
         posted.push({ w: w - 1, id, first });
       }
     }
+    // With workers, every thread writes its own gradients and one pass adds them all, in thread order.
+    const parallel = posted.length > 0 && train;
+    if (parallel && this.ownGrads === null) {
+      this.ownGrads = this.grads.map((g) => ({ weight: new Float32Array(g.weight.length), bias: new Float32Array(g.bias.length) }));
+    }
     let lossSum = this.engine.run({
       spikes,
       first: 0,
@@ -424,8 +440,8 @@ export class LifNetwork {
       labels,
       loss,
       batchSize: B,
-      grads: train ? this.grads : null,
-      accumulate: true,
+      grads: train ? (parallel ? this.ownGrads : this.grads) : null,
+      accumulate: !parallel,
       counts,
       membrane: membraneOut,
     });
@@ -435,19 +451,17 @@ export class LifNetwork {
         lossSum += reply.loss;
         counts.set(reply.counts, first * C);
         if (membraneOut !== null && reply.membrane !== null) membraneOut.set(reply.membrane, first * T * C);
-        if (train) {
-          const workerGrads = pool.grads(w);
-          for (let l = 0; l < this.grads.length; l++) {
-            addInto(this.grads[l].weight, workerGrads[l].weight);
-            addInto(this.grads[l].bias, workerGrads[l].bias);
-          }
+      }
+    }
+    if (parallel) {
+      const parts = [this.ownGrads as readonly EngineGrads[], ...posted.map(({ w }) => (pool as BpttWorkerPool).grads(w))];
+      for (let l = 0; l < this.grads.length; l++) {
+        for (const part of parts) {
+          addInto(this.grads[l].weight, 0, part[l].weight, 0, part[l].weight.length);
+          addInto(this.grads[l].bias, 0, part[l].bias, 0, part[l].bias.length);
         }
       }
     }
     return { counts, membrane: membraneOut, loss: lossSum };
   }
-}
-
-function addInto(target: Float32Array, source: Float32Array): void {
-  for (let i = 0; i < target.length; i++) target[i] += source[i];
 }

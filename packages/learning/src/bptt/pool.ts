@@ -166,8 +166,10 @@ export class BpttWorkerPool {
       }
       Atomics.wait(control, 0, done, 1000);
     }
-    const received = receiveMessageOnPort(port);
-    const reply = received?.message as WorkerReply | undefined;
+    // Answers to older jobs (left behind when an earlier call threw) are dropped.
+    let reply: WorkerReply | undefined;
+    do reply = receiveMessageOnPort(port)?.message as WorkerReply | undefined;
+    while (reply !== undefined && reply.id >= 0 && reply.id < id);
     if (reply === undefined || reply.error !== undefined || reply.id !== id) {
       throw new BackendError('BPTT worker thread failed', {
         field: `worker ${w + 1}`,

@@ -30,7 +30,12 @@ export interface DenseOptions {
    * Use these arrays instead of new ones (e.g. views of a `SharedArrayBuffer`);
    * they are filled with the initial values. Lengths `inSize·outSize` and `outSize`.
    */
-  readonly storage?: { readonly weight: Float32Array; readonly bias: Float32Array };
+  readonly storage?: {
+    /** Array for the weights, length `inSize·outSize`. */
+    readonly weight: Float32Array;
+    /** Array for the bias, length `outSize`. */
+    readonly bias: Float32Array;
+  };
 }
 
 function checkSize(value: number, field: string): void {

@@ -1,0 +1,71 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadMnist } from '@snn/datasets';
+import { Jimp } from 'jimp';
+import { describe, expect, it } from 'vitest';
+import { digitPath, tempDir } from '../testing/harness.js';
+import { loadDigitImage } from './load-digit.js';
+
+function centreOfMass(pixels: Float32Array): [number, number] {
+  let mass = 0;
+  let x = 0;
+  let y = 0;
+  for (let i = 0; i < pixels.length; i++) {
+    mass += pixels[i];
+    x += pixels[i] * (i % 28);
+    y += pixels[i] * Math.floor(i / 28);
+  }
+  return [x / mass, y / mass];
+}
+
+describe('loadDigitImage', () => {
+  it('keeps an MNIST image (white on black, 28 × 28) close to the original', async () => {
+    const original = loadMnist({ split: 'test' }).images.subarray(0, 784);
+    const image = await loadDigitImage(digitPath('digit-7.png'));
+    expect(image).toMatchObject({ sourceWidth: 28, sourceHeight: 28, inverted: false, centred: true });
+    expect(image.pixels).toHaveLength(784);
+    let diff = 0;
+    for (let i = 0; i < 784; i++) diff += Math.abs(image.pixels[i] - original[i] / 255);
+    expect(diff / 784).toBeLessThan(0.01);
+    const plain = await loadDigitImage(digitPath('digit-7.png'), { centre: false });
+    for (let i = 0; i < 784; i++) expect(plain.pixels[i]).toBeCloseTo(original[i] / 255, 5);
+  });
+
+  it('inverts a dark digit on a light page and centres it by mass', async () => {
+    const image = await loadDigitImage(digitPath('digit-0-light.png'));
+    expect(image).toMatchObject({ sourceWidth: 64, sourceHeight: 80, inverted: true, borderMean: 255 });
+    expect(Math.min(...image.pixels)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...image.pixels)).toBeLessThanOrEqual(1);
+    const [cx, cy] = centreOfMass(image.pixels);
+    expect(Math.abs(cx - 14)).toBeLessThan(0.75);
+    expect(Math.abs(cy - 14)).toBeLessThan(0.75);
+    expect(image.pixels[0]).toBe(0);
+  });
+
+  it('composites transparency over white and fits a non-square image', async () => {
+    const img = new Jimp({ width: 40, height: 20, color: 0x00000000 });
+    for (let y = 5; y < 15; y++) for (let x = 10; x < 30; x++) img.bitmap.data.set([0, 0, 0, 255], 4 * (y * 40 + x));
+    const file = join(tempDir(), 'bar.png');
+    writeFileSync(file, await img.getBuffer('image/png'));
+    const image = await loadDigitImage(file);
+    expect(image.inverted).toBe(true);
+    let ink = 0;
+    for (let i = 0; i < 784; i++) if (image.pixels[i] > 0.5) ink++;
+    expect(ink).toBe(200);
+  });
+});
+
+describe('loadDigitImage on a grey page', () => {
+  it('subtracts the background level after the inversion', async () => {
+    const img = new Jimp({ width: 28, height: 28, color: 0xc8c8c8ff });
+    for (let y = 8; y < 20; y++) for (let x = 12; x < 16; x++) img.bitmap.data.set([20, 20, 20, 255], 4 * (y * 28 + x));
+    const file = join(tempDir(), 'grey.png');
+    writeFileSync(file, await img.getBuffer('image/png'));
+    const image = await loadDigitImage(file, { centre: false });
+    expect(image.inverted).toBe(true);
+    expect(image.borderMean).toBeCloseTo(200, 3);
+    expect(image.pixels[0]).toBe(0);
+    // ink 20 -> 235 after the inversion; background 200 -> 55: (235 − 55) / (255 − 55) = 0.9 (8-bit rounding aside)
+    expect(Math.abs(image.pixels[10 * 28 + 13] - 0.9)).toBeLessThan(4 / 255);
+  });
+});

@@ -1,0 +1,187 @@
+import { readFile } from 'node:fs/promises';
+import { FileFormatError } from '@snn/core';
+import { Jimp } from 'jimp';
+
+/** Side of an MNIST image in pixels. */
+export const MNIST_SIDE = 28;
+/** Side of the box MNIST fits each digit into before centring it by its centre of mass. */
+const DIGIT_BOX = 20;
+/** Where MNIST puts the centre of mass of a digit (0-based pixel coordinates; measured mean 14.0, 14.0). */
+const MNIST_CENTRE = 14;
+/** Pixels above this fraction of the brightest one count as ink when finding the bounding box. */
+const INK_FRACTION = 0.1;
+
+/** A digit image prepared like MNIST: 28 × 28 grey values in [0, 1], white digit on black. */
+export interface DigitImage {
+  /** 784 values in [0, 1], row-major. */
+  readonly pixels: Float32Array;
+  /** Width of the decoded image in pixels. */
+  readonly sourceWidth: number;
+  /** Height of the decoded image in pixels. */
+  readonly sourceHeight: number;
+  /** True when the image had a light background (border mean > 127) and was inverted. */
+  readonly inverted: boolean;
+  /** Mean grey level (0–255) of the border pixels of the decoded image. */
+  readonly borderMean: number;
+  /** True when the digit was cropped, scaled into 20 × 20 and centred by its centre of mass. */
+  readonly centred: boolean;
+}
+
+/** Options of {@link loadDigitImage}. */
+export interface LoadDigitOptions {
+  /** Crop, fit into 20 × 20 and centre by mass like MNIST (default true); false: fit the whole image into 28 × 28. */
+  readonly centre?: boolean;
+}
+
+type Grey = { readonly width: number; readonly height: number; readonly data: Float32Array };
+
+function toBitmap(grey: Grey): { width: number; height: number; data: Buffer } {
+  const data = Buffer.alloc(grey.width * grey.height * 4);
+  for (let i = 0; i < grey.data.length; i++) {
+    const v = Math.max(0, Math.min(255, Math.round(grey.data[i] * 255)));
+    data[4 * i] = v;
+    data[4 * i + 1] = v;
+    data[4 * i + 2] = v;
+    data[4 * i + 3] = 255;
+  }
+  return { width: grey.width, height: grey.height, data };
+}
+
+/** Crops `grey` to the rectangle and resizes it to w × h with jimp's default resampling. */
+function cropResize(grey: Grey, x: number, y: number, cw: number, ch: number, w: number, h: number): Grey {
+  const image = Jimp.fromBitmap(toBitmap(grey));
+  image.crop({ x, y, w: cw, h: ch });
+  image.resize({ w, h });
+  const { data, width, height } = image.bitmap;
+  const out = new Float32Array(width * height);
+  for (let i = 0; i < out.length; i++) out[i] = data[4 * i] / 255;
+  return { width, height, data: out };
+}
+
+function place(target: Float32Array, src: Grey, left: number, top: number): void {
+  for (let y = 0; y < src.height; y++) {
+    const ty = y + top;
+    if (ty < 0 || ty >= MNIST_SIDE) continue;
+    for (let x = 0; x < src.width; x++) {
+      const tx = x + left;
+      if (tx < 0 || tx >= MNIST_SIDE) continue;
+      target[ty * MNIST_SIDE + tx] = src.data[y * src.width + x];
+    }
+  }
+}
+
+/** Fits a w × h box into `side` keeping the aspect ratio (each side at least 1 pixel). */
+function fit(w: number, h: number, side: number): [number, number] {
+  const scale = side / Math.max(w, h);
+  return [Math.max(1, Math.round(w * scale)), Math.max(1, Math.round(h * scale))];
+}
+
+/**
+ * Reads an image file (PNG, JPEG, BMP, GIF or TIFF, decoded by jimp) and prepares it like an
+ * MNIST digit.
+ *
+ * @remarks
+ * Steps: grey level `0.299 R + 0.587 G + 0.114 B`, composited over white by the alpha channel;
+ * inverted when the mean of the border pixels is above 127 (a dark digit on a light background);
+ * scaled to [0, 1]; the background level (the border mean after the inversion) subtracted and the
+ * rest stretched back to [0, 1], so that a grey page becomes black as in MNIST. Then, as MNIST was made (LeCun et al. 1998): the bounding box of the ink
+ * (pixels above 10 % of the brightest) is scaled to fit 20 × 20 keeping its aspect ratio and
+ * placed in a 28 × 28 image so that its centre of mass falls on pixel (14, 14), where MNIST has it. With `centre: false`
+ * the whole image is scaled to fit 28 × 28 (aspect kept) and padded with black, centred.
+ *
+ * @param file - the image file
+ * @param options - `centre` (default true)
+ * @throws `FileFormatError` naming the file when it cannot be read or is not a decodable image
+ */
+export async function loadDigitImage(file: string, options: LoadDigitOptions = {}): Promise<DigitImage> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new FileFormatError(code === 'ENOENT' ? 'image not found' : `cannot read the image (${code ?? String(error)})`, { file, cause: error });
+  }
+  let decoded: { bitmap: { width: number; height: number; data: Buffer } };
+  try {
+    decoded = await Jimp.fromBuffer(bytes);
+  } catch (error) {
+    const head = Array.from(bytes.subarray(0, 8), (b) => b.toString(16).padStart(2, '0')).join(' ');
+    throw new FileFormatError('not an image jimp can decode', {
+      file,
+      expected: 'a PNG, JPEG, BMP, GIF or TIFF file',
+      found: bytes.length === 0 ? 'an empty file' : `${bytes.length} bytes starting ${head}`,
+      cause: error,
+    });
+  }
+  const { width, height, data } = decoded.bitmap;
+  const grey = new Float32Array(width * height);
+  for (let i = 0; i < grey.length; i++) {
+    const alpha = data[4 * i + 3] / 255;
+    const luma = 0.299 * data[4 * i] + 0.587 * data[4 * i + 1] + 0.114 * data[4 * i + 2];
+    grey[i] = luma * alpha + 255 * (1 - alpha);
+  }
+  let borderSum = 0;
+  let borderCount = 0;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      if (y === 0 || y === height - 1 || x === 0 || x === width - 1) {
+        borderSum += grey[y * width + x];
+        borderCount++;
+      }
+    }
+  }
+  const borderMean = borderSum / borderCount;
+  const inverted = borderMean > 127;
+  // Background level after the inversion (0 for a clean black or white page); it is subtracted and the
+  // rest stretched back to [0, 1], so a grey paper background becomes MNIST's black.
+  const background = (inverted ? 255 - borderMean : borderMean) / 255;
+  const gain = background < 1 ? 1 / (1 - background) : 1;
+  for (let i = 0; i < grey.length; i++) {
+    const v = (inverted ? 255 - grey[i] : grey[i]) / 255;
+    grey[i] = Math.min(1, Math.max(0, (v - background) * gain));
+  }
+  const source: Grey = { width, height, data: grey };
+  const pixels = new Float32Array(MNIST_SIDE * MNIST_SIDE);
+  let max = 0;
+  for (let i = 0; i < grey.length; i++) if (grey[i] > max) max = grey[i];
+  const centre = (options.centre ?? true) && max > 0;
+  if (!centre) {
+    const [w, h] = fit(width, height, MNIST_SIDE);
+    const scaled = cropResize(source, 0, 0, width, height, w, h);
+    place(pixels, scaled, Math.floor((MNIST_SIDE - w) / 2), Math.floor((MNIST_SIDE - h) / 2));
+    return { pixels, sourceWidth: width, sourceHeight: height, inverted, borderMean, centred: false };
+  }
+  let x0 = width;
+  let y0 = height;
+  let x1 = -1;
+  let y1 = -1;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      if (grey[y * width + x] > INK_FRACTION * max) {
+        if (x < x0) x0 = x;
+        if (x > x1) x1 = x;
+        if (y < y0) y0 = y;
+        if (y > y1) y1 = y;
+      }
+    }
+  }
+  const cw = x1 - x0 + 1;
+  const ch = y1 - y0 + 1;
+  const [w, h] = fit(cw, ch, DIGIT_BOX);
+  const digit = cropResize(source, x0, y0, cw, ch, w, h);
+  let mass = 0;
+  let mx = 0;
+  let my = 0;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const v = digit.data[y * w + x];
+      mass += v;
+      mx += v * x;
+      my += v * y;
+    }
+  }
+  const cx = mass > 0 ? mx / mass : (w - 1) / 2;
+  const cy = mass > 0 ? my / mass : (h - 1) / 2;
+  place(pixels, digit, Math.round(MNIST_CENTRE - cx), Math.round(MNIST_CENTRE - cy));
+  return { pixels, sourceWidth: width, sourceHeight: height, inverted, borderMean, centred: true };
+}
