@@ -7,8 +7,8 @@
 // 2. Trains configs/tutorial5.yaml on a stratified subset with the built CLI (`neurospike train`):
 //    training images/s and peak RSS from the run manifest, wall time of the whole command.
 // 3. `neurospike evaluate` on that network for each backend the app runs inference on: js (the
-//    event-driven TypeScript references of @snn/neurons) and the gpu.js cpu and webasm kernels; prints
-//    forward-pass images/s and each process's peak RSS.
+//    event-driven LifNetwork engine of @snn/learning) and the dense/LIF kernels of @snn/neurons on the
+//    gpu.js cpu and webasm backends; prints forward-pass images/s and each process's peak RSS.
 //
 // Needs the built app and packages (`pnpm build`). Usage:
 //   node bench/bench.mjs [--batches 30] [--no-torch] [--skip-tutorial5] [--data-prop 0.05]
@@ -89,8 +89,8 @@ try {
     const limit = backend === 'js' ? args['js-images'] : args['gpu-images'];
     const { stdout } = run(process.execPath, [CLI, 'evaluate', '--model', runDir, '--backend', backend, '--limit', limit, '--json'], { cwd: APP });
     const r = JSON.parse(stdout.trim().split('\n').pop());
-    summary.app_infer[backend] = { kernel_class: r.kernelClass, images: r.images, images_per_s: r.imagesPerSecond, accuracy: r.accuracy, peak_rss_mib: r.peakRssMiB };
-    console.log(`${backend.padEnd(7)} ${String(r.kernelClass ?? 'TypeScript references').padEnd(22)} ${r.imagesPerSecond.toFixed(1).padStart(9)} images/s  (${r.images} images, accuracy ${(100 * r.accuracy).toFixed(2)}%, peak RSS ${r.peakRssMiB.toFixed(0)} MiB)`);
+    summary.app_infer[backend] = { path: r.path, kernel_class: r.kernelClass, images: r.images, images_per_s: r.imagesPerSecond, accuracy: r.accuracy, peak_rss_mib: r.peakRssMiB };
+    console.log(`${backend.padEnd(7)} ${String(r.kernelClass ?? 'LifNetwork engine').padEnd(22)} ${r.imagesPerSecond.toFixed(1).padStart(9)} images/s  (${r.images} images, accuracy ${(100 * r.accuracy).toFixed(2)}%, peak RSS ${r.peakRssMiB.toFixed(0)} MiB)`);
   }
 } finally {
   rmSync(runs, { recursive: true, force: true });

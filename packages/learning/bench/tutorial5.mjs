@@ -6,11 +6,15 @@
 // T = 25 steps, batch 128, Bernoulli rate coding of pixel/255, loss = sum over t of CE(mem_out[t], y),
 // Adam lr 5e-4. Imports the built package (dist/): run `pnpm --filter @snn/learning build` first.
 //
-// Usage: node bench/tutorial5.mjs [--batches 30] [--workers 2] [--epoch] [--no-torch] [--seed 0]
-//        [--mnist DIR] [--torch-script PATH] [--python /usr/bin/python3]
+// Usage: node bench/tutorial5.mjs [--batches 30] [--infer-batches 40] [--workers 2] [--epoch] [--no-torch]
+//        [--seed 0] [--mnist DIR] [--torch-script PATH] [--python /usr/bin/python3]
+// Training images/s are timed over --batches batches after one warm-up batch (as the peer does), inference
+// over --infer-batches test batches; both include the rate encoding, as the peer's do. With --epoch both
+// sides finish one epoch (468 batches) and report test accuracy on the 10,000 test images. The 1-minute
+// load average before and after is printed: other processes on the machine change both sides' numbers.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -72,13 +76,14 @@ function loadMnist(dir) {
   return { train: part('train-images-idx3-ubyte', 'train-labels-idx1-ubyte'), test: part('t10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte') };
 }
 
-// uniform() < p with uniform() = u32 / 2^32 is u32 < ceil(p · 2^32): one integer compare per draw.
-const DRAW_BELOW = Float64Array.from({ length: 256 }, (_, v) => Math.ceil((v / 255) * 2 ** 32));
+// ln(1 − q) with q = min(p, 1 − p), p = v/255: the geometric gap law of the rarer outcome.
+const LOG_RARE = Float64Array.from({ length: 256 }, (_, v) => Math.log(1 - Math.min(v / 255, 1 - v / 255)));
 
 /**
- * Bernoulli rate coding: at every step pixel i spikes with probability p_i = pixel/255.
- * Returns SparseSpikes rows b*T + t with ascending indices. Pixels with p = 0 never spike and
- * pixels with p = 1 always do; neither draws a random number.
+ * Bernoulli rate coding: at every step pixel i spikes with probability p_i = pixel/255, independently.
+ * Sampled exactly by geometric gaps between the rarer outcomes (spikes when p ≤ 1/2, misses otherwise):
+ * the gap before the next rare step is ⌊ln U / ln(1 − q)⌋ with U uniform in (0, 1], so a pixel costs
+ * about T·min(p, 1 − p) + 1 draws instead of T. Returns SparseSpikes rows b*T + t with ascending indices.
  */
 function rateEncode(set, sampleIds, rng, scratch) {
   const B = sampleIds.length;
@@ -86,7 +91,8 @@ function rateEncode(set, sampleIds, rng, scratch) {
   const px = set.px;
   const offsets = new Uint32Array(B * T + 1);
   const active = scratch.nonzero;
-  const below = scratch.below;
+  const masks = scratch.masks;
+  const all = T === 32 ? -1 : (1 << T) - 1;
   let k = 0;
   for (let b = 0; b < B; b++) {
     const base = sampleIds[b] * n;
@@ -94,8 +100,13 @@ function rateEncode(set, sampleIds, rng, scratch) {
     for (let i = 0; i < n; i++) {
       const v = px[base + i];
       if (v === 0) continue;
+      let rare = 0;
+      if (v < 255) {
+        const logRare = LOG_RARE[v];
+        for (let t = Math.floor(Math.log(1 - rng.uniform()) / logRare); t < T; t += 1 + Math.floor(Math.log(1 - rng.uniform()) / logRare)) rare |= 1 << t;
+      }
       active[nz] = i;
-      below[nz++] = v === 255 ? -1 : DRAW_BELOW[v];
+      masks[nz++] = v <= 127 ? rare : all & ~rare;
     }
     if (scratch.indices.length < k + T * nz) {
       const grown = new Uint32Array(2 * (k + T * nz));
@@ -105,10 +116,8 @@ function rateEncode(set, sampleIds, rng, scratch) {
     const out = scratch.indices;
     for (let t = 0; t < T; t++) {
       offsets[b * T + t] = k;
-      for (let q = 0; q < nz; q++) {
-        const limit = below[q];
-        if (limit < 0 || rng.nextUint32() < limit) out[k++] = active[q];
-      }
+      const bit = 1 << t;
+      for (let q = 0; q < nz; q++) if (masks[q] & bit) out[k++] = active[q];
     }
   }
   offsets[B * T] = k;
@@ -130,6 +139,7 @@ function runTorch(dir) {
 }
 
 function main() {
+  const loadBefore = loadavg()[0];
   const dir = findMnist();
   const data = loadMnist(dir);
   const rng = new Rng(seed);
@@ -137,7 +147,7 @@ function main() {
   const adam = new Adam(net.parameters(), { lr: 5e-4, beta1: 0.9, beta2: 0.999 });
   const loss = { kind: 'membraneCrossEntropy' };
   const perm = rng.permutation(data.train.count);
-  const scratch = { nonzero: new Uint32Array(784), below: new Float64Array(784), indices: new Uint32Array(1 << 20) };
+  const scratch = { nonzero: new Uint32Array(784), masks: new Int32Array(784), indices: new Uint32Array(1 << 20) };
   let trainCorrect = 0;
   let trainSeen = 0;
   const step = (bi) => {
@@ -196,6 +206,7 @@ function main() {
     if (args.epoch && torch.test_acc_after_1_epoch !== undefined) ratio.test_acc_diff = ours.test_acc_after_1_epoch - torch.test_acc_after_1_epoch;
     console.log(`ratio  ours/PyTorch ${JSON.stringify(ratio)}`);
   }
+  console.log(`load   1-min load average before ${loadBefore.toFixed(2)}, after ${loadavg()[0].toFixed(2)} (${availableParallelism()} CPUs)`);
   void net.close();
 }
 

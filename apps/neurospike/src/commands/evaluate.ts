@@ -12,7 +12,7 @@ import { runEvaluation } from '../evaluate/run-evaluate.js';
 export function addEvaluateCommand(program: Command, io: AppIo): void {
   program
     .command('evaluate')
-    .description('test accuracy and forward-pass images/s of a trained network on one backend (js references or gpu.js kernels)')
+    .description('test accuracy and forward-pass images/s of a trained network on one backend (js engine or gpu.js kernels)')
     .requiredOption('--model <path>', 'run directory (uses checkpoints/best, else last) or a .safetensors checkpoint')
     .addOption(numberOption('--limit <n>', 'only the first n test images', 'positiveInt'))
     .addOption(numberOption('--batch-size <n>', 'images per forward pass', 'positiveInt', 100))
@@ -26,7 +26,7 @@ export function addEvaluateCommand(program: Command, io: AppIo): void {
       }
       const right = Math.round(r.accuracy * r.images);
       io.stdout.write(`model      ${r.checkpoint} (epoch ${r.epoch})\n`);
-      io.stdout.write(`backend    ${r.backend}${r.kernelClass ? ` (${r.kernelClass})` : ' (TypeScript references of @snn/neurons)'}\n`);
+      io.stdout.write(`backend    ${r.backend}${r.kernelClass ? ` (${r.kernelClass}, kernels of @snn/neurons)` : ' (event-driven LifNetwork engine of @snn/learning)'}\n`);
       io.stdout.write(`accuracy   ${(100 * r.accuracy).toFixed(2)}% (${right}/${r.images})\n`);
       io.stdout.write(`speed      ${r.imagesPerSecond.toFixed(1)} images/s (forward passes, ${r.forwardSeconds.toFixed(2)} s)\n`);
     });

@@ -3,6 +3,7 @@ import type { ImageDataset } from '@snn/datasets';
 import { imagesToTensor } from '@snn/datasets';
 import { latencySparse, rateSparse } from '@snn/encoding';
 import type { BpttBatch } from '@snn/learning';
+import { shiftImages } from '../augment/shift.js';
 import type { NeuroSpikeConfig } from '../config/schema.js';
 
 /** What the encoder needs from a config: the encoding section and the number of steps. */
@@ -54,6 +55,7 @@ export interface EncodedBatch extends BpttBatch {
  * @param batchSize - samples per batch (the last batch may be smaller)
  * @param settings - encoding section and T
  * @param rng - the stream's generator
+ * @param maxShift - random shift of each image by up to this many pixels before encoding (augmentation; drawn from `rng`); default 0
  */
 export function* encodedBatches(
   dataset: ImageDataset,
@@ -61,10 +63,11 @@ export function* encodedBatches(
   batchSize: number,
   settings: EncodingSettings,
   rng: Rng,
+  maxShift = 0,
 ): Generator<EncodedBatch> {
   for (let start = 0; start < order.length; start += batchSize) {
     const indices = order.subarray(start, Math.min(order.length, start + batchSize));
-    const images = imagesToTensor(dataset, indices);
+    const images = shiftImages(imagesToTensor(dataset, indices), dataset.cols, maxShift, rng);
     const labels = new Int32Array(indices.length);
     for (let k = 0; k < indices.length; k++) labels[k] = dataset.labels[indices[k]];
     yield { spikes: encodeImages(images, settings, rng), labels, indices };

@@ -34,6 +34,8 @@ export interface EvaluateResult {
   readonly backend: string;
   /** gpu.js kernel class (null for js). */
   readonly kernelClass: string | null;
+  /** What ran the forward passes: the event-driven engine of `LifNetwork` (js) or the @snn/neurons kernels (gpu.js). */
+  readonly path: 'engine' | 'kernels';
   /** Number of test images. */
   readonly images: number;
   /** Fraction classified correctly (largest output spike count). */
@@ -52,8 +54,9 @@ export interface EvaluateResult {
  * @remarks
  * The test images are those of the run (the `test_prop` subset of its seed, else all 10,000),
  * encoded with the run's test stream, so on `js` the accuracy equals the `test_acc` the run
- * logged for that checkpoint. The network runs layer by layer ({@link traceNetwork}): on `js`
- * with the event-driven references of @snn/neurons, on `cpu`/`webasm` with their gpu.js kernels.
+ * logged for that checkpoint. On `js` the forward passes run on the event-driven engine of
+ * `LifNetwork` (the path training evaluates with); on a gpu.js backend (`cpu`, `webasm`, …) layer
+ * by layer ({@link traceNetwork}) with the `denseForwardKernel` and `lifStepKernel` kernels of @snn/neurons.
  *
  * @param options - model, backend, limit, batch size
  */
@@ -74,16 +77,16 @@ export async function runEvaluation(options: EvaluateOptions): Promise<EvaluateR
     const batches = encodedBatches(test, identityOrder(test.count), options.batchSize ?? 100, settings, new Rng(streamSeed(seed, STREAMS.test)));
     for (const batch of batches) {
       const start = performance.now();
-      const trace = await traceNetwork(network, batch.spikes, backend);
+      const counts = backend.isGpuJs ? (await traceNetwork(network, batch.spikes, backend)).counts : network.forward(batch.spikes).counts;
       seconds += (performance.now() - start) / 1000;
-      const classes = trace.layers[trace.layers.length - 1].size;
-      for (let b = 0; b < batch.labels.length; b++) if (argmaxRow(trace.counts, b, classes) === batch.labels[b]) correct++;
+      for (let b = 0; b < batch.labels.length; b++) if (argmaxRow(counts, b, network.classes) === batch.labels[b]) correct++;
     }
     return {
       checkpoint,
       epoch: loaded.meta.epoch,
       backend: backend.name,
       kernelClass: backend.kernelClass,
+      path: backend.isGpuJs ? 'kernels' : 'engine',
       images: test.count,
       accuracy: test.count > 0 ? correct / test.count : 0,
       forwardSeconds: seconds,

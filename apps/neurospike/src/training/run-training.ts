@@ -181,7 +181,7 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingSum
       let seen = 0;
       let correct = 0;
       const result = await timePhase(run.path, 'train', () =>
-        trainEpoch(net, encodedBatches(data.train, rng.permutation(data.train.count), t.batch_size, settings, rng), optimizer, {
+        trainEpoch(net, encodedBatches(data.train, rng.permutation(data.train.count), t.batch_size, settings, rng, t.augment_shift), optimizer, {
           loss,
           onBatch: (b) => {
             seen += b.samples;

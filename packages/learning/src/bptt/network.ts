@@ -456,12 +456,20 @@ export class LifNetwork {
     if (parallel) {
       const parts = [this.ownGrads as readonly EngineGrads[], ...posted.map(({ w }) => (pool as BpttWorkerPool).grads(w))];
       for (let l = 0; l < this.grads.length; l++) {
-        for (const part of parts) {
-          addInto(this.grads[l].weight, 0, part[l].weight, 0, part[l].weight.length);
-          addInto(this.grads[l].bias, 0, part[l].bias, 0, part[l].bias.length);
-        }
+        addParts(this.grads[l].weight, parts.map((part) => part[l].weight));
+        addParts(this.grads[l].bias, parts.map((part) => part[l].bias));
       }
     }
     return { counts, membrane: membraneOut, loss: lossSum };
   }
+}
+
+/** target += parts[0] + parts[1] + … (in this order), one pass for two parts. */
+function addParts(target: Float32Array, parts: readonly Float32Array[]): void {
+  if (parts.length === 2) {
+    const [a, b] = parts;
+    for (let i = 0; i < target.length; i++) target[i] += a[i] + b[i];
+    return;
+  }
+  for (const part of parts) addInto(target, 0, part, 0, part.length);
 }
