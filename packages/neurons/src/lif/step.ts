@@ -41,8 +41,11 @@ export function lifInitialState(size: number): LifState {
  * `S[t] = H(P − θ)`, then `U[t] = P − S[t]·θ` (subtract), `P·(1 − S[t])` (zero)
  * or `P` (none).
  *
- * In gradient training R and the immediate reset are treated as constants
- * (detached), as snnTorch does. Discrete-time LIF as in Eshraghian et al.
+ * In gradient training the reset term is a constant (detached): R as in
+ * snnTorch, and the immediate reset S[t] too (snnTorch's `reset_delay=False`
+ * lets the gradient flow through that S[t]). The zero reset multiplies the
+ * whole update by (1 − R), the form of snnTorch ≤ 0.6 (later versions zero
+ * only β·U[t−1]). Discrete-time LIF as in Eshraghian et al.
  * (2023), "Training spiking neural networks using lessons from deep
  * learning", Proc. IEEE 111(9).
  *
