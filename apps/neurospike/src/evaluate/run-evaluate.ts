@@ -1,15 +1,10 @@
 import { type BackendRequest, Rng, createBackend } from '@snn/core';
 import { type ImageDataset, loadMnist, subsetDataset } from '@snn/datasets';
-import { LifNetwork } from '@snn/learning';
-import type { NeuroSpikeConfig } from '../config/schema.js';
-import { type EncodingSettings, encodedBatches, identityOrder } from '../data/encode.js';
+import { encodedBatches, identityOrder } from '../data/encode.js';
 import { loadTestSplit } from '../data/mnist-splits.js';
 import { STREAMS, streamSeed } from '../data/streams.js';
-import { resolveModelPath } from '../infer/run-infer.js';
 import { traceNetwork } from '../inspect/trace.js';
-import { applyWeights, loadRunCheckpoint } from '../model/checkpoint.js';
-import { createNetwork, networkSizes } from '../model/network.js';
-import { readRunConfig } from '../report/render-run.js';
+import { loadTrainedModel } from '../model/trained-model.js';
 import { argmaxRow } from '../training/evaluate.js';
 
 /** Options of {@link runEvaluation}. */
@@ -61,12 +56,7 @@ export interface EvaluateResult {
  * @param options - model, backend, limit, batch size
  */
 export async function runEvaluation(options: EvaluateOptions): Promise<EvaluateResult> {
-  const { checkpoint, runDir } = resolveModelPath(options.model);
-  const config: NeuroSpikeConfig | null = runDir ? await readRunConfig(runDir) : null;
-  const loaded = await loadRunCheckpoint(checkpoint, config ? networkSizes(config.model) : undefined);
-  const network = config ? createNetwork(config, 1) : LifNetwork.fromSpec(loaded.meta.network, { workers: 1 });
-  applyWeights(network, loaded.weights);
-  const settings: EncodingSettings = config ? { encoding: config.encoding, numSteps: config.model.num_steps } : { encoding: loaded.meta.encoding, numSteps: loaded.meta.numSteps };
+  const { checkpoint, config, loaded, network, settings } = await loadTrainedModel(options.model);
   const seed = config ? config.seed : loaded.meta.seed;
   let test: ImageDataset = config ? loadTestSplit(config) : loadMnist({ split: 'test' });
   if (options.limit !== undefined && options.limit < test.count) test = subsetDataset(test, identityOrder(options.limit));

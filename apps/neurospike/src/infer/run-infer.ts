@@ -1,17 +1,10 @@
-import { existsSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { RUN_LAYOUT, checkpointPath } from '@snn/cli';
-import { type BackendRequest, CheckpointError, Rng, createBackend, tensor } from '@snn/core';
-import { LifNetwork } from '@snn/learning';
+import { type BackendRequest, Rng, createBackend, tensor } from '@snn/core';
 import { classProbabilities } from '@snn/readout';
-import type { NeuroSpikeConfig } from '../config/schema.js';
 import { type EncodingSettings, encodeImages } from '../data/encode.js';
 import { STREAMS, streamSeed } from '../data/streams.js';
 import { type DigitImage, loadDigitImage } from '../image/load-digit.js';
 import { traceNetwork } from '../inspect/trace.js';
-import { applyWeights, loadRunCheckpoint } from '../model/checkpoint.js';
-import { createNetwork, networkSizes } from '../model/network.js';
-import { readRunConfig } from '../report/render-run.js';
+import { loadTrainedModel } from '../model/trained-model.js';
 import { argmaxRow } from '../training/evaluate.js';
 
 /** How class probabilities are read from the output layer. */
@@ -59,25 +52,6 @@ export interface InferResult {
   readonly backend: { readonly name: string; readonly kernelClass: string | null; readonly reason: string };
 }
 
-/** The checkpoint and run directory (when there is one) that `--model` points at. */
-export function resolveModelPath(model: string): { checkpoint: string; runDir: string | null } {
-  if (!existsSync(model)) {
-    throw new CheckpointError('model not found', { file: model, expected: 'a run directory or a .safetensors checkpoint', found: 'nothing' });
-  }
-  if (statSync(model).isDirectory()) {
-    for (const which of ['best', 'last'] as const) {
-      const file = checkpointPath(model, which);
-      if (existsSync(file)) return { checkpoint: file, runDir: model };
-    }
-    throw new CheckpointError('no checkpoint in the run directory', {
-      file: join(model, RUN_LAYOUT.checkpoints),
-      expected: 'best.safetensors or last.safetensors',
-      found: 'neither',
-    });
-  }
-  const candidate = dirname(dirname(model));
-  return { checkpoint: model, runDir: existsSync(join(candidate, RUN_LAYOUT.config)) ? candidate : null };
-}
 
 /**
  * Classifies one image with a trained network.
@@ -94,12 +68,7 @@ export function resolveModelPath(model: string): { checkpoint: string; runDir: s
  * @param options - model, image, encoding, readout, centring, backend, seed
  */
 export async function runInference(options: InferOptions): Promise<InferResult> {
-  const { checkpoint, runDir } = resolveModelPath(options.model);
-  const config: NeuroSpikeConfig | null = runDir ? await readRunConfig(runDir) : null;
-  const loaded = await loadRunCheckpoint(checkpoint, config ? networkSizes(config.model) : undefined);
-  const network = config ? createNetwork(config, 1) : LifNetwork.fromSpec(loaded.meta.network, { workers: 1 });
-  applyWeights(network, loaded.weights);
-  const trained: EncodingSettings = config ? { encoding: config.encoding, numSteps: config.model.num_steps } : { encoding: loaded.meta.encoding, numSteps: loaded.meta.numSteps };
+  const { checkpoint, loaded, network, settings: trained } = await loadTrainedModel(options.model);
   const settings: EncodingSettings = options.encoding ? { ...trained, encoding: { ...trained.encoding, type: options.encoding } } : trained;
   const image = await loadDigitImage(options.image, { centre: options.centre ?? true });
   const backend = await createBackend(options.backend ?? 'auto');
