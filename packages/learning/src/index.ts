@@ -24,3 +24,27 @@ export type { BpttBatch, BatchProgress, TrainEpochOptions, EpochResult } from '.
 export { bpttReferenceForward, bpttReferenceBackward } from './bptt/reference.js';
 export type { ReferenceNetwork, ReferenceTrace, ReferenceGradients } from './bptt/reference.js';
 export { runBpttWorker } from './bptt/pool.js';
+export { IzhikevichNetwork, IZHIKEVICH_READOUTS, IZHIKEVICH_DEFAULT_CURRENT_SCALE, IZHIKEVICH_DEFAULT_SURROGATE_SCALE_MV } from './izhikevich/network.js';
+export type { IzhikevichNetworkOptions, IzhikevichNetworkSpec, IzhikevichNetworkLayer, IzhikevichNetworkOutput, IzhikevichTrainResult, IzhikevichReadout } from './izhikevich/network.js';
+export { RecurrentClassifier } from './recurrent/classifier.js';
+export type { RecurrentStepResult, RecurrentForwardResult, RecurrentDecays } from './recurrent/classifier.js';
+export { RECURRENT_NEURON_KINDS, READOUT_REDUCTIONS } from './recurrent/options.js';
+export type { RecurrentNeuronKind, ReadoutReduction, RecurrentClassifierOptions, RecurrentClassifierSpec } from './recurrent/options.js';
+export { trainRecurrentEpoch, evaluateRecurrent } from './recurrent/train.js';
+export type { TrainRecurrentEpochOptions, EvaluateRecurrentOptions, RecurrentEvaluation } from './recurrent/train.js';
+export { runRecurrentWorker } from './recurrent/pool.js';
+export type { WeightArray } from './plasticity/validate.js';
+export { pairStdpParams, PairStdp, pairStdpDenseReference } from './plasticity/pair-stdp.js';
+export type { PairStdpParams, PairStdpParamsInput, PairStdpState } from './plasticity/pair-stdp.js';
+export { diehlCookStdpParams, DiehlCookStdp, diehlCookStdpDenseReference } from './plasticity/diehl-cook-stdp.js';
+export type { DiehlCookStdpParams, DiehlCookStdpParamsInput, DiehlCookStdpState } from './plasticity/diehl-cook-stdp.js';
+export { hebbianParams, hebbianUpdate, hebbianUpdateEvents } from './plasticity/hebbian.js';
+export type { HebbianParams, HebbianParamsInput } from './plasticity/hebbian.js';
+export { normalizeColumns } from './plasticity/normalize.js';
+export { pairStdpKernel, diehlCookStdpKernel, hebbianKernel, normalizeColumnsKernel } from './plasticity/kernels.js';
+export type {
+  PairStdpKernelConstants,
+  DiehlCookStdpKernelConstants,
+  HebbianKernelConstants,
+  NormalizeColumnsKernelConstants,
+} from './plasticity/kernels.js';

@@ -11,3 +11,40 @@ export type { DenseLayer, DenseOptions } from './dense/dense.js';
 export { denseForward, denseForwardEvents } from './dense/forward.js';
 export { denseKernel, denseKernelReference, denseForwardKernel } from './dense/kernel.js';
 export type { DenseKernelConstants } from './dense/kernel.js';
+export { izhikevichParams, IZHIKEVICH_PRESETS, IZHIKEVICH_INTEGRATIONS } from './izhikevich/params.js';
+export type { IzhikevichParams, IzhikevichParamsInput, IzhikevichPreset, IzhikevichPresetName, IzhikevichIntegration } from './izhikevich/params.js';
+export { izhikevichStep, izhikevichInitialState, Izhikevich } from './izhikevich/step.js';
+export type { IzhikevichState, IzhikevichStepResult } from './izhikevich/step.js';
+export { izhikevichKernel, izhikevichKernelReference, izhikevichKernelConstants, izhikevichStepKernel } from './izhikevich/kernel.js';
+export type { IzhikevichKernelConstants } from './izhikevich/kernel.js';
+export { alifParams } from './alif/params.js';
+export type { AlifParams, AlifParamsInput } from './alif/params.js';
+export { alifStep, alifInitialState, AdaptiveLeaky } from './alif/step.js';
+export type { AlifState, AlifStepResult } from './alif/step.js';
+export { alifKernel, alifKernelReference, alifKernelConstants, alifStepKernel } from './alif/kernel.js';
+export type { AlifKernelConstants } from './alif/kernel.js';
+export { recurrentCurrent, recurrentCurrentEvents } from './recurrent/recurrent.js';
+export { recurrentKernel, recurrentKernelReference, recurrentCurrentKernel } from './recurrent/kernel.js';
+export type { RecurrentKernelConstants } from './recurrent/kernel.js';
+export { liParams, liStep, liInitialState } from './leaky-integrator/leaky-integrator.js';
+export type { LiParams, LiParamsInput, LiState } from './leaky-integrator/leaky-integrator.js';
+export { liKernel, liKernelReference, liStepKernel } from './leaky-integrator/kernel.js';
+export type { LiKernelConstants } from './leaky-integrator/kernel.js';
+export { conductanceLifParams, checkConductanceLifDt, DIEHL_COOK_EXCITATORY, DIEHL_COOK_INHIBITORY } from './conductance-lif/params.js';
+export type { ConductanceLifParams, ConductanceLifParamsInput } from './conductance-lif/params.js';
+export {
+  conductanceLifInitialState,
+  cloneConductanceLifState,
+  checkConductanceLifState,
+  conductanceLifStepInPlace,
+  conductanceLifStepSubset,
+  conductanceLifStep,
+} from './conductance-lif/step.js';
+export type { ConductanceLifState, ConductanceLifStepResult } from './conductance-lif/step.js';
+export {
+  conductanceLifKernel,
+  conductanceLifKernelReference,
+  conductanceLifKernelConstants,
+  conductanceLifStepKernel,
+} from './conductance-lif/kernel.js';
+export type { ConductanceLifKernelConstants } from './conductance-lif/kernel.js';

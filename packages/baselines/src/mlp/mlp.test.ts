@@ -15,6 +15,20 @@ describe('createMlp', () => {
     expect(ps.reduce((s, p) => s + p.value.length, 0)).toBe(407050);
     // 2·784·512 + 512 + 2·512·10 + 10
     expect(mlp.flopsPerExample).toBe(813578);
+    expect(mlp.macsPerExample).toBe(784 * 512 + 512 * 10);
+    expect(mlp.kind).toBe('mlp');
+    expect(mlp.layerSummaries()).toEqual([
+      { name: 'fc1', kind: 'dense', outputShape: [512], parameters: 401920, macs: 401408 },
+      { name: 'relu1', kind: 'relu', outputShape: [512], parameters: 0, macs: 0 },
+      { name: 'dropout1', kind: 'dropout', outputShape: [512], parameters: 0, macs: 0 },
+      { name: 'fc2', kind: 'dense', outputShape: [10], parameters: 5130, macs: 5120 },
+    ]);
+    expect(Object.entries(mlp.stateTensors()).map(([name, t]) => [name, t.shape])).toEqual([
+      ['fc1.weight', [512, 784]],
+      ['fc1.bias', [512]],
+      ['fc2.weight', [10, 512]],
+      ['fc2.bias', [10]],
+    ]);
   });
 
   it('initialises like nn.Linear: U(−1/√in, 1/√in)', () => {

@@ -1,7 +1,10 @@
-import { type Backend, type Rng, ShapeError, ValidationError } from '@snn/core';
+import { type Backend, type Rng, ShapeError, type Tensor, ValidationError } from '@snn/core';
 import { createParameter, type Parameter } from '@snn/learning';
 import { denseForward } from '../dense/dense.js';
-import { denseBackwardReference } from '../dense/reference.js';
+import { denseBackwardGemm, denseForwardGemm } from '../dense/fast.js';
+import { Gemm } from '../gemm/gemm.js';
+import type { BaselineModel, LayerSummary } from '../model/model.js';
+import { loadTensorsInto, stateToTensors } from '../model/state.js';
 
 /** Hidden-layer activation functions of {@link Mlp}. */
 export type MlpActivation = 'relu' | 'tanh' | 'sigmoid';
@@ -18,7 +21,7 @@ export interface MlpOptions {
   readonly dropout?: number;
   /** Seeded generator for the initial weights. */
   readonly rng: Rng;
-  /** Compute backend for the forward matmuls (`createBackend` of `@snn/core`); omitted: the TypeScript path. */
+  /** Compute backend for the forward matmuls (`createBackend` of `@snn/core`); omitted or `js`: the WebAssembly-SIMD GEMM path. */
   readonly backend?: Backend;
 }
 
@@ -42,7 +45,9 @@ export interface MlpForwardOptions {
  * `fc1.weight`, `fc1.bias`, `fc2.weight`, … in layer order, and initialised
  * as `nn.Linear` does: W and b ~ U(−1/√in, 1/√in) (Kaiming-uniform with
  * a = √5; He et al., 2015, "Delving Deep into Rectifiers", ICCV).
- * Dropout: Srivastava et al. (2014), JMLR 15.
+ * Dropout: Srivastava et al. (2014), JMLR 15. Without a gpu.js backend every
+ * matrix product (forward and backward) runs on {@link Gemm}; with one, the
+ * forward products run as {@link denseForwardKernel}.
  *
  * @example
  * ```ts
@@ -50,7 +55,9 @@ export interface MlpForwardOptions {
  * const logits = await mlp.forward(images, 64);           // [64, 10]
  * ```
  */
-export class Mlp {
+export class Mlp implements BaselineModel {
+  /** Always `'mlp'`. */
+  readonly kind = 'mlp' as const;
   /** Layer sizes `[inputs, hidden…, classes]`. */
   readonly layers: readonly number[];
   /** Hidden activation. */
@@ -64,6 +71,7 @@ export class Mlp {
   /** Biases per layer, `[out]`, named `fc{l}.bias`. */
   readonly biases: readonly Parameter[];
   private cache: { batch: number; inputs: Float32Array[]; derivatives: Float32Array[] } | null = null;
+  private readonly gemm: Gemm;
 
   /**
    * Use {@link createMlp}, which validates the options.
@@ -93,6 +101,7 @@ export class Mlp {
     }
     this.weights = weights;
     this.biases = biases;
+    this.gemm = new Gemm();
   }
 
   /** Input features per example. */
@@ -133,6 +142,41 @@ export class Mlp {
     return n;
   }
 
+  /** Forward multiply-accumulates per example: Σ_l in·out (406 528 for `[784, 512, 10]`). */
+  get macsPerExample(): number {
+    let n = 0;
+    for (let l = 0; l + 1 < this.layers.length; l++) n += this.layers[l] * this.layers[l + 1];
+    return n;
+  }
+
+  /** Every layer in order (`fc{l}`, then the activation and, with dropout, `dropout{l}` after each hidden layer); see {@link LayerSummary}. */
+  layerSummaries(): LayerSummary[] {
+    const out: LayerSummary[] = [];
+    for (let l = 0; l + 1 < this.layers.length; l++) {
+      const [i, o] = [this.layers[l], this.layers[l + 1]];
+      out.push({ name: `fc${l + 1}`, kind: 'dense', outputShape: [o], parameters: i * o + o, macs: i * o });
+      if (l + 2 < this.layers.length) {
+        out.push({ name: `${this.activation}${l + 1}`, kind: this.activation, outputShape: [o], parameters: 0, macs: 0 });
+        if (this.dropout > 0) out.push({ name: `dropout${l + 1}`, kind: 'dropout', outputShape: [o], parameters: 0, macs: 0 });
+      }
+    }
+    return out;
+  }
+
+  /** Copies of every parameter by name (`fc1.weight`, `fc1.bias`, …). */
+  stateTensors(): Record<string, Tensor> {
+    return stateToTensors(this.parameters());
+  }
+
+  /**
+   * Overwrites the parameters from tensors by name.
+   * @param tensors - every name of {@link Mlp.stateTensors} with the same shape, and no other
+   * @throws `CheckpointError` naming a missing, unexpected or mis-shaped tensor
+   */
+  loadStateTensors(tensors: Readonly<Record<string, Tensor>>): void {
+    loadTensorsInto('Mlp', this.parameters(), tensors);
+  }
+
   /** Sets every parameter's gradient to zero. */
   zeroGrad(): void {
     for (const p of this.parameters()) p.grad.fill(0);
@@ -170,7 +214,9 @@ export class Mlp {
     let h = x;
     const last = this.weights.length - 1;
     for (let l = 0; l <= last; l++) {
-      const z = await denseForward(this.backend, h, this.weights[l].value, this.biases[l].value, batch, this.layers[l], this.layers[l + 1]);
+      const z = this.backend?.isGpuJs
+        ? await denseForward(this.backend, h, this.weights[l].value, this.biases[l].value, batch, this.layers[l], this.layers[l + 1])
+        : denseForwardGemm(this.gemm, h, this.weights[l].value, this.biases[l].value, batch, this.layers[l], this.layers[l + 1]);
       if (l === last) {
         h = z;
         break;
@@ -234,7 +280,7 @@ export class Mlp {
     for (let l = this.weights.length - 1; l >= 0; l--) {
       const fanIn = this.layers[l];
       const gradInput = l > 0 ? new Float32Array(batch * fanIn) : undefined;
-      denseBackwardReference(cache.inputs[l], this.weights[l].value, g, batch, fanIn, this.layers[l + 1], this.weights[l].grad, this.biases[l].grad, gradInput);
+      denseBackwardGemm(this.gemm, cache.inputs[l], this.weights[l].value, g, batch, fanIn, this.layers[l + 1], this.weights[l].grad, this.biases[l].grad, gradInput);
       if (gradInput) {
         const deriv = cache.derivatives[l - 1];
         for (let i = 0; i < gradInput.length; i++) gradInput[i] *= deriv[i];

@@ -1,5 +1,6 @@
 import { type Rng, ShapeError, ValidationError } from '@snn/core';
 import { type Optimizer, softmaxCrossEntropy } from '@snn/learning';
+import type { BaselineModel } from '../model/model.js';
 import type { Mlp } from './mlp.js';
 
 /** Options of {@link trainMlpEpoch}. */
@@ -34,7 +35,7 @@ export interface EvaluateMlpOptions {
   readonly batchSize?: number;
 }
 
-function checkData(owner: string, mlp: Mlp, images: Float32Array, labels: ArrayLike<number>): number {
+function checkData(owner: string, mlp: BaselineModel, images: Float32Array, labels: ArrayLike<number>): number {
   const n = labels.length;
   if (n === 0) {
     throw new ValidationError('no examples', { field: `${owner}.labels`, expected: 'at least one label', found: '0' });
@@ -96,9 +97,20 @@ function countCorrect(logits: Float32Array, labels: ArrayLike<number>, batch: nu
  * ```
  */
 export async function trainMlpEpoch(mlp: Mlp, images: Float32Array, labels: ArrayLike<number>, opts: TrainMlpEpochOptions): Promise<EpochMetrics> {
+  return trainEpochOf('trainMlpEpoch', mlp, images, labels, opts);
+}
+
+/** The training epoch of {@link trainMlpEpoch} and {@link trainBaselineEpoch}, with errors named after `owner`. */
+export async function trainEpochOf(
+  owner: string,
+  mlp: BaselineModel,
+  images: Float32Array,
+  labels: ArrayLike<number>,
+  opts: TrainMlpEpochOptions,
+): Promise<EpochMetrics> {
   const start = performance.now();
-  const n = checkData('trainMlpEpoch', mlp, images, labels);
-  const batchSize = checkBatchSize('trainMlpEpoch', opts?.batchSize);
+  const n = checkData(owner, mlp, images, labels);
+  const batchSize = checkBatchSize(owner, opts?.batchSize);
   const { optimizer, rng } = opts;
   const inputs = mlp.inputs;
   const classes = mlp.classes;
@@ -143,9 +155,20 @@ export async function trainMlpEpoch(mlp: Mlp, images: Float32Array, labels: Arra
  * @throws `ShapeError` when images and labels disagree; `ValidationError` for a bad label or option
  */
 export async function evaluateMlp(mlp: Mlp, images: Float32Array, labels: ArrayLike<number>, opts: EvaluateMlpOptions = {}): Promise<EpochMetrics> {
+  return evaluateOf('evaluateMlp', mlp, images, labels, opts);
+}
+
+/** The evaluation of {@link evaluateMlp} and {@link evaluateBaseline}, with errors named after `owner`. */
+export async function evaluateOf(
+  owner: string,
+  mlp: BaselineModel,
+  images: Float32Array,
+  labels: ArrayLike<number>,
+  opts: EvaluateMlpOptions = {},
+): Promise<EpochMetrics> {
   const start = performance.now();
-  const n = checkData('evaluateMlp', mlp, images, labels);
-  const batchSize = checkBatchSize('evaluateMlp', opts.batchSize ?? 1000);
+  const n = checkData(owner, mlp, images, labels);
+  const batchSize = checkBatchSize(owner, opts?.batchSize ?? 1000);
   const inputs = mlp.inputs;
   const classes = mlp.classes;
   const y = new Int32Array(batchSize);

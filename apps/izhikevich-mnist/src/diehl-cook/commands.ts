@@ -1,0 +1,186 @@
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { type RunDir, createRunDir, getGlobalOptions, numberOption } from '@snn/cli';
+import { CheckpointError } from '@snn/core';
+import type { Command } from 'commander';
+import { APP_NAME, type AppIo } from '../app/io.js';
+import { runDiehlCookTest } from './activity.js';
+import { loadDiehlCookConfig } from './config-file.js';
+import { diehlCookSettings } from './config.js';
+import { runDiehlCookEvaluate } from './evaluate.js';
+import { runDiehlCookTraining } from './train.js';
+
+interface TrainFlags {
+  config?: string;
+  nE?: number;
+  nE2?: number;
+  exampleTime?: number;
+  restingTime?: number;
+  numExamples?: number;
+  updateInterval?: number;
+  weightUpdateInterval?: number;
+  saveInterval?: number;
+  inputIntensity?: number;
+  weightSum?: number;
+  resumeFrom?: string;
+  mnistPath?: string;
+  weightsDir?: string;
+  savePath?: string;
+  name?: string;
+  force?: boolean;
+  testMode?: boolean;
+}
+
+/**
+ * The checkpoint file and run directory named by `--resume-from`: a run directory (its
+ * `checkpoints/last.safetensors`) or a checkpoint file inside `<run>/checkpoints/`.
+ * @throws `CheckpointError` naming the file when there is no checkpoint
+ */
+export function resolveResume(path: string): { checkpoint: string; runPath: string } {
+  const isDir = existsSync(path) && statSync(path).isDirectory();
+  const checkpoint = isDir ? join(path, 'checkpoints', 'last.safetensors') : path;
+  if (!existsSync(checkpoint)) {
+    throw new CheckpointError('no checkpoint to resume from', {
+      file: checkpoint,
+      expected: 'a run directory with checkpoints/last.safetensors, or a checkpoint file',
+      found: 'no such file',
+    });
+  }
+  return { checkpoint, runPath: isDir ? path : dirname(dirname(checkpoint)) };
+}
+
+function runAt(path: string, resumed: boolean): RunDir {
+  const run: RunDir = {
+    path,
+    app: APP_NAME,
+    name: basename(path),
+    checkpointsDir: join(path, 'checkpoints'),
+    logsDir: join(path, 'logs'),
+    figsDir: join(path, 'figs'),
+    resumed,
+  };
+  for (const d of [run.checkpointsDir, run.logsDir, run.figsDir]) mkdirSync(d, { recursive: true });
+  return run;
+}
+
+/**
+ * Adds `diehl-cook` with `train`, `test` and `evaluate`: the Diehl & Cook (2015) STDP network on MNIST.
+ *
+ * @param program - from `createApp`
+ * @param io - streams and environment
+ * @param argv - the command line, for run manifests
+ */
+export function addDiehlCookCommands(program: Command, io: AppIo, argv: readonly string[]): void {
+  const dc = program
+    .command('diehl-cook')
+    .description('Diehl & Cook (2015): unsupervised STDP network (Poisson input, excitatory + inhibitory conductance LIF, adaptive threshold), neuron class assignment');
+
+  dc.command('train')
+    .description('train the network on MNIST training images (in order) and write a run directory (checkpoints, weights/*.npy, logs)')
+    .addOption(numberOption('--n-e <n>', 'excitatory (= inhibitory) neurons (default 400)', 'positiveInt'))
+    .addOption(numberOption('--n-e2 <n>', 'neurons of an optional second excitatory layer (0 = none) (default 0)', 'nonNegativeInt'))
+    .addOption(numberOption('--example-time <s>', 'input presentation per example, seconds (default 0.35)', 'positive'))
+    .addOption(numberOption('--resting-time <s>', 'rest after each example, seconds (default 0.15)', 'nonNegative'))
+    .addOption(numberOption('--num-examples <n>', 'examples to present (cycling through the 60,000 training images) (default 60000)', 'positiveInt'))
+    .addOption(numberOption('--update-interval <n>', 'examples between neuron-assignment updates and accuracy log lines (default 10000)', 'positiveInt'))
+    .addOption(numberOption('--weight-update-interval <n>', 'examples between weight snapshots weights/XeAe-<n>.npy (default 10000)', 'positiveInt'))
+    .addOption(numberOption('--save-interval <n>', 'examples between checkpoints (checkpoints/last.safetensors) (default 10000)', 'positiveInt'))
+    .addOption(numberOption('--input-intensity <x>', 'starting input intensity: rate = pixel/8 × intensity Hz (default 2)', 'positive'))
+    .addOption(numberOption('--weight-sum <x>', 'column sum of the input weights after normalisation (default 78)', 'positive'))
+    .option('-c, --config <file>', 'YAML or JSON config with these settings in snake_case (n_e, example_time, …, seed); flags override it')
+    .option('--resume-from <path>', 'continue a run: its directory or a checkpoint file in it')
+    .option('--mnist-path <dir>', 'directory with the MNIST IDX files (default: the embedded copy)')
+    .option('--weights-dir <dir>', 'initial weights written by `random-connections` (XeAe.npy, AeAe2.npy)')
+    .option('--save-path <dir>', 'run directory (default <runs-dir>/izhikevich-mnist/<name>)')
+    .option('--name <name>', 'run name (default: timestamp + random suffix)')
+    .option('--force', 'overwrite an existing run directory of the same name')
+    .option('--test-mode', 'present the examples with weights and θ frozen (needs --resume-from or --weights-dir)')
+    .action(async (flags: TrainFlags, cmd: Command) => {
+      const global = getGlobalOptions(cmd, io.env);
+      const file = flags.config ? await loadDiehlCookConfig(flags.config) : {};
+      const f = {
+        nE: flags.nE ?? file.n_e ?? 400,
+        nE2: flags.nE2 ?? file.n_e2 ?? 0,
+        exampleTime: flags.exampleTime ?? file.example_time ?? 0.35,
+        restingTime: flags.restingTime ?? file.resting_time ?? 0.15,
+        numExamples: flags.numExamples ?? file.num_examples ?? 60000,
+        updateInterval: flags.updateInterval ?? file.update_interval ?? 10000,
+        weightUpdateInterval: flags.weightUpdateInterval ?? file.weight_update_interval ?? 10000,
+        saveInterval: flags.saveInterval ?? file.save_interval ?? 10000,
+        inputIntensity: flags.inputIntensity ?? file.input_intensity ?? 2,
+        weightSum: flags.weightSum ?? file.weight_sum ?? 78,
+        seed: global.seed ?? file.seed ?? 0,
+      };
+      const settings = diehlCookSettings({
+        nE: f.nE,
+        nE2: f.nE2,
+        exampleTimeMs: f.exampleTime * 1000,
+        restingTimeMs: f.restingTime * 1000,
+        inputIntensity: f.inputIntensity,
+        weightSum: f.weightSum,
+      });
+      let run: RunDir;
+      let resumeFrom: string | undefined;
+      if (flags.resumeFrom) {
+        const r = resolveResume(flags.resumeFrom);
+        resumeFrom = r.checkpoint;
+        run = runAt(r.runPath, true);
+      } else if (flags.savePath) {
+        run = runAt(flags.savePath, false);
+      } else {
+        run = await createRunDir({ root: global.runsDir, app: APP_NAME, name: flags.name ?? `diehl-cook-${f.nE}-${Date.now().toString(36)}`, force: flags.force ?? false });
+      }
+      const result = await runDiehlCookTraining({
+        settings,
+        numExamples: f.numExamples,
+        updateInterval: f.updateInterval,
+        weightUpdateInterval: f.weightUpdateInterval,
+        saveInterval: f.saveInterval,
+        seed: f.seed,
+        ...(flags.mnistPath ? { mnistPath: flags.mnistPath } : {}),
+        ...(flags.weightsDir ? { weightsDir: flags.weightsDir } : {}),
+        ...(resumeFrom ? { resumeFrom } : {}),
+        testMode: flags.testMode ?? false,
+        run,
+        io,
+        quiet: global.quiet,
+        argv,
+      });
+      io.stdout.write(`run ${run.path}\nexamples ${f.numExamples} (${result.presented} this session), ${result.msPerExample.toFixed(2)} ms/example\n`);
+      if (result.lastAccuracy !== null) io.stdout.write(`last interval accuracy ${(100 * result.lastAccuracy).toFixed(2)} %\n`);
+    });
+
+  dc.command('test')
+    .description('run the trained network frozen over training images (for assignments) and test images; writes <run>/activity/*.npy')
+    .requiredOption('--run <dir>', 'run directory of `diehl-cook train`')
+    .option('--checkpoint <file>', 'checkpoint (default <run>/checkpoints/last.safetensors)')
+    .addOption(numberOption('--num-assign <n>', 'training images presented for the neuron assignments', 'positiveInt').default(60000))
+    .addOption(numberOption('--num-test <n>', 'test images', 'positiveInt').default(10000))
+    .option('--mnist-path <dir>', 'directory with the MNIST IDX files (default: the embedded copy)')
+    .action(async (flags: { run: string; checkpoint?: string; numAssign: number; numTest: number; mnistPath?: string }, cmd: Command) => {
+      const global = getGlobalOptions(cmd, io.env);
+      const out = await runDiehlCookTest({
+        runPath: flags.run,
+        ...(flags.checkpoint ? { checkpoint: flags.checkpoint } : {}),
+        numAssign: flags.numAssign,
+        numTest: flags.numTest,
+        seed: (global.seed ?? 0) + 1,
+        ...(flags.mnistPath ? { mnistPath: flags.mnistPath } : {}),
+        io,
+        quiet: global.quiet,
+      });
+      io.stdout.write(`activity ${out.dir}\n${out.msPerExample.toFixed(2)} ms/example\n`);
+    });
+
+  dc.command('evaluate')
+    .description('assign neuron classes from the recorded training activity, classify the test activity; accuracy, confusion matrix, errors, figures')
+    .requiredOption('--run <dir>', 'run directory with activity/ from `diehl-cook test`')
+    .option('--mnist-path <dir>', 'directory with the MNIST IDX files (for the error-example figure)')
+    .option('--no-figures', 'skip the figures')
+    .action(async (flags: { run: string; mnistPath?: string; figures: boolean }) => {
+      const r = await runDiehlCookEvaluate({ runPath: flags.run, figures: flags.figures, ...(flags.mnistPath ? { mnistPath: flags.mnistPath } : {}) });
+      io.stdout.write(`test accuracy ${(100 * r.accuracy).toFixed(2)} % (${r.numTest} test images, assignments from ${r.numAssign} training images)\n`);
+      if (r.accuracy2 !== undefined) io.stdout.write(`layer 2 test accuracy ${(100 * r.accuracy2).toFixed(2)} %\n`);
+      for (const f of r.figures) io.stdout.write(`figure ${join(flags.run, f)}\n`);
+    });
+}

@@ -1,0 +1,68 @@
+import { ValidationError } from '@snn/core';
+
+/** Settings of a Diehl & Cook (2015) network run (defaults: the paper's). */
+export interface DiehlCookSettings {
+  /** Excitatory (= inhibitory) neurons of layer 1. Default 400. */
+  readonly nE: number;
+  /** Excitatory neurons of an optional second layer fed by layer 1 (0 = none). Default 0. */
+  readonly nE2: number;
+  /** Simulation step, ms. Default 0.5. */
+  readonly dtMs: number;
+  /** Input presentation per example, ms. Default 350. */
+  readonly exampleTimeMs: number;
+  /** Rest after each example (no input), ms. Default 150. */
+  readonly restingTimeMs: number;
+  /** Starting input intensity: rate = pixel/8·intensity Hz. Default 2. */
+  readonly inputIntensity: number;
+  /** Fewer layer-1 spikes than this repeat the example with intensity + 1. Default 5. */
+  readonly minSpikes: number;
+  /** Highest intensity tried before an example is accepted anyway (the original has no limit). Default 64. */
+  readonly maxIntensity: number;
+  /** Column sum of the input → layer-1 weights after normalisation. Default 78. */
+  readonly weightSum: number;
+  /** Column sum of the layer-1 → layer-2 weights (default 0.1·nE, the same mean weight as 78/784). */
+  readonly weightSum2: number;
+  /** Excitatory → inhibitory one-to-one weight. Default 10.4. */
+  readonly excToInh: number;
+  /** Inhibitory → excitatory (all but self) weight. Default 17. */
+  readonly inhToExc: number;
+}
+
+/** Options accepted by {@link diehlCookSettings}. */
+export type DiehlCookSettingsInput = Partial<DiehlCookSettings>;
+
+function check(cond: boolean, field: string, expected: string, value: unknown): void {
+  if (!cond) throw new ValidationError('invalid Diehl & Cook setting', { field, expected, found: String(value) });
+}
+
+/**
+ * Validates the settings and fills in the defaults.
+ * @throws `ValidationError` naming the field
+ */
+export function diehlCookSettings(input: DiehlCookSettingsInput = {}): DiehlCookSettings {
+  const nE = input.nE ?? 400;
+  check(Number.isInteger(nE) && nE >= 1, 'nE', 'an integer >= 1', nE);
+  const nE2 = input.nE2 ?? 0;
+  check(Number.isInteger(nE2) && nE2 >= 0, 'nE2', 'an integer >= 0', nE2);
+  const dtMs = input.dtMs ?? 0.5;
+  check(Number.isFinite(dtMs) && dtMs > 0 && dtMs <= 1, 'dtMs', 'a number in (0, 1] ms', dtMs);
+  const exampleTimeMs = input.exampleTimeMs ?? 350;
+  check(Number.isFinite(exampleTimeMs) && exampleTimeMs >= dtMs, 'exampleTimeMs', `a number >= dt (${dtMs} ms)`, exampleTimeMs);
+  const restingTimeMs = input.restingTimeMs ?? 150;
+  check(Number.isFinite(restingTimeMs) && restingTimeMs >= 0, 'restingTimeMs', 'a number >= 0', restingTimeMs);
+  const inputIntensity = input.inputIntensity ?? 2;
+  check(Number.isFinite(inputIntensity) && inputIntensity > 0, 'inputIntensity', 'a number > 0', inputIntensity);
+  const minSpikes = input.minSpikes ?? 5;
+  check(Number.isInteger(minSpikes) && minSpikes >= 0, 'minSpikes', 'an integer >= 0', minSpikes);
+  const maxIntensity = input.maxIntensity ?? 64;
+  check(Number.isFinite(maxIntensity) && maxIntensity >= inputIntensity, 'maxIntensity', `a number >= inputIntensity (${inputIntensity})`, maxIntensity);
+  const weightSum = input.weightSum ?? 78;
+  check(Number.isFinite(weightSum) && weightSum > 0, 'weightSum', 'a number > 0', weightSum);
+  const weightSum2 = input.weightSum2 ?? 0.1 * nE;
+  check(Number.isFinite(weightSum2) && weightSum2 > 0, 'weightSum2', 'a number > 0', weightSum2);
+  const excToInh = input.excToInh ?? 10.4;
+  check(Number.isFinite(excToInh) && excToInh >= 0, 'excToInh', 'a number >= 0', excToInh);
+  const inhToExc = input.inhToExc ?? 17;
+  check(Number.isFinite(inhToExc) && inhToExc >= 0, 'inhToExc', 'a number >= 0', inhToExc);
+  return Object.freeze({ nE, nE2, dtMs, exampleTimeMs, restingTimeMs, inputIntensity, minSpikes, maxIntensity, weightSum, weightSum2, excToInh, inhToExc });
+}

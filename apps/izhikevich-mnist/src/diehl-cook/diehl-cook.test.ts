@@ -1,0 +1,207 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createApp, runCli } from '@snn/cli';
+import { Rng, loadNpy, saveNpy } from '@snn/core';
+import { loadMnist } from '@snn/datasets';
+import { describe, expect, it } from 'vitest';
+import type { AppIo } from '../app/io.js';
+import { addRandomConnectionsCommand } from '../random-connections/command.js';
+import { defaultConnectionOptions, generateConnections } from '../random-connections/generate.js';
+import { loadDiehlCookCheckpoint } from './checkpoint.js';
+import { addDiehlCookCommands } from './commands.js';
+import { diehlCookSettings } from './config.js';
+import { DiehlCookNetwork, poissonInput } from './network.js';
+
+const train = loadMnist({ split: 'train' });
+const image = (k: number) => train.images.subarray(k * 784, (k + 1) * 784);
+const tmp = () => mkdtempSync(join(tmpdir(), 'diehl-cook-test-'));
+
+async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const io: AppIo = {
+    stdout: { write: (s: string) => ((stdout += s), true), isTTY: false },
+    stderr: { write: (s: string) => ((stderr += s), true), isTTY: false },
+    env: {},
+  };
+  const program = createApp({ name: 'izhikevich-mnist', version: '0.0.0', description: 'test' });
+  addDiehlCookCommands(program, io, argv);
+  addRandomConnectionsCommand(program, io);
+  const code = await runCli(program, argv, { from: 'user', stdout: io.stdout, stderr: io.stderr, env: {}, setExitCode: false });
+  return { code, stdout, stderr };
+}
+
+function smallNet(nE = 12, seed = 1, extra: object = {}): DiehlCookNetwork {
+  const settings = diehlCookSettings({ nE, exampleTimeMs: 60, restingTimeMs: 20, ...extra });
+  return new DiehlCookNetwork(settings, [generateConnections(defaultConnectionOptions(nE), seed).inputToExc]);
+}
+
+const TINY = ['--n-e', '10', '--example-time', '0.05', '--resting-time', '0.02', '--update-interval', '3', '--weight-update-interval', '3'];
+
+describe('Poisson input', () => {
+  it('fires at pixel/8·intensity Hz and is deterministic per seed', () => {
+    const white = new Uint8Array(784).fill(255);
+    const a = poissonInput(white, 2, 700, 0.5, new Rng(3));
+    const b = poissonInput(white, 2, 700, 0.5, new Rng(3));
+    expect(Array.from(a.indices)).toEqual(Array.from(b.indices));
+    // 63.75 Hz for 350 ms: 22.3 spikes per pixel on average.
+    expect(a.indices.length / 784).toBeGreaterThan(22.3 * 0.95);
+    expect(a.indices.length / 784).toBeLessThan(22.3 * 1.05);
+    expect(a.offsets[700]).toBe(a.indices.length);
+    expect(poissonInput(new Uint8Array(784), 2, 700, 0.5, new Rng(3)).indices.length).toBe(0);
+  });
+});
+
+describe('Diehl & Cook network', () => {
+  it('is deterministic per seed and learns only in training mode', () => {
+    const run = (learn: boolean) => {
+      const net = smallNet();
+      const rng = new Rng(7);
+      const counts = [0, 1, 2].map((k) => Array.from(net.present(image(k), rng, learn).counts));
+      return { net, counts };
+    };
+    const a = run(true);
+    const b = run(true);
+    expect(a.counts).toEqual(b.counts);
+    expect(Array.from(a.net.layers[0].weights)).toEqual(Array.from(b.net.layers[0].weights));
+    expect(a.counts.flat().reduce((x, y) => x + y, 0)).toBeGreaterThan(0);
+    // θ grew by 0.05 mV per spike (minus a tiny decay) in training mode.
+    const theta = a.net.layers[0].exc.theta;
+    expect(Math.max(...theta)).toBeGreaterThan(20.04);
+    const frozen = smallNet();
+    const w0 = Array.from(frozen.layers[0].weights);
+    const rng = new Rng(7);
+    for (const k of [0, 1]) frozen.present(image(k), rng, false);
+    expect(Array.from(frozen.layers[0].weights)).toEqual(w0);
+    expect(Array.from(frozen.layers[0].exc.theta)).toEqual(new Array(12).fill(20));
+  });
+  it('normalises every input weight column to 78', () => {
+    const net = smallNet();
+    net.normalize();
+    const w = net.layers[0].weights;
+    for (let j = 0; j < 12; j++) {
+      let s = 0;
+      for (let i = 0; i < 784; i++) s += w[i * 12 + j];
+      expect(s).toBeCloseTo(78, 9);
+    }
+  });
+  it('repeats a silent example with intensity + 1 (up to maxIntensity)', () => {
+    const net = smallNet(12, 1, { inputIntensity: 2, maxIntensity: 4 });
+    const r = net.present(new Uint8Array(784), new Rng(1), true);
+    expect(r.presentations).toBe(3);
+    expect(r.intensity).toBe(4);
+    expect(r.counts.every((c) => c === 0)).toBe(true);
+  });
+  it('supports a second excitatory layer', () => {
+    const nE = 12;
+    const settings = diehlCookSettings({ nE, nE2: 6, exampleTimeMs: 60, restingTimeMs: 20 });
+    const c = generateConnections(defaultConnectionOptions(nE, 6), 2);
+    const excToExc2 = c.excToExc2;
+    if (!excToExc2) throw new Error('no second projection');
+    const net = new DiehlCookNetwork(settings, [c.inputToExc, excToExc2]);
+    const r = net.present(image(0), new Rng(1), true);
+    expect(r.counts2?.length).toBe(6);
+    let s = 0;
+    for (let i = 0; i < nE; i++) s += net.layers[1].weights[i * 6];
+    expect(s).toBeGreaterThan(0);
+  });
+});
+
+describe('diehl-cook commands', () => {
+  it('an interrupted run resumes from its last checkpoint with the same result', async () => {
+    const dir = tmp();
+    const full = await cli(['--seed', '5', 'diehl-cook', 'train', ...TINY, '--num-examples', '6', '--save-interval', '3', '--save-path', join(dir, 'full'), '--quiet']);
+    expect(full.stderr).toBe('');
+    expect(full.code).toBe(0);
+    const first = await cli(['--seed', '5', 'diehl-cook', 'train', ...TINY, '--num-examples', '3', '--save-interval', '3', '--save-path', join(dir, 'part'), '--quiet']);
+    expect(first.code).toBe(0);
+    const second = await cli(['--seed', '5', 'diehl-cook', 'train', ...TINY, '--num-examples', '6', '--save-interval', '3', '--resume-from', join(dir, 'part'), '--quiet']);
+    expect(second.code).toBe(0);
+    const a = await loadDiehlCookCheckpoint(join(dir, 'full', 'checkpoints', 'last.safetensors'));
+    const b = await loadDiehlCookCheckpoint(join(dir, 'part', 'checkpoints', 'last.safetensors'));
+    expect(b.progress.nextExample).toBe(6);
+    expect(Array.from(b.net.layers[0].weights)).toEqual(Array.from(a.net.layers[0].weights));
+    expect(Array.from(b.net.layers[0].exc.theta)).toEqual(Array.from(a.net.layers[0].exc.theta));
+    expect(b.progress.assignments).toEqual(a.progress.assignments);
+    const metrics = readFileSync(join(dir, 'full', 'logs', 'metrics.jsonl'), 'utf8').trim().split('\n');
+    expect(metrics.length).toBe(2);
+    expect(JSON.parse(metrics[1]).example).toBe(6);
+    const w = await loadNpy(join(dir, 'full', 'weights', 'XeAe.npy'));
+    expect(w.shape).toEqual([784, 10]);
+  }, 30000);
+
+  it('test + evaluate: assignments, accuracy, confusion matrix, error examples, figures', async () => {
+    const dir = tmp();
+    const run = join(dir, 'run');
+    expect((await cli(['--seed', '2', 'diehl-cook', 'train', ...TINY, '--num-examples', '4', '--save-interval', '4', '--save-path', run, '--quiet'])).code).toBe(0);
+    const t = await cli(['--seed', '2', '--quiet', 'diehl-cook', 'test', '--run', run, '--num-assign', '20', '--num-test', '10']);
+    expect(t.stderr).toBe('');
+    expect(t.code).toBe(0);
+    const counts = await loadNpy(join(run, 'activity', 'train-counts.npy'));
+    expect(counts.shape).toEqual([20, 10]);
+    const e = await cli(['diehl-cook', 'evaluate', '--run', run]);
+    expect(e.stderr).toBe('');
+    expect(e.code).toBe(0);
+    expect(e.stdout).toMatch(/^test accuracy \d+\.\d\d % \(10 test images, assignments from 20 training images\)/);
+    const evaluation = JSON.parse(readFileSync(join(run, 'evaluation.json'), 'utf8'));
+    expect(evaluation.confusion.reduce((a: number, b: number) => a + b, 0)).toBe(10);
+    expect(evaluation.misclassified.indices.length).toBe(Math.round(10 * (1 - evaluation.accuracy)));
+    for (const f of ['receptive-fields', 'accuracy-over-training', 'confusion-matrix', 'neuron-assignments']) expect(existsSync(join(run, 'figs', `${f}.png`))).toBe(true);
+  }, 60000);
+
+  it('errors: missing checkpoint, wrong weight shape, MNIST path without IDX files', async () => {
+    const dir = tmp();
+    const r1 = await cli(['diehl-cook', 'train', ...TINY, '--num-examples', '2', '--resume-from', join(dir, 'nothing')]);
+    expect(r1.code).toBe(1);
+    expect(r1.stderr).toContain(`file ${join(dir, 'nothing')}: no checkpoint to resume from; expected a run directory with checkpoints/last.safetensors, or a checkpoint file, found no such file`);
+    mkdirSync(join(dir, 'w'));
+    await saveNpy(join(dir, 'w', 'XeAe.npy'), { data: new Float64Array(784 * 3), shape: [784, 3] });
+    const r2 = await cli(['diehl-cook', 'train', ...TINY, '--num-examples', '2', '--weights-dir', join(dir, 'w'), '--save-path', join(dir, 'r2')]);
+    expect(r2.code).toBe(1);
+    expect(r2.stderr).toContain(`file ${join(dir, 'w', 'XeAe.npy')}: initial weights have the wrong shape; expected [784, 10], found [784, 3]`);
+    const r3 = await cli(['diehl-cook', 'train', ...TINY, '--num-examples', '2', '--mnist-path', dir, '--save-path', join(dir, 'r3')]);
+    expect(r3.code).toBe(1);
+    expect(r3.stderr).toContain(dir);
+    expect(r3.stderr).toMatch(/train-images/);
+  }, 30000);
+
+  it('reads a YAML config; flags override it; bad fields are named', async () => {
+    const dir = tmp();
+    const config = fileURLToPath(new URL('../../configs/diehl-cook-tiny.yaml', import.meta.url));
+    const r = await cli(['diehl-cook', 'train', '--config', config, '--num-examples', '2', '--save-path', join(dir, 'run'), '--quiet']);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('examples 2 (2 this session)');
+    const { settings } = await loadDiehlCookCheckpoint(join(dir, 'run', 'checkpoints', 'last.safetensors'));
+    expect(settings.nE).toBe(10);
+    expect(settings.exampleTimeMs).toBe(50);
+    writeFileSync(join(dir, 'bad.yaml'), 'n_e: -3\nexample_tme: 0.1\n');
+    const bad = await cli(['diehl-cook', 'train', '--config', join(dir, 'bad.yaml')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('field n_e');
+    expect(bad.stderr).toContain('example_tme');
+  }, 30000);
+
+  it('random-connections writes seeded .npy files that train reads', async () => {
+    const dir = tmp();
+    const a = await cli(['--seed', '3', 'random-connections', '--n-e', '10', '--out', join(dir, 'a')]);
+    expect(a.code).toBe(0);
+    expect(a.stdout.trim().split('\n').map((p) => p.slice(dir.length + 3))).toEqual(['XeAe.npy', 'XeAe-delays.npy', 'AeAi.npy', 'AiAe.npy']);
+    await cli(['--seed', '3', 'random-connections', '--n-e', '10', '--out', join(dir, 'b')]);
+    await cli(['--seed', '4', 'random-connections', '--n-e', '10', '--out', join(dir, 'c')]);
+    const read = (d: string) => readFileSync(join(dir, d, 'XeAe.npy'));
+    expect(read('a').equals(read('b'))).toBe(true);
+    expect(read('a').equals(read('c'))).toBe(false);
+    const w = await loadNpy(join(dir, 'a', 'XeAe.npy'), { keepFloat64: true });
+    expect(w.shape).toEqual([784, 10]);
+    const values = Array.from(w.data as Float64Array);
+    expect(Math.min(...values)).toBeGreaterThanOrEqual(0.003);
+    expect(Math.max(...values)).toBeLessThan(0.303);
+    const inh = await loadNpy(join(dir, 'a', 'AiAe.npy'));
+    expect(inh.data[0]).toBe(0);
+    expect(inh.data[1]).toBe(17);
+    const r = await cli(['--seed', '3', 'diehl-cook', 'train', ...TINY, '--num-examples', '1', '--weights-dir', join(dir, 'a'), '--save-path', join(dir, 'run'), '--quiet']);
+    expect(r.code).toBe(0);
+  }, 30000);
+});

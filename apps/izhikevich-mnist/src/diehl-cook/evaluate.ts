@@ -1,0 +1,137 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readMetricsLog, updateManifest } from '@snn/cli';
+import { tensor } from '@snn/core';
+import type { ImageDataset } from '@snn/datasets';
+import { accuracy, assignNeurons, classifyByAssignment, confusionMatrix, selectMisclassified } from '@snn/readout';
+import { confusionMatrixFigure, imageGrid, renderVegaLite, saveFigure, trainingCurves } from '@snn/viz';
+import { readActivity } from './activity.js';
+import { loadDiehlCookCheckpoint } from './checkpoint.js';
+import { loadMnistSplit } from './train.js';
+
+/** Numbers written by {@link runDiehlCookEvaluate} (also to `<run>/evaluation.json`). */
+export interface DiehlCookEvaluation {
+  /** Test accuracy of layer 1 (voting of assigned neurons). */
+  readonly accuracy: number;
+  /** Test accuracy of layer 2, when present. */
+  readonly accuracy2?: number;
+  /** Training examples used for the assignments. */
+  readonly numAssign: number;
+  /** Test examples. */
+  readonly numTest: number;
+  /** Neurons assigned to each class 0..9 (layer 1). */
+  readonly neuronsPerClass: number[];
+  /** Confusion matrix (rows true, columns predicted), layer 1. */
+  readonly confusion: number[];
+  /** Figures written. */
+  readonly figures: string[];
+}
+
+/** Options of {@link runDiehlCookEvaluate}. */
+export interface DiehlCookEvaluateOptions {
+  /** Run directory with `activity/` (from `diehl-cook test`). */
+  readonly runPath: string;
+  /** MNIST directory for the error-example figure (default: embedded). */
+  readonly mnistPath?: string;
+  /** Skip the figures. */
+  readonly figures: boolean;
+  /** Test images (for tests; default loaded). */
+  readonly testData?: ImageDataset;
+}
+
+/**
+ * Assigns classes from the recorded training activity, classifies the test activity, and writes the accuracy,
+ * confusion matrix, misclassified examples and figures (receptive fields, accuracy over training, confusion
+ * matrix, error examples, neuron assignments).
+ */
+export async function runDiehlCookEvaluate(options: DiehlCookEvaluateOptions): Promise<DiehlCookEvaluation> {
+  const { runPath } = options;
+  const train = await readActivity(runPath, 'train');
+  const test = await readActivity(runPath, 'test');
+  const nE = train.nNeurons;
+  const assignments = assignNeurons(train.counts, train.labels, nE, 10);
+  const predictions = classifyByAssignment(test.counts, assignments, nE, 10);
+  const acc = accuracy(predictions, test.labels);
+  const cm = confusionMatrix(predictions, test.labels, 10);
+  const neuronsPerClass = new Array(10).fill(0);
+  for (const a of assignments) if (a >= 0) neuronsPerClass[a]++;
+  let accuracy2: number | undefined;
+  const { net } = await loadDiehlCookCheckpoint(join(runPath, 'checkpoints', 'last.safetensors'));
+  if (net.settings.nE2 > 0) {
+    const train2 = await readActivity(runPath, 'train', 2);
+    const test2 = await readActivity(runPath, 'test', 2);
+    const a2 = assignNeurons(train2.counts, train2.labels, train2.nNeurons, 10);
+    accuracy2 = accuracy(classifyByAssignment(test2.counts, a2, train2.nNeurons, 10), test2.labels);
+  }
+  const errors = selectMisclassified(predictions, test.labels, 25);
+  const figures: string[] = [];
+  if (options.figures) {
+    const figs = join(runPath, 'figs');
+    const side = Math.ceil(Math.sqrt(nE));
+    const rf = new Float32Array(nE * 784);
+    const w = net.layers[0].weights;
+    for (let i = 0; i < 784; i++) for (let j = 0; j < nE; j++) rf[j * 784 + i] = w[i * nE + j];
+    const save = (name: string, fig: Awaited<ReturnType<typeof imageGrid>>) => {
+      saveFigure(join(figs, name), fig);
+      figures.push(`figs/${name}.png`);
+    };
+    save(
+      'receptive-fields',
+      await imageGrid(tensor(rf, [nE, 28, 28]), {
+        rows: Math.ceil(nE / side),
+        cols: side,
+        normalize: 'per-image',
+        pixelSize: nE > 100 ? 2 : 3,
+        title: `Input → excitatory weights (${nE} neurons)`,
+      }),
+    );
+    const history = (await readMetricsLog(join(runPath, 'logs', 'metrics.jsonl')))
+      .filter((r) => typeof r.example === 'number' && typeof r.accuracy === 'number')
+      .map((r) => ({ epoch: r.example as number, trainAcc: r.accuracy as number }));
+    if (history.length > 0) save('accuracy-over-training', await trainingCurves(history, { title: 'Accuracy over training (per update interval; x = examples)' }));
+    save('confusion-matrix', await confusionMatrixFigure(cm.matrix, 10, undefined, { title: `Test confusion matrix (accuracy ${(100 * acc).toFixed(2)} %)` }));
+    if (errors.indices.length > 0) {
+      const testData = options.testData ?? loadMnistSplit('test', options.mnistPath);
+      const k = errors.indices.length;
+      const imgs = new Float32Array(k * 784);
+      errors.indices.forEach((idx, r) => {
+        for (let p = 0; p < 784; p++) imgs[r * 784 + p] = testData.images[idx * 784 + p];
+      });
+      const cols = Math.min(5, k);
+      save(
+        'error-examples',
+        await imageGrid(tensor(imgs, [k, 28, 28]), {
+          rows: Math.ceil(k / cols),
+          cols,
+          domain: [0, 255],
+          titles: Array.from(errors.indices, (idx, r) => `#${idx}: ${errors.predicted[r]} (true ${errors.actual[r]})`),
+          title: 'Misclassified test examples: predicted (true)',
+        }),
+      );
+    }
+    save(
+      'neuron-assignments',
+      await renderVegaLite({
+        $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+        title: `Neurons assigned to each class (${nE - neuronsPerClass.reduce((a, b) => a + b, 0)} unassigned)`,
+        data: { values: neuronsPerClass.map((n, c) => ({ class: String(c), neurons: n })) },
+        mark: 'bar',
+        encoding: { x: { field: 'class', type: 'nominal', sort: null }, y: { field: 'neurons', type: 'quantitative' } },
+        width: 320,
+        height: 200,
+      }),
+    );
+  }
+  const result: DiehlCookEvaluation = {
+    accuracy: acc,
+    ...(accuracy2 !== undefined ? { accuracy2 } : {}),
+    numAssign: train.labels.length,
+    numTest: test.labels.length,
+    neuronsPerClass,
+    confusion: Array.from(cm.matrix),
+    figures,
+  };
+  writeFileSync(join(runPath, 'evaluation.json'), `${JSON.stringify({ ...result, misclassified: { indices: Array.from(errors.indices), predicted: Array.from(errors.predicted), actual: Array.from(errors.actual) } }, null, 2)}\n`);
+  await updateManifest(runPath, { metrics: { test_accuracy: acc, ...(accuracy2 !== undefined ? { test_accuracy2: accuracy2 } : {}), num_assign: result.numAssign, num_test: result.numTest } });
+  return result;
+}

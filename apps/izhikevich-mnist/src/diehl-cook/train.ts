@@ -1,0 +1,215 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { MetricsLog, type RunDir, createManifest, finishManifest, writeManifest } from '@snn/cli';
+import { Rng, ShapeError, loadNpy, saveNpy } from '@snn/core';
+import { type ImageDataset, loadMnist } from '@snn/datasets';
+import { assignNeurons, classifyByAssignment } from '@snn/readout';
+import type { AppIo } from '../app/io.js';
+import { APP_NAME } from '../app/io.js';
+import { type Projection, defaultConnectionOptions, generateConnections } from '../random-connections/generate.js';
+import { type TrainingProgress, loadDiehlCookCheckpoint, saveDiehlCookCheckpoint } from './checkpoint.js';
+import type { DiehlCookSettings } from './config.js';
+import { DiehlCookNetwork } from './network.js';
+
+/** Options of {@link runDiehlCookTraining}. */
+export interface DiehlCookTrainOptions {
+  /** Network settings (ignored when resuming: the checkpoint's are used). */
+  readonly settings: DiehlCookSettings;
+  /** Total examples to present (training images in order, cycling through the 60,000). */
+  readonly numExamples: number;
+  /** Examples between neuron-assignment updates (and accuracy log lines). */
+  readonly updateInterval: number;
+  /** Examples between weight snapshots (`weights/XeAe-<j>.npy`). */
+  readonly weightUpdateInterval: number;
+  /** Examples between checkpoints. */
+  readonly saveInterval: number;
+  /** RNG seed (initial weights, delays, Poisson input). */
+  readonly seed: number;
+  /** Directory with MNIST IDX files (default: the embedded copy). */
+  readonly mnistPath?: string;
+  /** Directory with initial weights from `random-connections` (`XeAe.npy`, …); default: generated from the seed. */
+  readonly weightsDir?: string;
+  /** Checkpoint to resume from. */
+  readonly resumeFrom?: string;
+  /** Present the examples with weights and θ frozen (no learning). */
+  readonly testMode: boolean;
+  /** Run directory. */
+  readonly run: RunDir;
+  /** Streams. */
+  readonly io: AppIo;
+  /** No progress lines. */
+  readonly quiet: boolean;
+  /** Command line for the manifest. */
+  readonly argv: readonly string[];
+  /** Training images (for tests; default loaded from `mnistPath`). */
+  readonly data?: ImageDataset;
+}
+
+/** Result of {@link runDiehlCookTraining}. */
+export interface DiehlCookTrainResult {
+  /** Examples presented in this session. */
+  readonly presented: number;
+  /** Mean wall time per example in this session, ms. */
+  readonly msPerExample: number;
+  /** The network at the end. */
+  readonly net: DiehlCookNetwork;
+  /** Last interval accuracy (layer 1), or null before the first update. */
+  readonly lastAccuracy: number | null;
+}
+
+/** Loads MNIST from a directory or the embedded copy; errors name the directory and the missing file. */
+export function loadMnistSplit(split: 'train' | 'test', mnistPath?: string): ImageDataset {
+  return loadMnist({ split, ...(mnistPath ? { dir: mnistPath } : {}) });
+}
+
+async function initialProjections(settings: DiehlCookSettings, seed: number, weightsDir?: string): Promise<Projection[]> {
+  const generated = generateConnections({ ...defaultConnectionOptions(settings.nE, settings.nE2), dtMs: settings.dtMs }, seed);
+  const projections = [generated.inputToExc, ...(generated.excToExc2 ? [generated.excToExc2] : [])];
+  if (!weightsDir) return projections;
+  const names = ['XeAe.npy', 'AeAe2.npy'];
+  return Promise.all(
+    projections.map(async (p, k) => {
+      const file = join(weightsDir, names[k]);
+      const array = await loadNpy(file, { keepFloat64: true });
+      const shape = array.shape;
+      if (shape.length !== 2 || shape[0] !== p.nPre || shape[1] !== p.nPost) {
+        throw new ShapeError('initial weights have the wrong shape', { file, expected: `[${p.nPre}, ${p.nPost}]`, found: `[${shape.join(', ')}]` });
+      }
+      return { ...p, weights: Float64Array.from(array.data as ArrayLike<number>) };
+    }),
+  );
+}
+
+/**
+ * Trains (or, in test mode, runs frozen) the Diehl & Cook network on MNIST training images in order, with
+ * neuron assignments and interval accuracy every `updateInterval` examples and checkpoints every `saveInterval`.
+ */
+export async function runDiehlCookTraining(options: DiehlCookTrainOptions): Promise<DiehlCookTrainResult> {
+  const { run, io } = options;
+  const data = options.data ?? loadMnistSplit('train', options.mnistPath);
+  let net: DiehlCookNetwork;
+  let progress: TrainingProgress;
+  const rng = new Rng(options.seed);
+  if (options.resumeFrom) {
+    const loaded = await loadDiehlCookCheckpoint(options.resumeFrom);
+    net = loaded.net;
+    progress = loaded.progress;
+    rng.setState(progress.rng);
+    if (!options.quiet) io.stderr.write(`resuming from ${options.resumeFrom} at example ${progress.nextExample}\n`);
+  } else {
+    net = new DiehlCookNetwork(options.settings, await initialProjections(options.settings, options.seed, options.weightsDir));
+    rng.setState(new Rng(options.seed).fork().getState());
+    progress = {
+      nextExample: 0,
+      rng: rng.getState(),
+      assignments: new Array(options.settings.nE).fill(-1),
+      assignments2: new Array(options.settings.nE2).fill(-1),
+      intervalCounts: new Float64Array(0),
+      intervalCounts2: new Float64Array(0),
+      intervalLabels: [],
+      intervalCorrect: 0,
+      intervalCorrect2: 0,
+    };
+  }
+  const s = net.settings;
+  const manifestPath = join(run.path, 'manifest.json');
+  if (!existsSync(manifestPath)) {
+    await writeManifest(run.path, createManifest({ app: APP_NAME, name: run.name, argv: options.argv, seed: options.seed }));
+  }
+  const metrics = await MetricsLog.open(run.path);
+  const weightsDir = join(run.path, 'weights');
+  mkdirSync(weightsDir, { recursive: true });
+  const learn = !options.testMode;
+  let assignments: Int32Array = Int32Array.from(progress.assignments);
+  let assignments2: Int32Array = Int32Array.from(progress.assignments2);
+  const rows: number[][] = [];
+  const rows2: number[][] = [];
+  for (let r = 0; r < progress.intervalLabels.length; r++) {
+    rows.push(Array.from(progress.intervalCounts.subarray(r * s.nE, (r + 1) * s.nE)));
+    if (s.nE2 > 0) rows2.push(Array.from(progress.intervalCounts2.subarray(r * s.nE2, (r + 1) * s.nE2)));
+  }
+  const labels = [...progress.intervalLabels];
+  let correct = progress.intervalCorrect;
+  let correct2 = progress.intervalCorrect2;
+  let lastAccuracy: number | null = null;
+  const checkpoint = join(run.checkpointsDir, 'last.safetensors');
+  const state = (next: number): TrainingProgress => ({
+    nextExample: next,
+    rng: rng.getState(),
+    assignments: Array.from(assignments),
+    assignments2: Array.from(assignments2),
+    intervalCounts: Float64Array.from(rows.flat()),
+    intervalCounts2: Float64Array.from(rows2.flat()),
+    intervalLabels: [...labels],
+    intervalCorrect: correct,
+    intervalCorrect2: correct2,
+  });
+  const start = progress.nextExample;
+  const t0 = performance.now();
+  let tInterval = t0;
+  let spikes = 0;
+  let presentations = 0;
+  for (let j = start; j < options.numExamples; j++) {
+    const index = j % data.count;
+    const image = data.images.subarray(index * 784, (index + 1) * 784);
+    const label = data.labels[index];
+    const result = net.present(image, rng, learn);
+    const counts = Array.from(result.counts);
+    rows.push(counts);
+    labels.push(label);
+    if (classifyByAssignment(counts, assignments, s.nE, 10)[0] === label) correct++;
+    if (result.counts2) {
+      const c2 = Array.from(result.counts2);
+      rows2.push(c2);
+      if (classifyByAssignment(c2, assignments2, s.nE2, 10)[0] === label) correct2++;
+    }
+    for (const c of counts) spikes += c;
+    presentations += result.presentations;
+    const done = j + 1;
+    if (done % options.updateInterval === 0) {
+      const now = performance.now();
+      lastAccuracy = correct / labels.length;
+      const record: Record<string, number> = {
+        example: done,
+        accuracy: lastAccuracy,
+        mean_spikes: spikes / labels.length,
+        mean_presentations: presentations / labels.length,
+        ms_per_example: (now - tInterval) / labels.length,
+      };
+      if (s.nE2 > 0) record.accuracy2 = correct2 / labels.length;
+      metrics.append(record);
+      if (!options.quiet) {
+        io.stderr.write(`example ${done}/${options.numExamples}: interval accuracy ${(100 * lastAccuracy).toFixed(2)} %, ${record.ms_per_example.toFixed(2)} ms/example\n`);
+      }
+      assignments = assignNeurons(rows.flat(), labels, s.nE, 10);
+      if (s.nE2 > 0) assignments2 = assignNeurons(rows2.flat(), labels, s.nE2, 10);
+      rows.length = 0;
+      rows2.length = 0;
+      labels.length = 0;
+      correct = 0;
+      correct2 = 0;
+      spikes = 0;
+      presentations = 0;
+      tInterval = now;
+    }
+    if (learn && done % options.weightUpdateInterval === 0) {
+      await saveNpy(join(weightsDir, `XeAe-${done}.npy`), { data: net.layers[0].weights, shape: [784, s.nE] });
+    }
+    if (done % options.saveInterval === 0 || done === options.numExamples) {
+      await saveDiehlCookCheckpoint(checkpoint, net, state(done));
+    }
+  }
+  const presented = Math.max(0, options.numExamples - start);
+  const msPerExample = presented > 0 ? (performance.now() - t0) / presented : 0;
+  await saveNpy(join(weightsDir, 'XeAe.npy'), { data: net.layers[0].weights, shape: [784, s.nE] });
+  await saveNpy(join(weightsDir, 'theta_A.npy'), { data: net.layers[0].exc.theta, shape: [s.nE] });
+  if (net.layers[1]) {
+    await saveNpy(join(weightsDir, 'AeAe2.npy'), { data: net.layers[1].weights, shape: [s.nE, s.nE2] });
+    await saveNpy(join(weightsDir, 'theta_A2.npy'), { data: net.layers[1].exc.theta, shape: [s.nE2] });
+  }
+  await finishManifest(run.path, {
+    status: 'completed',
+    metrics: { examples: options.numExamples, ms_per_example: msPerExample, last_interval_accuracy: lastAccuracy, n_e: s.nE, n_e2: s.nE2 },
+  });
+  return { presented, msPerExample, net, lastAccuracy };
+}

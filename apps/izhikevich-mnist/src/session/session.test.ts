@@ -1,0 +1,113 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readManifest } from '@snn/cli';
+import { type Rng, tensor } from '@snn/core';
+import { describe, expect, it } from 'vitest';
+import type { AppIo } from '../app/io.js';
+import type { Split } from '../data/mnist.js';
+import { tempDir } from '../testing/harness.js';
+import { loadModelCheckpoint, saveModelCheckpoint } from './checkpoint.js';
+import { toCsv } from './csv.js';
+import type { EpochOutcome, Evaluation, ModelState, TrainableModel } from './model.js';
+import { runSession } from './run-session.js';
+
+/** A model whose test accuracy follows a script, one value per epoch: exercises selection and early stopping. */
+class ScriptedModel implements TrainableModel {
+  readonly description = 'scripted';
+  epoch = 0;
+  constructor(private readonly script: readonly number[]) {}
+  parameterCount(): number {
+    return 3;
+  }
+  staticMetrics(): Record<string, number> {
+    return { flopsPerImage: 6 };
+  }
+  async trainEpoch(split: Split, order: Uint32Array, _rng: Rng, onBatch: (b: { samples: number; loss: number; correct: number }) => void): Promise<EpochOutcome> {
+    this.epoch++;
+    onBatch({ samples: order.length, loss: 1 / this.epoch, correct: 0 });
+    return { loss: 1 / this.epoch, accuracy: 0.5, samples: split.count, seconds: 0.01, extra: { weight_change: this.epoch } };
+  }
+  async evaluate(split: Split): Promise<Evaluation> {
+    const acc = this.script[Math.max(0, this.epoch - 1)];
+    const right = Math.round(acc * split.count);
+    const predictions = Int32Array.from(split.labels, (label, i) => (i < right ? label : (label + 1) % 10));
+    return { predictions, loss: Number.NaN, accuracy: right / split.count, seconds: 0, extra: { spike_rate: 0.25 } };
+  }
+  getState(): ModelState {
+    return { tensors: { w: tensor(new Float32Array([this.epoch, 0, 0]), [3]) }, meta: {} };
+  }
+  setState(state: ModelState): void {
+    this.epoch = state.tensors.w.data[0];
+  }
+  async figures(): Promise<never[]> {
+    return [];
+  }
+}
+
+const silent: AppIo = { stdout: { write: () => true, isTTY: false }, stderr: { write: () => true, isTTY: false }, env: {} };
+
+function config(epochs: number, patience: number) {
+  return { seed: 3, data: { train_size: 50, validation_fraction: 0, test_size: 20 }, training: { epochs, early_stopping_patience: patience }, model: { kind: 'scripted' } };
+}
+
+describe('runSession', () => {
+  it('keeps the best checkpoint, stops early after `patience` epochs without improvement, logs CSV and JSONL', async () => {
+    const root = tempDir();
+    const summary = await runSession({
+      command: 'fake',
+      note: 'test',
+      config: config(10, 2),
+      createModel: () => new ScriptedModel([0.5, 0.7, 0.6, 0.65, 0.9]),
+      backend: { name: 'js', kernelClass: null, requested: 'auto', reason: 'test' },
+      flags: { runsDir: root, quiet: true, name: 'es', figures: false },
+      argv: [],
+      io: silent,
+    });
+    expect(summary.stoppedEarly).toBe(true);
+    expect(summary.epochs).toBe(4);
+    expect(summary.best).toEqual({ metric: 'test_acc', value: 0.7, epoch: 2 });
+    const dir = join(root, 'izhikevich-mnist', 'fake', 'es');
+    const csv = readFileSync(join(dir, 'logs', 'metrics.csv'), 'utf8').trim().split('\n');
+    expect(csv).toHaveLength(5);
+    expect(csv[0]).toBe('epoch,train_acc,train_loss,train_weight_change,test_acc,test_spike_rate,test_seconds,train_seconds,train_images_per_s,rss_mib');
+    expect(csv[2].startsWith('2,0.5,0.5,2,0.7,0.25,')).toBe(true);
+    const best = await loadModelCheckpoint(join(dir, 'checkpoints', 'best.safetensors'), 'fake');
+    expect(best.meta).toMatchObject({ epoch: 2, command: 'fake', staleEpochs: 0 });
+    const last = await loadModelCheckpoint(join(dir, 'checkpoints', 'last.safetensors'), 'fake');
+    expect(last.meta).toMatchObject({ epoch: 4, staleEpochs: 2 });
+    const manifest = await readManifest(dir);
+    expect(manifest.name).toBe('fake/es');
+    expect(manifest.metrics).toMatchObject({ epochs: 4, parameters: 3, parameterMiB: 0, flopsPerImage: 6, stoppedEarly: true, bestEpoch: 2, testAccuracy: 0.65 });
+  });
+
+  it('resumes from a checkpoint in a new run directory and evaluates one in test mode', async () => {
+    const root = tempDir();
+    const common = { command: 'fake', note: 'test', backend: { name: 'js', kernelClass: null, requested: 'auto' as const, reason: 'test' }, argv: [], io: silent };
+    const script = [0.1, 0.2, 0.3, 0.4];
+    await runSession({ ...common, config: config(2, 0), createModel: () => new ScriptedModel(script), flags: { runsDir: root, quiet: true, name: 'first', figures: false } });
+    const from = join(root, 'izhikevich-mnist', 'fake', 'first', 'checkpoints', 'last.safetensors');
+    const resumed = await runSession({ ...common, config: config(4, 0), createModel: () => new ScriptedModel(script), flags: { runsDir: root, quiet: true, name: 'second', resumeFrom: from, figures: false } });
+    expect(resumed.epochs).toBe(4);
+    expect(resumed.testAccuracy).toBe(0.4);
+    const lines = readFileSync(join(root, 'izhikevich-mnist', 'fake', 'second', 'logs', 'metrics.csv'), 'utf8').trim().split('\n');
+    expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(['3', '4']);
+    const tested = await runSession({ ...common, config: config(4, 0), createModel: () => new ScriptedModel(script), flags: { runsDir: root, quiet: true, name: 'third', resumeFrom: from, testMode: true, figures: false } });
+    expect(tested.testAccuracy).toBe(0.2);
+    expect(existsSync(join(root, 'izhikevich-mnist', 'fake', 'third', 'checkpoints', 'last.safetensors'))).toBe(false);
+  });
+
+  it('refuses missing, foreign and other-command checkpoints with clear messages', async () => {
+    const root = tempDir();
+    await expect(loadModelCheckpoint(join(root, 'none.safetensors'), 'mlp')).rejects.toThrow(
+      `file ${join(root, 'none.safetensors')}, field --resume-from: checkpoint file not found; expected a checkpoint written by izhikevich-mnist mlp, found no such file`,
+    );
+    const file = join(root, 'x.safetensors');
+    await saveModelCheckpoint(file, { tensors: { w: tensor(new Float32Array(1), [1]) }, meta: {} }, { command: 'cnn', epoch: 1, model: {}, best: null, staleEpochs: 0 });
+    await expect(loadModelCheckpoint(file, 'mlp')).rejects.toThrow(`file ${file}, field __metadata__.meta.command: checkpoint was written by another command; expected mlp, found cnn`);
+  });
+
+  it('renders CSV with the union of keys and quotes where needed', () => {
+    expect(toCsv([{ a: 1, b: 'x,y' }, { a: 2, c: null }])).toBe('a,b,c\n1,"x,y",\n2,,\n');
+    expect(toCsv([])).toBe('');
+  });
+});

@@ -1,0 +1,99 @@
+import type { SparseSpikes } from '@snn/core';
+import { type HebbianParams, PairStdp, hebbianParams, hebbianUpdate, normalizeColumns, pairStdpParams } from '@snn/learning';
+import type { StdpConfig } from '../config/schemas.js';
+import type { SampleActivity, SpikeHooks, StdpNetwork } from './network.js';
+
+/**
+ * The learning rules of the `stdp` command, composed from @snn/learning.
+ *
+ * @remarks
+ * Input→hidden: additive pair STDP with exponential traces (`PairStdp`: A₊ = `stdp_lr`,
+ * A₋ = `stdp_lr · a_minus_ratio`, τ₊, τ₋, weights in [0, w_max]; Bi & Poo 1998, Song, Miller &
+ * Abbott 2000), event-driven: each step's input spikes depress their rows by the post traces,
+ * each hidden spike potentiates its column by the pre traces. Traces restart at 0 for each image.
+ * After each image the input weights of every hidden neuron are scaled to sum to
+ * `hidden_weight_sum` (`normalizeColumns`, Diehl & Cook 2015).
+ *
+ * Hidden→output: Hebbian learning with a teacher. During training the label's output neuron
+ * receives `teacher_current` and the other output neurons are clamped silent, so the output
+ * spikes are the teacher's. After the image the Hebbian trace A gets `hebbianUpdate`
+ * (`A_jk += η_hebb · (h_j/T) · (o_k/T)`, Hebb 1949; A starts at 0) with h and o the hidden and
+ * output spike counts of that teacher-forced run, and the synaptic weights W2 are A with each
+ * output neuron's incoming vector scaled to L2 norm `output_weight_norm` (synaptic scaling,
+ * Turrigiano 2008). W2[:,k] is then the direction of the summed hidden activity of digit k; at
+ * test time (no teacher) the output neuron whose weights best match the hidden activity receives
+ * the most current and fires most.
+ */
+export class StdpLearner implements SpikeHooks {
+  private readonly network: StdpNetwork;
+  private readonly training: StdpConfig['training'];
+  private readonly hebbian: HebbianParams;
+  private stdp: PairStdp;
+
+  /**
+   * @param network - the network whose weights it changes
+   * @param training - learning rates, time constants, bounds and weight sums
+   */
+  constructor(network: StdpNetwork, training: StdpConfig['training']) {
+    this.network = network;
+    this.training = training;
+    this.stdp = this.freshStdp();
+    this.hebbian = hebbianParams({ learningRate: training.hebbian_lr, wMin: 0, wMax: Number.MAX_VALUE }, 'training.hebbian');
+  }
+
+  private freshStdp(): PairStdp {
+    const t = this.training;
+    const params = pairStdpParams(
+      { aPlus: t.stdp_lr, aMinus: t.stdp_lr * t.a_minus_ratio, tauPlusMs: t.tau_plus_ms, tauMinusMs: t.tau_minus_ms, wMin: 0, wMax: t.w_max },
+      'training.stdp',
+    );
+    return new PairStdp(784, this.network.options.hiddenSize, params);
+  }
+
+  /** Depression of the spiking pixels' rows by the post traces. */
+  onInputSpikes(indices: ArrayLike<number>, count: number, tMs: number): void {
+    this.stdp.onPreSpikes(this.network.w1, indices, count, tMs);
+  }
+
+  /** Potentiation of the spiking neurons' columns by the pre traces. */
+  onHiddenSpikes(indices: ArrayLike<number>, count: number, tMs: number): void {
+    this.stdp.onPostSpikes(this.network.w1, indices, count, tMs);
+  }
+
+  /** Scales the input weights of each hidden neuron to `hidden_weight_sum` and recomputes W2 from the Hebbian traces. */
+  normalize(): void {
+    const H = this.network.options.hiddenSize;
+    normalizeColumns(this.network.w1, 784, H, this.training.hidden_weight_sum);
+    const w2 = this.network.w2;
+    w2.set(this.network.hebbian);
+    scaleColumnsL2(w2, H, 10, this.training.output_weight_norm);
+  }
+
+  /**
+   * Trains on one image: a teacher-forced simulation with STDP, then the Hebbian update of the
+   * output weights and the normalisation.
+   *
+   * @param spikes - encoded images
+   * @param b - which image
+   * @param label - its digit
+   * @returns the activity of the teacher-forced simulation
+   */
+  trainSample(spikes: SparseSpikes, b: number, label: number): SampleActivity {
+    this.stdp = this.freshStdp();
+    const activity = this.network.run(spikes, b, label, this.training.teacher_current, this, true);
+    const T = this.network.options.numSteps;
+    const pre = activity.hiddenCounts.map((c) => c / T);
+    const post = activity.outputCounts.map((c) => c / T);
+    hebbianUpdate(this.network.hebbian, pre, post, this.hebbian);
+    this.normalize();
+    return activity;
+  }
+}
+
+/** Scales each column of a `[rows, cols]` matrix to L2 norm `target` (all-zero columns stay 0). */
+function scaleColumnsL2(w: Float32Array, rows: number, cols: number, target: number): void {
+  const norms = new Float64Array(cols);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) norms[c] += w[r * cols + c] * w[r * cols + c];
+  for (let c = 0; c < cols; c++) norms[c] = norms[c] > 0 ? target / Math.sqrt(norms[c]) : 1;
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) w[r * cols + c] *= norms[c];
+}

@@ -1,0 +1,195 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type MetricsRecord, RUN_LAYOUT, readManifest, readMetricsLog } from '@snn/cli';
+import { FileFormatError, Rng, tensor, writeFileAtomic } from '@snn/core';
+import { FASHION_MNIST_CLASSES, imagesToTensor } from '@snn/datasets';
+import { type ReportFigure, confusionMatrixFigure, imageGrid, membraneTraces, renderReport, renderVegaLite, saveFigure, spikeRaster } from '@snn/viz';
+import type { ImageClassificationConfig } from '../config/schema.js';
+import { encodeImages, encodingSettings } from '../data/encode.js';
+import { loadDataSplits } from '../data/splits.js';
+import { STREAMS, streamSeed } from '../data/streams.js';
+import { describeModel } from '../model/network.js';
+import { loadTrainedModel, runCheckpoint } from '../model/trained-model.js';
+import { argmaxRow } from '../training/evaluate.js';
+
+/** File (in `logs/`) holding the test confusion matrix of the best-validation epoch. */
+export const CONFUSION_FILE = 'confusion.json';
+
+/** The confusion matrix saved when the validation accuracy improves, for the report. */
+export interface SavedConfusion {
+  /** Epoch (1-based) of the evaluation. */
+  readonly epoch: number;
+  /** Split it was computed on. */
+  readonly split: 'test';
+  /** Number of classes C. */
+  readonly numClasses: number;
+  /** Counts `[C, C]` row-major, rows = true class, columns = predicted class. */
+  readonly matrix: number[];
+}
+
+/**
+ * The last record of each epoch in a metrics log, in epoch order (a repeated epoch replaces its earlier record).
+ *
+ * @param records - the log's records
+ */
+export function epochRecords(records: readonly MetricsRecord[]): MetricsRecord[] {
+  const byEpoch = new Map<number, MetricsRecord>();
+  for (const r of records) if (typeof r.epoch === 'number') byEpoch.set(r.epoch, r);
+  return [...byEpoch.entries()].sort((a, b) => a[0] - b[0]).map(([, r]) => r);
+}
+
+/**
+ * Class names of a dataset: digits for MNIST, clothing names for Fashion-MNIST.
+ *
+ * @param dataset - `mnist` or `fashion-mnist`
+ */
+export function classNames(dataset: ImageClassificationConfig['dataset']): string[] {
+  return dataset === 'fashion-mnist' ? [...FASHION_MNIST_CLASSES] : Array.from({ length: 10 }, (_, i) => String(i));
+}
+
+type VegaSpec = Parameters<typeof renderVegaLite>[0];
+
+/**
+ * Training curves of a run: loss and accuracy (in %) of the train, validation and test splits per epoch.
+ *
+ * @param records - one record per epoch (`train_loss`, `val_loss`, `test_loss`, `train_acc`, `val_acc`, `test_acc`)
+ */
+export async function curvesFigure(records: readonly MetricsRecord[]): ReturnType<typeof renderVegaLite> {
+  const values: Array<{ epoch: number; panel: string; split: string; value: number }> = [];
+  for (const r of records) {
+    for (const split of ['train', 'val', 'test']) {
+      const loss = r[`${split}_loss`];
+      const acc = r[`${split}_acc`];
+      const name = split === 'val' ? 'validation' : split;
+      if (typeof loss === 'number') values.push({ epoch: r.epoch as number, panel: 'loss', split: name, value: loss });
+      if (typeof acc === 'number') values.push({ epoch: r.epoch as number, panel: 'accuracy (%)', split: name, value: 100 * acc });
+    }
+  }
+  const spec = {
+    title: { text: 'Training curves', anchor: 'start', offset: 10 },
+    data: { values },
+    hconcat: ['loss', 'accuracy (%)'].map((panel) => ({
+      width: 280,
+      height: 200,
+      title: panel,
+      transform: [{ filter: { field: 'panel', equal: panel } }],
+      mark: { type: 'line', point: true, strokeWidth: 1.8 },
+      encoding: {
+        x: { field: 'epoch', type: 'quantitative', title: 'epoch', axis: { tickMinStep: 1 } },
+        y: { field: 'value', type: 'quantitative', title: panel, scale: { zero: false } },
+        color: { field: 'split', type: 'nominal', title: null, scale: { domain: ['train', 'validation', 'test'], range: ['#1f77b4', '#2ca02c', '#ff7f0e'] } },
+      },
+    })),
+    resolve: { scale: { y: 'independent' } },
+  } as unknown as VegaSpec;
+  return renderVegaLite(spec);
+}
+
+async function readConfusion(runDir: string): Promise<SavedConfusion | null> {
+  const file = join(runDir, RUN_LAYOUT.logs, CONFUSION_FILE);
+  if (!existsSync(file)) return null;
+  try {
+    const value = JSON.parse(await readFile(file, 'utf8')) as SavedConfusion;
+    if (!Array.isArray(value.matrix) || value.matrix.length !== value.numClasses * value.numClasses) throw new Error('bad size');
+    return value;
+  } catch (error) {
+    throw new FileFormatError('corrupt confusion matrix file', { file, expected: '{ epoch, numClasses, matrix: C·C counts }', cause: error });
+  }
+}
+
+/** What {@link renderRunReport} wrote. */
+export interface RenderedRun {
+  /** Figure files (PNG) relative to the run directory. */
+  readonly figures: readonly string[];
+  /** Path of `report.html`. */
+  readonly report: string;
+}
+
+/**
+ * Renders the figures of a run directory and its `report.html` from what the run saved.
+ *
+ * @remarks
+ * Figures (PNG + SVG in `figs/`): training curves (train/validation/test loss and accuracy) from
+ * `logs/metrics.jsonl`; the test confusion matrix of the best-validation epoch
+ * (`logs/confusion.json`); for the first test image of the run, the image, its input spikes, the
+ * hidden-layer spike raster and the readout traces y[t] of the best checkpoint.
+ *
+ * @param runDir - the run directory
+ * @throws `FileFormatError`/`ConfigError`/`CheckpointError` when the run directory lacks or has corrupt files
+ */
+export async function renderRunReport(runDir: string): Promise<RenderedRun> {
+  const manifest = await readManifest(runDir);
+  const records = epochRecords(await readMetricsLog(join(runDir, RUN_LAYOUT.logs, RUN_LAYOUT.metrics)));
+  const figs = join(runDir, RUN_LAYOUT.figs);
+  const figures: ReportFigure[] = [];
+  const add = (name: string, title: string, caption: string): void => {
+    figures.push({ title, file: `${RUN_LAYOUT.figs}/${name}.png`, caption });
+  };
+  if (records.length > 0) {
+    saveFigure(join(figs, 'training-curves'), await curvesFigure(records));
+    add('training-curves', 'Training curves', 'Loss and accuracy (%) per epoch on the training images (running, during the epoch), the validation hold-out and the test images.');
+  }
+  const { config, loaded, model } = await loadTrainedModel(runDir, runCheckpoint(runDir));
+  const names = classNames(config.dataset);
+  const confusion = await readConfusion(runDir);
+  if (confusion !== null) {
+    saveFigure(join(figs, 'confusion-matrix'), await confusionMatrixFigure(confusion.matrix, confusion.numClasses, names, { title: `Test confusion matrix (epoch ${confusion.epoch}, best validation)` }));
+    add('confusion-matrix', 'Confusion matrix', 'Rows: true class; columns: predicted class (largest readout logit).');
+  }
+  try {
+    const data = loadDataSplits(config);
+    const image = imagesToTensor(data.test, [0]);
+    const label = data.test.labels[0];
+    const settings = encodingSettings(config);
+    const input = encodeImages(image, settings, new Rng(streamSeed(config.seed, STREAMS.probe)));
+    const out = model.forward(input, { record: true });
+    const T = settings.numSteps;
+    const H = config.model.hidden_size;
+    const C = model.classes;
+    const predicted = argmaxRow(out.logits, 0, C);
+    const about = `test image 0 (${names[label]}, predicted ${names[predicted]}), ${config.encoding.periodic ? 'periodic' : 'rate'} input, T = ${T}, checkpoint of epoch ${loaded.meta.epoch}`;
+    saveFigure(join(figs, 'sample-image'), await imageGrid(tensor(image.data, [1, 28, 28]), { rows: 1, cols: 1, domain: [0, 1], title: `Test image 0 (${names[label]})`, pixelSize: 6 }));
+    add('sample-image', 'Sample image', 'The test image traced below, before encoding.');
+    saveFigure(join(figs, 'input-raster'), await spikeRaster(input, { title: 'Input spikes', neuronLabel: 'pixel' }));
+    add('input-raster', 'Input spike raster', about);
+    if (out.hiddenSpikes !== null) {
+      const hidden = new Float32Array(T * H);
+      for (let i = 0; i < T * H; i++) hidden[i] = out.hiddenSpikes[i];
+      saveFigure(join(figs, 'hidden-raster'), await spikeRaster(tensor(hidden, [T, H]), { title: `Hidden ${config.model.neuron.toUpperCase()} spikes` }));
+      add('hidden-raster', 'Hidden spike raster', about);
+    }
+    if (out.readoutTrace !== null) {
+      const trace = tensor(out.readoutTrace.slice(0, T * C), [T, C]);
+      saveFigure(join(figs, 'readout-traces'), await membraneTraces(trace, { title: `Leaky readout y[t] (one line per class; logits = ${config.model.readout} over time)`, valueLabel: 'readout y[t]' }));
+      add('readout-traces', 'Readout traces', about);
+    }
+  } finally {
+    await model.destroy();
+  }
+  const last = records[records.length - 1];
+  const summary: Record<string, string | number | boolean> = {
+    run: manifest.name,
+    status: manifest.status,
+    dataset: config.dataset,
+    model: describeModel(config.model),
+    input: config.encoding.periodic ? 'periodic' : `rate (gain ${config.encoding.gain})`,
+    'time steps': config.model.num_steps,
+    surrogate: config.model.surrogate.name,
+    seed: config.seed,
+    backend: manifest.backend ? `${manifest.backend.name}${manifest.backend.reason ? ` (${manifest.backend.reason})` : ''}` : 'unknown',
+    'epochs completed': last ? (last.epoch as number) : 0,
+  };
+  for (const [key, value] of Object.entries(manifest.metrics)) if (value !== null) summary[key] = value;
+  if (manifest.durationMs !== null) summary['wall time (s)'] = Math.round(manifest.durationMs / 100) / 10;
+  const html = renderReport({
+    title: `snn-image-classification run ${manifest.name}`,
+    note: 'Gince & Lamontagne-Caron (2022) reproduction: spiking hidden layer (LIF/ALIF) and leaky readout trained by BPTT with a surrogate gradient. Accuracies are fractions; the spike rate is spikes per hidden neuron per time step.',
+    summary,
+    metrics: records.map((r) => ({ ...r })),
+    figures,
+  });
+  const report = join(runDir, 'report.html');
+  await writeFileAtomic(report, html);
+  return { figures: figures.map((f) => f.file), report };
+}

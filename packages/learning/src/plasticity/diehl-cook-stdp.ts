@@ -1,0 +1,308 @@
+import { ValidationError } from '@snn/core';
+import { type WeightArray, checkBounds, checkCount, checkLength, checkWeights, nonNegativeNumber, positiveNumber } from './validate.js';
+
+/**
+ * Parameters of the Diehl & Cook (2015) STDP rule (one pre trace, two post traces).
+ *
+ * @remarks
+ * Traces (set to 1 at a spike, exponential decay):
+ * `dpre/dt = −pre/τ_pre`, `dpost1/dt = −post1/τ_post1`, `dpost2/dt = −post2/τ_post2`.
+ *
+ * - pre spike of i: `pre_i ← 1`; `w_ij ← clip(w_ij − ν_pre·post1_j, w_min, w_max)` for every j;
+ * - post spike of j: `w_ij ← clip(w_ij + ν_post·pre_i·post2_j⁻, w_min, w_max)` for every i
+ *   (post2_j⁻ = post2 just before this spike); then `post1_j ← 1`, `post2_j ← 1`.
+ *
+ * Diehl, P. U. & Cook, M. (2015). Unsupervised learning of digit recognition using spike-timing-dependent
+ * plasticity. Front. Comput. Neurosci. 9:99. Made by {@link diehlCookStdpParams}.
+ */
+export interface DiehlCookStdpParams {
+  /** Depression rate ν_pre (applied at pre spikes). Default 0.0001. */
+  readonly nuPre: number;
+  /** Potentiation rate ν_post (applied at post spikes). Default 0.01. */
+  readonly nuPost: number;
+  /** Pre trace time constant τ_pre, ms. Default 20. */
+  readonly tauPreMs: number;
+  /** First post trace time constant τ_post1 (depression), ms. Default 20. */
+  readonly tauPost1Ms: number;
+  /** Second post trace time constant τ_post2 (potentiation), ms. Default 40. */
+  readonly tauPost2Ms: number;
+  /** Lower weight bound. Default 0. */
+  readonly wMin: number;
+  /** Upper weight bound. Default 1. */
+  readonly wMax: number;
+  /**
+   * Event-driven depression skips post neurons whose post1 trace is below this value (their change
+   * ν_pre·post1 would be below ν_pre·cutoff). 0 = exact. Default 1e-6 (changes below 1e-10 are dropped).
+   */
+  readonly traceCutoff: number;
+}
+
+/** Options for {@link diehlCookStdpParams}; missing fields take the defaults of {@link DiehlCookStdpParams}. */
+export type DiehlCookStdpParamsInput = Partial<DiehlCookStdpParams>;
+
+/**
+ * Validates Diehl & Cook STDP options and returns frozen params (defaults: ν_pre 0.0001, ν_post 0.01,
+ * τ_pre 20 ms, τ_post1 20 ms, τ_post2 40 ms, weights in [0, 1], trace cutoff 1e-6).
+ *
+ * @param input - any subset of {@link DiehlCookStdpParams}
+ * @param field - prefix for error messages (default `"diehlCookStdp"`)
+ * @throws `ValidationError` naming the field, e.g.
+ *   `field diehlCookStdp.tauPreMs: invalid plasticity parameter; expected a finite number > 0, found -20`
+ * @example
+ * ```ts
+ * const p = diehlCookStdpParams({ nuPost: 0.02 });
+ * p.tauPost2Ms; // 40
+ * ```
+ */
+export function diehlCookStdpParams(input: DiehlCookStdpParamsInput = {}, field = 'diehlCookStdp'): DiehlCookStdpParams {
+  const wMin = nonNegativeNumber(input.wMin ?? 0, `${field}.wMin`);
+  const wMax = positiveNumber(input.wMax ?? 1, `${field}.wMax`);
+  checkBounds(wMin, wMax, field);
+  const traceCutoff = nonNegativeNumber(input.traceCutoff ?? 1e-6, `${field}.traceCutoff`);
+  if (traceCutoff >= 1) {
+    throw new ValidationError('invalid plasticity parameter', { field: `${field}.traceCutoff`, expected: 'a number in [0, 1)', found: String(traceCutoff) });
+  }
+  return Object.freeze({
+    nuPre: nonNegativeNumber(input.nuPre ?? 0.0001, `${field}.nuPre`),
+    nuPost: nonNegativeNumber(input.nuPost ?? 0.01, `${field}.nuPost`),
+    tauPreMs: positiveNumber(input.tauPreMs ?? 20, `${field}.tauPreMs`),
+    tauPost1Ms: positiveNumber(input.tauPost1Ms ?? 20, `${field}.tauPost1Ms`),
+    tauPost2Ms: positiveNumber(input.tauPost2Ms ?? 40, `${field}.tauPost2Ms`),
+    wMin,
+    wMax,
+    traceCutoff,
+  });
+}
+
+/** Saved state of a {@link DiehlCookStdp}: the last spike times (ms; −∞ = never). */
+export interface DiehlCookStdpState {
+  /** Last spike time of each pre neuron, ms. */
+  readonly lastPreMs: Float64Array;
+  /** Last spike time of each post neuron, ms. */
+  readonly lastPostMs: Float64Array;
+}
+
+/**
+ * Event-driven Diehl & Cook STDP on a weight matrix `[nPre, nPost]`: a pre spike touches only its row,
+ * a post spike only its column; traces are evaluated lazily from the last spike times.
+ *
+ * @remarks
+ * Because every trace is SET to 1 at a spike, its value at time t is exactly
+ * `exp(−(t − t_last)/τ)`, so only the last spike times are stored. Within one time step the caller
+ * passes pre spikes first, then post spikes (a simultaneous pre spike counts with pre = 1 at the post spike).
+ * Rule and citation: {@link DiehlCookStdpParams}.
+ *
+ * @example
+ * ```ts
+ * const stdp = new DiehlCookStdp(784, 100, diehlCookStdpParams());
+ * stdp.onPreSpikes(weights, [3, 17], 2, 10.5);
+ * stdp.onPostSpikes(weights, [42], 1, 11);
+ * ```
+ */
+export class DiehlCookStdp {
+  /** Number of presynaptic neurons (rows). */
+  readonly nPre: number;
+  /** Number of postsynaptic neurons (columns). */
+  readonly nPost: number;
+  /** The rule's parameters. */
+  readonly params: DiehlCookStdpParams;
+  private readonly lastPre: Float64Array;
+  private readonly lastPost: Float64Array;
+  /** Post neurons that may have post1 above the cutoff, and their count. */
+  private readonly recent: Int32Array;
+  private recentCount = 0;
+  private readonly inRecent: Uint8Array;
+  private readonly post1Now: Float64Array;
+  private cachedTimeMs = Number.NaN;
+  private readonly windowMs: number;
+
+  /**
+   * @param nPre - presynaptic neurons (rows of the weights)
+   * @param nPost - postsynaptic neurons (columns)
+   * @param params - from {@link diehlCookStdpParams}
+   */
+  constructor(nPre: number, nPost: number, params: DiehlCookStdpParams) {
+    this.nPre = checkCount(nPre, 'nPre');
+    this.nPost = checkCount(nPost, 'nPost');
+    this.params = params;
+    this.lastPre = new Float64Array(nPre).fill(Number.NEGATIVE_INFINITY);
+    this.lastPost = new Float64Array(nPost).fill(Number.NEGATIVE_INFINITY);
+    this.recent = new Int32Array(nPost);
+    this.inRecent = new Uint8Array(nPost);
+    this.post1Now = new Float64Array(nPost);
+    this.windowMs = params.traceCutoff > 0 ? -params.tauPost1Ms * Math.log(params.traceCutoff) : Number.POSITIVE_INFINITY;
+  }
+
+  /** Pre trace of input i at time t (ms). */
+  preTrace(i: number, tMs: number): number {
+    return Math.exp(-(tMs - this.lastPre[i]) / this.params.tauPreMs);
+  }
+
+  /** First post trace (depression) of neuron j at time t (ms). */
+  post1Trace(j: number, tMs: number): number {
+    return Math.exp(-(tMs - this.lastPost[j]) / this.params.tauPost1Ms);
+  }
+
+  /** Second post trace (potentiation) of neuron j at time t (ms). */
+  post2Trace(j: number, tMs: number): number {
+    return Math.exp(-(tMs - this.lastPost[j]) / this.params.tauPost2Ms);
+  }
+
+  private refresh(tMs: number): void {
+    if (tMs === this.cachedTimeMs) return;
+    this.cachedTimeMs = tMs;
+    let k = 0;
+    for (let r = 0; r < this.recentCount; r++) {
+      const j = this.recent[r];
+      const age = tMs - this.lastPost[j];
+      if (age < this.windowMs) {
+        this.recent[k++] = j;
+        this.post1Now[j] = Math.exp(-age / this.params.tauPost1Ms);
+      } else {
+        this.inRecent[j] = 0;
+      }
+    }
+    this.recentCount = k;
+  }
+
+  /**
+   * Applies the pre-spike part of the rule for `count` inputs that spiked at time t: depression of their rows,
+   * `w_ij ← clip(w_ij − ν_pre·post1_j(t))`, then `pre_i ← 1`.
+   *
+   * @param weights - `[nPre, nPost]` row-major, modified in place
+   * @param indices - the spiking inputs (first `count` entries are used)
+   * @param count - how many entries of `indices` to use
+   * @param tMs - time of the spikes, ms (non-decreasing across calls)
+   */
+  onPreSpikes(weights: WeightArray, indices: ArrayLike<number>, count: number, tMs: number): void {
+    this.refresh(tMs);
+    const { nuPre, wMin } = this.params;
+    const nPost = this.nPost;
+    const recent = this.recent;
+    const n = this.recentCount;
+    const post1 = this.post1Now;
+    for (let e = 0; e < count; e++) {
+      const i = indices[e];
+      this.lastPre[i] = tMs;
+      if (nuPre === 0) continue;
+      const row = i * nPost;
+      for (let r = 0; r < n; r++) {
+        const j = recent[r];
+        const w = weights[row + j] - nuPre * post1[j];
+        weights[row + j] = Math.max(w , wMin);
+      }
+    }
+  }
+
+  /**
+   * Applies the post-spike part of the rule for `count` neurons that spiked at time t: potentiation of their
+   * columns, `w_ij ← clip(w_ij + ν_post·pre_i(t)·post2_j⁻)`, then `post1_j ← 1`, `post2_j ← 1`.
+   *
+   * @param weights - `[nPre, nPost]` row-major, modified in place
+   * @param indices - the spiking post neurons (first `count` entries are used)
+   * @param count - how many entries of `indices` to use
+   * @param tMs - time of the spikes, ms (non-decreasing across calls)
+   */
+  onPostSpikes(weights: WeightArray, indices: ArrayLike<number>, count: number, tMs: number): void {
+    if (count === 0) return;
+    const { nuPost, wMax, tauPreMs } = this.params;
+    const nPre = this.nPre;
+    const nPost = this.nPost;
+    const lastPre = this.lastPre;
+    let preNow: Float64Array | undefined;
+    if (nuPost > 0) {
+      preNow = new Float64Array(nPre);
+      for (let i = 0; i < nPre; i++) preNow[i] = Math.exp(-(tMs - lastPre[i]) / tauPreMs);
+    }
+    for (let e = 0; e < count; e++) {
+      const j = indices[e];
+      if (preNow) {
+        const scale = nuPost * this.post2Trace(j, tMs);
+        if (scale > 0) {
+          for (let i = 0; i < nPre; i++) {
+            const p = preNow[i];
+            if (p === 0) continue;
+            const w = weights[i * nPost + j] + scale * p;
+            weights[i * nPost + j] = Math.min(w , wMax);
+          }
+        }
+      }
+      this.lastPost[j] = tMs;
+      this.post1Now[j] = 1;
+      if (this.inRecent[j] === 0) {
+        this.inRecent[j] = 1;
+        this.recent[this.recentCount++] = j;
+      }
+    }
+  }
+
+  /** Copies the last spike times (for checkpoints). */
+  getState(): DiehlCookStdpState {
+    return { lastPreMs: this.lastPre.slice(), lastPostMs: this.lastPost.slice() };
+  }
+
+  /**
+   * Restores the last spike times saved by {@link DiehlCookStdp.getState}.
+   * @throws `ShapeError` when the arrays do not match nPre / nPost
+   */
+  setState(state: DiehlCookStdpState): void {
+    checkLength(state.lastPreMs, this.nPre, 'lastPreMs');
+    checkLength(state.lastPostMs, this.nPost, 'lastPostMs');
+    this.lastPre.set(state.lastPreMs);
+    this.lastPost.set(state.lastPostMs);
+    this.recentCount = 0;
+    this.inRecent.fill(0);
+    this.cachedTimeMs = Number.NaN;
+    for (let j = 0; j < this.nPost; j++) {
+      if (this.lastPost[j] > Number.NEGATIVE_INFINITY) {
+        this.inRecent[j] = 1;
+        this.recent[this.recentCount++] = j;
+      }
+    }
+  }
+}
+
+/**
+ * Dense (all synapses) Diehl & Cook STDP update for one time step; the plain reference of {@link diehlCookStdpKernel}.
+ *
+ * @remarks
+ * `w' = clip(clip(w_ij − ν_pre·post1_j·s^pre_i) + ν_post·pre_i·post2⁻_j·s^post_j)`, with `pre` already set to 1
+ * for this step's pre spikes and `post1`, `post2⁻` the post traces just before this step's post spikes; the same
+ * result as {@link DiehlCookStdp} with pre events before post events (and cutoff 0). Diehl & Cook (2015).
+ *
+ * @param weights - `[nPre, nPost]` row-major (not modified)
+ * @param pre - pre traces, length nPre
+ * @param post1 - first post traces, length nPost
+ * @param post2Before - second post traces before this step's spikes, length nPost
+ * @param preSpikes - 1 where input i spiked this step, length nPre
+ * @param postSpikes - 1 where neuron j spiked this step, length nPost
+ * @param params - from {@link diehlCookStdpParams}
+ * @returns the new weights (Float32)
+ * @throws `ShapeError` when a length does not match
+ */
+export function diehlCookStdpDenseReference(
+  weights: ArrayLike<number>,
+  pre: ArrayLike<number>,
+  post1: ArrayLike<number>,
+  post2Before: ArrayLike<number>,
+  preSpikes: ArrayLike<number>,
+  postSpikes: ArrayLike<number>,
+  params: DiehlCookStdpParams,
+): Float32Array {
+  const nPre = pre.length;
+  const nPost = post1.length;
+  checkWeights(weights, nPre, nPost);
+  checkLength(post2Before, nPost, 'post2Before');
+  checkLength(preSpikes, nPre, 'preSpikes');
+  checkLength(postSpikes, nPost, 'postSpikes');
+  const out = new Float32Array(nPre * nPost);
+  for (let i = 0; i < nPre; i++) {
+    for (let j = 0; j < nPost; j++) {
+      let w = weights[i * nPost + j];
+      if (preSpikes[i] > 0.5) w = Math.max(params.wMin, Math.min(params.wMax, w - params.nuPre * post1[j]));
+      if (postSpikes[j] > 0.5) w = Math.max(params.wMin, Math.min(params.wMax, w + params.nuPost * pre[i] * post2Before[j]));
+      out[i * nPost + j] = w;
+    }
+  }
+  return out;
+}

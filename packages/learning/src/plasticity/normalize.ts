@@ -1,0 +1,42 @@
+import { ValidationError } from '@snn/core';
+import { type WeightArray, checkCount, checkWeights } from './validate.js';
+
+/**
+ * Scales every column of a `[nRows, nCols]` weight matrix so that it sums to `target`, IN PLACE
+ * (the per-example input-weight normalisation of Diehl & Cook 2015, target 78 for 784 inputs).
+ *
+ * @remarks
+ * `w_ij ← w_ij · target / Σ_k w_kj`. A column that sums to 0 is left as it is (the original code would divide
+ * by zero). Diehl, P. U. & Cook, M. (2015), Front. Comput. Neurosci. 9:99. Reference of {@link normalizeColumnsKernel}.
+ *
+ * @param weights - `[nRows, nCols]` row-major, modified in place
+ * @param nRows - rows (pre neurons)
+ * @param nCols - columns (post neurons)
+ * @param target - the column sum after scaling (> 0), e.g. 78
+ * @returns `weights`
+ * @throws `ShapeError` when the size is not nRows·nCols; `ValidationError` for a target ≤ 0
+ * @example
+ * ```ts
+ * const w = new Float32Array([1, 2, 3, 6]); // [2, 2]
+ * normalizeColumns(w, 2, 2, 1); // [0.25, 0.25, 0.75, 0.75]
+ * ```
+ */
+export function normalizeColumns<W extends WeightArray>(weights: W, nRows: number, nCols: number, target: number): W {
+  checkCount(nRows, 'nRows');
+  checkCount(nCols, 'nCols');
+  checkWeights(weights, nRows, nCols);
+  if (typeof target !== 'number' || !Number.isFinite(target) || target <= 0) {
+    throw new ValidationError('invalid normalisation target', { field: 'target', expected: 'a finite number > 0', found: String(target) });
+  }
+  const sums = new Float64Array(nCols);
+  for (let i = 0; i < nRows; i++) {
+    const row = i * nCols;
+    for (let j = 0; j < nCols; j++) sums[j] += weights[row + j];
+  }
+  for (let j = 0; j < nCols; j++) sums[j] = sums[j] > 0 ? target / sums[j] : 1;
+  for (let i = 0; i < nRows; i++) {
+    const row = i * nCols;
+    for (let j = 0; j < nCols; j++) weights[row + j] *= sums[j];
+  }
+  return weights;
+}
