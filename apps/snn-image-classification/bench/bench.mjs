@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // snn-image-classification bench: training and inference speed of the app's default model
-// (configs/default.yaml: ALIF 784-128-10, leaky readout, T = 100, batch 256) and PyTorch references, in one command.
+// (configs/default.yaml: ALIF 784-128-10, leaky readout, T = 25, batch 256) and PyTorch references, in one command.
 //
 // 1. `snn-image-classification train` on a stratified subset of MNIST (1 epoch, built CLI): training images/s
 //    and peak RSS from the run manifest, wall time of the whole command.

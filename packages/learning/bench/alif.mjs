@@ -2,8 +2,9 @@
 // Times training and inference of RecurrentClassifier (@snn/learning, built dist/) on real MNIST and runs a PyTorch
 // implementation of the same model in the same command, for the ratio ours / PyTorch.
 //
-// (a) the snn-image-classification app's model: 784 -> 128 ALIF (recurrent, learned decays) -> LI readout, max over
-//     time, batch 256, T steps (default 25), vs bench/torch_alif.py (the same equations in PyTorch, 2 threads).
+// (a) the snn-image-classification app's model: 784 -> 128 ALIF (learned decays; recurrent W_rec with --recurrent) ->
+//     LI readout, max over time, batch 256, T steps (default 25), vs bench/torch_alif.py (the same equations in
+//     PyTorch, 2 threads).
 // (b) the shared peer's configuration: 784 -> 1000 LIF, T = 25, batch 128, rate input, vs
 //     /work/shared/peers/torch_lif_bench.py (snnTorch tutorial 5 in PyTorch). Our model there is RecurrentClassifier
 //     with 1000 LIF hidden neurons and its LI readout (the peer has a LIF output layer): the same input layer, hidden
@@ -12,7 +13,8 @@
 // The 1-minute load average before and after is printed: only numbers from a quiet machine compare.
 //
 // Usage: node bench/alif.mjs [--part a|b|both] [--batches 20] [--infer-batches 20] [--workers 2] [--steps 25]
-//        [--gain 1] [--no-torch] [--mnist DIR] [--python /usr/bin/python3]
+//        [--gain 1] [--recurrent] [--torch-threads 2] [--no-torch] [--mnist DIR] [--python /usr/bin/python3]
+// --torch-threads sets the PyTorch threads of both parts (default 2; 1 with --workers 1 compares one core each).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
@@ -31,6 +33,8 @@ const { values: args } = parseArgs({
     workers: { type: 'string', default: String(Math.min(2, availableParallelism())) },
     steps: { type: 'string', default: '25' },
     gain: { type: 'string', default: '1' },
+    recurrent: { type: 'boolean', default: false },
+    'torch-threads': { type: 'string', default: '2' },
     'no-torch': { type: 'boolean', default: false },
     mnist: { type: 'string' },
     python: { type: 'string', default: '/usr/bin/python3' },
@@ -113,9 +117,11 @@ function timeOurs(model, data, { T, B, gain, batches, inferBatches, lr }, rng) {
   };
   step(0);
   let t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   let last = 0;
   for (let bi = 1; bi <= batches; bi++) last = step(bi);
   const train = (batches * B) / ((performance.now() - t0) / 1000);
+  const cpu = process.cpuUsage(cpu0);
   t0 = performance.now();
   let rate = 0;
   for (let bi = 0; bi < inferBatches; bi++) {
@@ -123,7 +129,14 @@ function timeOurs(model, data, { T, B, gain, batches, inferBatches, lr }, rng) {
     rate += model.forward(encode(data.test, ids, T, gain, rng).spikes).hiddenRate;
   }
   const infer = (inferBatches * B) / ((performance.now() - t0) / 1000);
-  return { train_images_per_s: train, infer_images_per_s: infer, last_batch_loss: last, hidden_rate: rate / inferBatches };
+  return {
+    train_images_per_s: train,
+    infer_images_per_s: infer,
+    // CPU time of the whole process (worker threads included) per training image: less sensitive to other load than wall time.
+    train_cpu_ms_per_image: (cpu.user + cpu.system) / 1000 / (batches * B),
+    last_batch_loss: last,
+    hidden_rate: rate / inferBatches,
+  };
 }
 
 function report(name, ours, torch) {
@@ -131,7 +144,11 @@ function report(name, ours, torch) {
   console.log(`${name} torch  ${JSON.stringify(torch)}`);
   if (torch.train_images_per_s) {
     console.log(
-      `${name} ratio  ours/PyTorch ${JSON.stringify({ train: ours.train_images_per_s / torch.train_images_per_s, infer: ours.infer_images_per_s / torch.infer_images_per_s })}`,
+      `${name} ratio  ours/PyTorch ${JSON.stringify({
+        train: ours.train_images_per_s / torch.train_images_per_s,
+        infer: ours.infer_images_per_s / torch.infer_images_per_s,
+        ...(torch.train_cpu_ms_per_image ? { train_cpu_time: torch.train_cpu_ms_per_image / ours.train_cpu_ms_per_image } : {}),
+      })}`,
     );
   }
 }
@@ -150,12 +167,14 @@ async function main() {
   const gain = Number(args.gain);
   if (args.part === 'a' || args.part === 'both') {
     const T = Number(args.steps);
-    const model = new RecurrentClassifier({ inputSize: 784, hiddenSize: 128, outputSize: 10, neuron: 'alif', recurrent: true, learnDecay: true, seed, workers });
-    const ours = { config: 'ALIF 128 recurrent learnDecay', workers, T, batch: 256, gain, ...timeOurs(model, data, { T, B: 256, gain, batches, inferBatches, lr: 1e-3 }, new Rng(seed)) };
+    const recurrent = args.recurrent;
+    const model = new RecurrentClassifier({ inputSize: 784, hiddenSize: 128, outputSize: 10, neuron: 'alif', recurrent, learnDecay: true, seed, workers });
+    const ours = { config: `ALIF 128${recurrent ? ' recurrent' : ''} learnDecay`, workers, T, batch: 256, gain, ...timeOurs(model, data, { T, B: 256, gain, batches, inferBatches, lr: 1e-3 }, new Rng(seed)) };
     await model.destroy();
     const torch = runPython(join(HERE, 'torch_alif.py'), [
       '--mnist', dir, '--batches', String(batches), '--infer-batches', String(inferBatches), '--steps', String(T),
-      '--batch', '256', '--hidden', '128', '--neuron', 'alif', '--recurrent', '--learn-decay', '--gain', String(gain), '--threads', '2',
+      '--batch', '256', '--hidden', '128', '--neuron', 'alif', ...(recurrent ? ['--recurrent'] : []), '--learn-decay', '--gain', String(gain),
+      '--threads', args['torch-threads'],
     ]);
     report('(a)', ours, torch);
     load.push(loadavg()[0]);
@@ -164,7 +183,7 @@ async function main() {
     const model = new RecurrentClassifier({ inputSize: 784, hiddenSize: 1000, outputSize: 10, neuron: 'lif', seed, workers });
     const ours = { config: '784-1000 LIF', workers, T: 25, batch: 128, ...timeOurs(model, data, { T: 25, B: 128, gain: 1, batches, inferBatches, lr: 5e-4 }, new Rng(seed)) };
     await model.destroy();
-    const torch = runPython('/work/shared/peers/torch_lif_bench.py', ['--mnist', dir, '--batches', String(batches)]);
+    const torch = runPython('/work/shared/peers/torch_lif_bench.py', ['--mnist', dir, '--batches', String(batches), '--threads', args['torch-threads']]);
     report('(b)', ours, torch);
     load.push(loadavg()[0]);
   }

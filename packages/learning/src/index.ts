@@ -40,7 +40,7 @@ export { diehlCookStdpParams, DiehlCookStdp, diehlCookStdpDenseReference } from 
 export type { DiehlCookStdpParams, DiehlCookStdpParamsInput, DiehlCookStdpState } from './plasticity/diehl-cook-stdp.js';
 export { hebbianParams, hebbianUpdate, hebbianUpdateEvents } from './plasticity/hebbian.js';
 export type { HebbianParams, HebbianParamsInput } from './plasticity/hebbian.js';
-export { normalizeColumns } from './plasticity/normalize.js';
+export { normalizeColumns, normalizeColumnsWithSums } from './plasticity/normalize.js';
 export { pairStdpKernel, diehlCookStdpKernel, hebbianKernel, normalizeColumnsKernel } from './plasticity/kernels.js';
 export type {
   PairStdpKernelConstants,

@@ -16,8 +16,8 @@ import { addTrainingCommand } from './common.js';
 export function addStdpCommand(program: Command, io: AppIo, argv: readonly string[]): void {
   addTrainingCommand(program, io, argv, {
     name: 'stdp',
-    description: 'Izhikevich SNN 784-512-10, Poisson rate coding over 20 steps, STDP (lr 0.01) input→hidden + Hebbian with teacher-forced output spikes (lr 0.005) hidden→output',
-    note: 'Izhikevich (2003) network trained without gradients: pair STDP with traces on the input weights, a Hebbian rule with teacher-forced output spikes on the output weights, column normalisation. Prediction = output neuron with most spikes. Energy = SynOps × 0.9 pJ (Horowitz, ISSCC 2014, 45 nm).',
+    description: 'Izhikevich SNN 784-512-10, Poisson rate coding over 20 steps, STDP (lr 0.01) input→hidden + contrastive Hebbian with teacher-forced output spikes (lr 0.005) hidden→output',
+    note: 'Izhikevich (2003) network trained without gradients: pair STDP with traces on the input weights, a contrastive Hebbian rule (teacher-forced minus free output spikes) on the output weights, column normalisation and synaptic scaling. Prediction = output neuron with most spikes. Energy = SynOps × 0.9 pJ (Horowitz, ISSCC 2014, 45 nm).',
     schema: stdpSchema,
     batched: false,
     backend: async (request) => (await chooseBackend(request, 'stdp')).info,

@@ -72,6 +72,7 @@ export const stdpSchema = z.strictObject({
       a_minus_ratio: nonNegative().default(1.05),
       w_max: positive().default(10),
       teacher_current: positive().default(20),
+      readout_rule: oneOf(['contrastive', 'hebbian']).default('contrastive'),
       hidden_weight_sum: positive().default(3920),
       output_weight_norm: positive().default(0.5),
       early_stopping_patience: nonNegativeInt().default(0),

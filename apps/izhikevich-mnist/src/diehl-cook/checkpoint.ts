@@ -79,11 +79,12 @@ export async function saveDiehlCookCheckpoint(path: string, net: DiehlCookNetwor
       ['inh', layer.inh],
     ] as const) {
       const packed = new Float64Array(STATE_KEYS.length * layer.n);
-      STATE_KEYS.forEach((key, r) => packed.set(st[key], r * layer.n));
+      for (let r = 0; r < STATE_KEYS.length; r++) packed.set(st[STATE_KEYS[r]], r * layer.n);
       put(tensors, `${p}.${which}_state`, packed, [STATE_KEYS.length, layer.n]);
     }
     put(tensors, `${p}.queue`, layer.queue, [layer.queue.length / layer.n, layer.n]);
     tensors[`${p}.counter`] = tensor(Float32Array.from(layer.counter), [layer.n]);
+    if (layer.colSums) put(tensors, `${p}.col_sums`, layer.colSums, [layer.n]);
     const st = layer.stdp.getState();
     const age = (a: Float64Array) => Float64Array.from(a, (t) => (t === Number.NEGATIVE_INFINITY ? -1 : tMs - t));
     put(tensors, `${p}.stdp_pre_age`, age(st.lastPreMs), [layer.nPre]);
@@ -160,10 +161,11 @@ export async function loadDiehlCookCheckpoint(path: string): Promise<LoadedDiehl
       ['inh', layer.inh],
     ] as const) {
       const packed = exact(`${p}.${which}_state`);
-      STATE_KEYS.forEach((key, r) => st[key].set(packed.subarray(r * layer.n, (r + 1) * layer.n)));
+      for (let r = 0; r < STATE_KEYS.length; r++) st[STATE_KEYS[r]].set(packed.subarray(r * layer.n, (r + 1) * layer.n));
     }
     layer.queue.set(exact(`${p}.queue`));
     layer.counter.set(get(`${p}.counter`).data);
+    if (tensors[`${p}.col_sums`]) layer.trackSums(exact(`${p}.col_sums`));
     const time = (a: Float64Array) => Float64Array.from(a, (age) => (age < 0 ? Number.NEGATIVE_INFINITY : tMs - age));
     layer.stdp.setState({ lastPreMs: time(exact(`${p}.stdp_pre_age`)), lastPostMs: time(exact(`${p}.stdp_post_age`)) });
     layer.wakeAllInhibitory();

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { type RunDir, createRunDir, getGlobalOptions, numberOption } from '@snn/cli';
+import { type GlobalOptions, type RunDir, UsageError, createRunDir, getGlobalOptions, numberOption } from '@snn/cli';
 import { CheckpointError } from '@snn/core';
 import type { Command } from 'commander';
 import { APP_NAME, type AppIo } from '../app/io.js';
@@ -49,6 +49,17 @@ export function resolveResume(path: string): { checkpoint: string; runPath: stri
   return { checkpoint, runPath: isDir ? path : dirname(dirname(checkpoint)) };
 }
 
+/**
+ * The Diehl & Cook simulation is event-driven TypeScript (the `js` backend); `auto` resolves to it and any other
+ * requested backend is refused rather than silently ignored.
+ * @throws `UsageError` for a backend other than `auto` or `js`
+ */
+export function checkDiehlCookBackend(global: GlobalOptions): void {
+  if (global.backend !== 'auto' && global.backend !== 'js') {
+    throw new UsageError(`diehl-cook runs on the js backend (event-driven simulation); --backend ${global.backend} is not supported`, { field: '--backend' });
+  }
+}
+
 function runAt(path: string, resumed: boolean): RunDir {
   const run: RunDir = {
     path,
@@ -92,11 +103,12 @@ export function addDiehlCookCommands(program: Command, io: AppIo, argv: readonly
     .option('--mnist-path <dir>', 'directory with the MNIST IDX files (default: the embedded copy)')
     .option('--weights-dir <dir>', 'initial weights written by `random-connections` (XeAe.npy, AeAe2.npy)')
     .option('--save-path <dir>', 'run directory (default <runs-dir>/izhikevich-mnist/<name>)')
-    .option('--name <name>', 'run name (default: timestamp + random suffix)')
+    .option('--name <name>', 'run name (default diehl-cook-<n_e>-<time in base 36>)')
     .option('--force', 'overwrite an existing run directory of the same name')
-    .option('--test-mode', 'present the examples with weights and θ frozen (needs --resume-from or --weights-dir)')
+    .option('--test-mode', 'present the examples with weights and θ frozen and log the interval accuracy; writes no checkpoints (use with --resume-from or --weights-dir)')
     .action(async (flags: TrainFlags, cmd: Command) => {
       const global = getGlobalOptions(cmd, io.env);
+      checkDiehlCookBackend(global);
       const file = flags.config ? await loadDiehlCookConfig(flags.config) : {};
       const f = {
         nE: flags.nE ?? file.n_e ?? 400,
@@ -145,6 +157,8 @@ export function addDiehlCookCommands(program: Command, io: AppIo, argv: readonly
         io,
         quiet: global.quiet,
         argv,
+        backendRequest: global.backend,
+        requestedSizes: { ...(flags.nE !== undefined ? { nE: flags.nE } : {}), ...(flags.nE2 !== undefined ? { nE2: flags.nE2 } : {}) },
       });
       io.stdout.write(`run ${run.path}\nexamples ${f.numExamples} (${result.presented} this session), ${result.msPerExample.toFixed(2)} ms/example\n`);
       if (result.lastAccuracy !== null) io.stdout.write(`last interval accuracy ${(100 * result.lastAccuracy).toFixed(2)} %\n`);
@@ -154,11 +168,12 @@ export function addDiehlCookCommands(program: Command, io: AppIo, argv: readonly
     .description('run the trained network frozen over training images (for assignments) and test images; writes <run>/activity/*.npy')
     .requiredOption('--run <dir>', 'run directory of `diehl-cook train`')
     .option('--checkpoint <file>', 'checkpoint (default <run>/checkpoints/last.safetensors)')
-    .addOption(numberOption('--num-assign <n>', 'training images presented for the neuron assignments', 'positiveInt').default(60000))
+    .addOption(numberOption('--num-assign <n>', 'training images presented for the neuron assignments (the original evaluation uses 10,000)', 'positiveInt').default(10000))
     .addOption(numberOption('--num-test <n>', 'test images', 'positiveInt').default(10000))
     .option('--mnist-path <dir>', 'directory with the MNIST IDX files (default: the embedded copy)')
     .action(async (flags: { run: string; checkpoint?: string; numAssign: number; numTest: number; mnistPath?: string }, cmd: Command) => {
       const global = getGlobalOptions(cmd, io.env);
+      checkDiehlCookBackend(global);
       const out = await runDiehlCookTest({
         runPath: flags.run,
         ...(flags.checkpoint ? { checkpoint: flags.checkpoint } : {}),

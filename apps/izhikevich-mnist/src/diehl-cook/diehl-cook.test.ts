@@ -22,8 +22,20 @@ async function cli(argv: string[]): Promise<{ code: number; stdout: string; stde
   let stdout = '';
   let stderr = '';
   const io: AppIo = {
-    stdout: { write: (s: string) => ((stdout += s), true), isTTY: false },
-    stderr: { write: (s: string) => ((stderr += s), true), isTTY: false },
+    stdout: {
+      write: (s: string) => {
+        stdout += s;
+        return true;
+      },
+      isTTY: false,
+    },
+    stderr: {
+      write: (s: string) => {
+        stderr += s;
+        return true;
+      },
+      isTTY: false,
+    },
     env: {},
   };
   const program = createApp({ name: 'izhikevich-mnist', version: '0.0.0', description: 'test' });
@@ -94,6 +106,26 @@ describe('Diehl & Cook network', () => {
     expect(r.intensity).toBe(4);
     expect(r.counts.every((c) => c === 0)).toBe(true);
   });
+  it('the closed-form end of the rest equals stepping it (no input, nothing can spike)', () => {
+    const a = smallNet();
+    const b = smallNet();
+    const ra = new Rng(4);
+    const rb = new Rng(4);
+    a.present(image(5), ra, true);
+    b.present(image(5), rb, true);
+    const empty = new Int32Array(0);
+    a.rest(600, true);
+    for (let s = 0; s < 600; s++) b.advance(empty, 0, 0, true);
+    expect(a.step).toBe(b.step);
+    const [la, lb] = [a.layers[0], b.layers[0]];
+    for (let j = 0; j < 12; j++) {
+      expect(Math.abs(la.exc.v[j] - lb.exc.v[j])).toBeLessThan(1e-9);
+      expect(Math.abs(la.inh.v[j] - lb.inh.v[j])).toBeLessThan(1e-9);
+      expect(Math.abs(la.exc.theta[j] - lb.exc.theta[j])).toBeLessThan(1e-12);
+      expect(Math.abs(la.exc.timerMs[j] - lb.exc.timerMs[j])).toBeLessThan(1e-9);
+      expect(la.counter[j]).toBe(lb.counter[j]);
+    }
+  });
   it('supports a second excitatory layer', () => {
     const nE = 12;
     const settings = diehlCookSettings({ nE, nE2: 6, exampleTimeMs: 60, restingTimeMs: 20 });
@@ -130,6 +162,16 @@ describe('diehl-cook commands', () => {
     expect(JSON.parse(metrics[1]).example).toBe(6);
     const w = await loadNpy(join(dir, 'full', 'weights', 'XeAe.npy'));
     expect(w.shape).toEqual([784, 10]);
+    const other = await cli(['diehl-cook', 'train', ...TINY, '--n-e', '20', '--resume-from', join(dir, 'full')]);
+    expect(other.code).toBe(1);
+    expect(other.stderr).toContain(`file ${join(dir, 'full', 'checkpoints', 'last.safetensors')}, field --n-e: the checkpoint is of another network size; expected 20, found 10`);
+    // --test-mode: frozen presentation of the first examples; the checkpoint stays as it was.
+    const ckpt = readFileSync(join(dir, 'full', 'checkpoints', 'last.safetensors'));
+    const tm = await cli(['--seed', '5', 'diehl-cook', 'train', ...TINY, '--num-examples', '3', '--test-mode', '--resume-from', join(dir, 'full'), '--quiet']);
+    expect(tm.code).toBe(0);
+    expect(readFileSync(join(dir, 'full', 'checkpoints', 'last.safetensors')).equals(ckpt)).toBe(true);
+    const lines = readFileSync(join(dir, 'full', 'logs', 'metrics.jsonl'), 'utf8').trim().split('\n');
+    expect(JSON.parse(lines[2])).toMatchObject({ mode: 'test', example: 3 });
   }, 30000);
 
   it('test + evaluate: assignments, accuracy, confusion matrix, error examples, figures', async () => {
@@ -161,6 +203,9 @@ describe('diehl-cook commands', () => {
     const r2 = await cli(['diehl-cook', 'train', ...TINY, '--num-examples', '2', '--weights-dir', join(dir, 'w'), '--save-path', join(dir, 'r2')]);
     expect(r2.code).toBe(1);
     expect(r2.stderr).toContain(`file ${join(dir, 'w', 'XeAe.npy')}: initial weights have the wrong shape; expected [784, 10], found [784, 3]`);
+    const r4 = await cli(['--backend', 'webasm', 'diehl-cook', 'train', ...TINY]);
+    expect(r4.code).toBe(2);
+    expect(r4.stderr).toContain('diehl-cook runs on the js backend (event-driven simulation); --backend webasm is not supported');
     const r3 = await cli(['diehl-cook', 'train', ...TINY, '--num-examples', '2', '--mnist-path', dir, '--save-path', join(dir, 'r3')]);
     expect(r3.code).toBe(1);
     expect(r3.stderr).toContain(dir);

@@ -86,7 +86,7 @@ export async function runDiehlCookEvaluate(options: DiehlCookEvaluateOptions): P
       }),
     );
     const history = (await readMetricsLog(join(runPath, 'logs', 'metrics.jsonl')))
-      .filter((r) => typeof r.example === 'number' && typeof r.accuracy === 'number')
+      .filter((r) => r.mode !== 'test' && typeof r.example === 'number' && typeof r.accuracy === 'number')
       .map((r) => ({ epoch: r.example as number, trainAcc: r.accuracy as number }));
     if (history.length > 0) save('accuracy-over-training', await trainingCurves(history, { title: 'Accuracy over training (per update interval; x = examples)' }));
     save('confusion-matrix', await confusionMatrixFigure(cm.matrix, 10, undefined, { title: `Test confusion matrix (accuracy ${(100 * acc).toFixed(2)} %)` }));

@@ -1,5 +1,5 @@
 import type { Rng } from '@snn/core';
-import { DiehlCookStdp, diehlCookStdpParams, normalizeColumns } from '@snn/learning';
+import { DiehlCookStdp, diehlCookStdpParams, normalizeColumnsWithSums } from '@snn/learning';
 import {
   type ConductanceLifParams,
   type ConductanceLifState,
@@ -56,6 +56,8 @@ export class DiehlCookLayer {
   readonly counter: Float64Array;
   /** STDP of the projection. */
   readonly stdp: DiehlCookStdp;
+  /** Column sums of `weights`, kept up to date by the STDP rule after the first normalisation (null before). */
+  colSums: Float64Array | null = null;
 
   constructor(projection: Projection, excParams: ConductanceLifParams, inhParams: ConductanceLifParams) {
     this.nPre = projection.nPre;
@@ -80,6 +82,12 @@ export class DiehlCookLayer {
     this.inhAwakeCount = this.n;
     this.inhAwakeFlag = new Uint8Array(this.n).fill(1);
     this.stdp = new DiehlCookStdp(this.nPre, this.n, diehlCookStdpParams());
+  }
+
+  /** Starts keeping `sums` (the current column sums) up to date through the STDP rule. */
+  trackSums(sums: Float64Array): void {
+    this.colSums = sums;
+    this.stdp.trackColumnSums(sums);
   }
 
   /** Marks every inhibitory neuron awake (after a state change from outside). */
@@ -116,6 +124,28 @@ export class DiehlCookLayer {
     const q = this.queue;
     for (let k = 0; k < q.length; k++) if (q[k] !== 0) return false;
     return true;
+  }
+}
+
+/** Adds the weight rows of the spiking inputs to the delay queue (each synapse to the slot of its delay). */
+function deliver(queue: Float64Array, offsets: Int32Array, w: Float64Array, base: number, pre: Int32Array, start: number, count: number, n: number): void {
+  for (let e = start; e < start + count; e++) {
+    const row = pre[e] * n;
+    const end = row + n;
+    for (let k = row; k < end; k++) queue[base + offsets[k]] += w[k];
+  }
+}
+
+/** Moves this step's queued conductance (both aliases of the slot) into g_e and clears the slot. */
+function arrive(queue: Float64Array, ge: Float64Array, base: number, half: number, n: number): void {
+  for (let j = 0; j < n; j++) {
+    const a = queue[base + j];
+    const b = queue[base + half + j];
+    if (a !== 0 || b !== 0) {
+      ge[j] += a + b;
+      queue[base + j] = 0;
+      queue[base + half + j] = 0;
+    }
   }
 }
 
@@ -227,10 +257,19 @@ export class DiehlCookNetwork {
     }
   }
 
-  /** Scales every layer's input weight columns to their target sums (78 for layer 1). */
+  /**
+   * Scales every layer's input weight columns to their target sums (78 for layer 1), in one pass: the column sums
+   * are tracked through the STDP updates since the previous normalisation.
+   */
   normalize(): void {
     this.layers.forEach((layer, k) => {
-      normalizeColumns(layer.weights, layer.nPre, layer.n, k === 0 ? this.settings.weightSum : this.settings.weightSum2);
+      if (!layer.colSums) {
+        const sums = new Float64Array(layer.n);
+        const w = layer.weights;
+        for (let i = 0; i < layer.nPre; i++) for (let j = 0; j < layer.n; j++) sums[j] += w[i * layer.n + j];
+        layer.trackSums(sums);
+      }
+      normalizeColumnsWithSums(layer.weights, layer.nPre, layer.n, k === 0 ? this.settings.weightSum : this.settings.weightSum2, layer.colSums as Float64Array);
     });
   }
 
@@ -262,22 +301,10 @@ export class DiehlCookNetwork {
       const w = layer.weights;
       const offsets = layer.offsets;
       // 1. Pre spikes: deliver through the delay line (only their weight rows), then STDP depression.
-      for (let e = 0; e < preCount; e++) {
-        const row = pre[preStart + e] * n;
-        for (let k = row; k < row + n; k++) queue[base + offsets[k]] += w[k];
-      }
+      if (preCount > 0) deliver(queue, offsets, w, base, pre, preStart, preCount, n);
       if (learn && preCount > 0) layer.stdp.onPreSpikes(w, preStart === 0 ? pre : pre.subarray(preStart), preCount, tMs);
       // 2. Arrivals of this step (both aliases of the slot).
-      const ge = layer.exc.ge;
-      for (let j = 0; j < n; j++) {
-        const a = queue[base + j];
-        const b = queue[base + half + j];
-        if (a !== 0 || b !== 0) {
-          ge[j] += a + b;
-          queue[base + j] = 0;
-          queue[base + half + j] = 0;
-        }
-      }
+      arrive(queue, layer.exc.ge, base, half, n);
       // 3. Excitatory spikes: one-to-one excitation of the inhibitory layer, counts, STDP potentiation.
       let c = 0;
       if (layer.excListCount > 0) {

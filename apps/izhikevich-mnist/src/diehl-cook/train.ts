@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { MetricsLog, type RunDir, createManifest, finishManifest, writeManifest } from '@snn/cli';
-import { Rng, ShapeError, loadNpy, saveNpy } from '@snn/core';
+import { CheckpointError, Rng, ShapeError, loadNpy, saveNpy } from '@snn/core';
 import { type ImageDataset, loadMnist } from '@snn/datasets';
 import { assignNeurons, classifyByAssignment } from '@snn/readout';
 import type { AppIo } from '../app/io.js';
@@ -31,7 +31,7 @@ export interface DiehlCookTrainOptions {
   readonly weightsDir?: string;
   /** Checkpoint to resume from. */
   readonly resumeFrom?: string;
-  /** Present the examples with weights and θ frozen (no learning). */
+  /** Present the examples with weights and θ frozen (no learning; no checkpoints or weight files are written). */
   readonly testMode: boolean;
   /** Run directory. */
   readonly run: RunDir;
@@ -41,6 +41,10 @@ export interface DiehlCookTrainOptions {
   readonly quiet: boolean;
   /** Command line for the manifest. */
   readonly argv: readonly string[];
+  /** Network sizes given explicitly on the command line; a resumed checkpoint of other sizes is an error. */
+  readonly requestedSizes?: { readonly nE?: number; readonly nE2?: number };
+  /** The backend the user asked for (`auto` or `js`), for the manifest. */
+  readonly backendRequest?: string;
   /** Training images (for tests; default loaded from `mnistPath`). */
   readonly data?: ImageDataset;
 }
@@ -92,9 +96,24 @@ export async function runDiehlCookTraining(options: DiehlCookTrainOptions): Prom
   const rng = new Rng(options.seed);
   if (options.resumeFrom) {
     const loaded = await loadDiehlCookCheckpoint(options.resumeFrom);
+    for (const [key, flag] of [
+      ['nE', '--n-e'],
+      ['nE2', '--n-e2'],
+    ] as const) {
+      const wanted = options.requestedSizes?.[key];
+      if (wanted !== undefined && wanted !== loaded.settings[key]) {
+        throw new CheckpointError('the checkpoint is of another network size', { file: options.resumeFrom, field: flag, expected: String(wanted), found: String(loaded.settings[key]) });
+      }
+    }
     net = loaded.net;
     progress = loaded.progress;
     rng.setState(progress.rng);
+    if (options.testMode) {
+      // Test mode presents examples from the first one, with fresh dynamics (θ and weights kept).
+      progress = { ...progress, nextExample: 0, intervalCounts: new Float64Array(0), intervalCounts2: new Float64Array(0), intervalLabels: [], intervalCorrect: 0, intervalCorrect2: 0 };
+      net.resetDynamics(true);
+      rng.setState(new Rng(options.seed).fork().getState());
+    }
     if (!options.quiet) io.stderr.write(`resuming from ${options.resumeFrom} at example ${progress.nextExample}\n`);
   } else {
     net = new DiehlCookNetwork(options.settings, await initialProjections(options.settings, options.seed, options.weightsDir));
@@ -114,7 +133,16 @@ export async function runDiehlCookTraining(options: DiehlCookTrainOptions): Prom
   const s = net.settings;
   const manifestPath = join(run.path, 'manifest.json');
   if (!existsSync(manifestPath)) {
-    await writeManifest(run.path, createManifest({ app: APP_NAME, name: run.name, argv: options.argv, seed: options.seed }));
+    await writeManifest(
+      run.path,
+      createManifest({
+        app: APP_NAME,
+        name: run.name,
+        argv: options.argv,
+        seed: options.seed,
+        backend: { name: 'js', kernelClass: null, requested: options.backendRequest ?? 'auto', reason: 'event-driven TypeScript simulation' },
+      }),
+    );
   }
   const metrics = await MetricsLog.open(run.path);
   const weightsDir = join(run.path, 'weights');
@@ -147,6 +175,7 @@ export async function runDiehlCookTraining(options: DiehlCookTrainOptions): Prom
   const start = progress.nextExample;
   const t0 = performance.now();
   let tInterval = t0;
+  let cpuInterval = process.cpuUsage();
   let spikes = 0;
   let presentations = 0;
   for (let j = start; j < options.numExamples; j++) {
@@ -168,18 +197,22 @@ export async function runDiehlCookTraining(options: DiehlCookTrainOptions): Prom
     const done = j + 1;
     if (done % options.updateInterval === 0) {
       const now = performance.now();
+      const cpu = process.cpuUsage(cpuInterval);
       lastAccuracy = correct / labels.length;
-      const record: Record<string, number> = {
+      const record: Record<string, number | string> = {
+        mode: learn ? 'train' : 'test',
         example: done,
         accuracy: lastAccuracy,
         mean_spikes: spikes / labels.length,
         mean_presentations: presentations / labels.length,
         ms_per_example: (now - tInterval) / labels.length,
+        cpu_ms_per_example: (cpu.user + cpu.system) / 1000 / labels.length,
       };
       if (s.nE2 > 0) record.accuracy2 = correct2 / labels.length;
+      const msPer = (now - tInterval) / labels.length;
       metrics.append(record);
       if (!options.quiet) {
-        io.stderr.write(`example ${done}/${options.numExamples}: interval accuracy ${(100 * lastAccuracy).toFixed(2)} %, ${record.ms_per_example.toFixed(2)} ms/example\n`);
+        io.stderr.write(`example ${done}/${options.numExamples}: interval accuracy ${(100 * lastAccuracy).toFixed(2)} %, ${msPer.toFixed(2)} ms/example\n`);
       }
       assignments = assignNeurons(rows.flat(), labels, s.nE, 10);
       if (s.nE2 > 0) assignments2 = assignNeurons(rows2.flat(), labels, s.nE2, 10);
@@ -191,25 +224,28 @@ export async function runDiehlCookTraining(options: DiehlCookTrainOptions): Prom
       spikes = 0;
       presentations = 0;
       tInterval = now;
+      cpuInterval = process.cpuUsage();
     }
     if (learn && done % options.weightUpdateInterval === 0) {
       await saveNpy(join(weightsDir, `XeAe-${done}.npy`), { data: net.layers[0].weights, shape: [784, s.nE] });
     }
-    if (done % options.saveInterval === 0 || done === options.numExamples) {
+    if (learn && (done % options.saveInterval === 0 || done === options.numExamples)) {
       await saveDiehlCookCheckpoint(checkpoint, net, state(done));
     }
   }
   const presented = Math.max(0, options.numExamples - start);
   const msPerExample = presented > 0 ? (performance.now() - t0) / presented : 0;
-  await saveNpy(join(weightsDir, 'XeAe.npy'), { data: net.layers[0].weights, shape: [784, s.nE] });
-  await saveNpy(join(weightsDir, 'theta_A.npy'), { data: net.layers[0].exc.theta, shape: [s.nE] });
-  if (net.layers[1]) {
+  if (learn) await saveNpy(join(weightsDir, 'XeAe.npy'), { data: net.layers[0].weights, shape: [784, s.nE] });
+  if (learn) await saveNpy(join(weightsDir, 'theta_A.npy'), { data: net.layers[0].exc.theta, shape: [s.nE] });
+  if (learn && net.layers[1]) {
     await saveNpy(join(weightsDir, 'AeAe2.npy'), { data: net.layers[1].weights, shape: [s.nE, s.nE2] });
     await saveNpy(join(weightsDir, 'theta_A2.npy'), { data: net.layers[1].exc.theta, shape: [s.nE2] });
   }
   await finishManifest(run.path, {
     status: 'completed',
-    metrics: { examples: options.numExamples, ms_per_example: msPerExample, last_interval_accuracy: lastAccuracy, n_e: s.nE, n_e2: s.nE2 },
+    metrics: learn
+      ? { examples: options.numExamples, ms_per_example: msPerExample, last_interval_accuracy: lastAccuracy, n_e: s.nE, n_e2: s.nE2 }
+      : { test_mode_examples: options.numExamples, test_mode_ms_per_example: msPerExample, test_mode_last_interval_accuracy: lastAccuracy },
   });
   return { presented, msPerExample, net, lastAccuracy };
 }

@@ -23,6 +23,11 @@ import type { SampleActivity, SpikeHooks, StdpNetwork } from './network.js';
  * Turrigiano 2008). W2[:,k] is then the direction of the summed hidden activity of digit k; at
  * test time (no teacher) the output neuron whose weights best match the hidden activity receives
  * the most current and fires most.
+ *
+ * With `readout_rule: contrastive` the image is first run freely (no teacher, no learning) and
+ * that phase's Hebbian term is subtracted: `A += η · (h⁺o⁺ − h⁻o⁻) / T²` (contrastive Hebbian
+ * learning, Movellan 1991), W2 = A with the same column scaling; training accuracy is then the
+ * free run's.
  */
 export class StdpLearner implements SpikeHooks {
   private readonly network: StdpNetwork;
@@ -38,7 +43,7 @@ export class StdpLearner implements SpikeHooks {
     this.network = network;
     this.training = training;
     this.stdp = this.freshStdp();
-    this.hebbian = hebbianParams({ learningRate: training.hebbian_lr, wMin: 0, wMax: Number.MAX_VALUE }, 'training.hebbian');
+    this.hebbian = hebbianParams({ learningRate: training.hebbian_lr, wMin: -Number.MAX_VALUE, wMax: Number.MAX_VALUE }, 'training.hebbian');
   }
 
   private freshStdp(): PairStdp {
@@ -79,14 +84,27 @@ export class StdpLearner implements SpikeHooks {
    * @returns the activity of the teacher-forced simulation
    */
   trainSample(spikes: SparseSpikes, b: number, label: number): SampleActivity {
+    const T = this.network.options.numSteps;
+    // Contrastive rule: a free run first (no teacher, no learning), whose Hebbian term is subtracted.
+    const free = this.training.readout_rule === 'contrastive' ? this.network.run(spikes, b, -1, 0) : null;
     this.stdp = this.freshStdp();
     const activity = this.network.run(spikes, b, label, this.training.teacher_current, this, true);
-    const T = this.network.options.numSteps;
-    const pre = activity.hiddenCounts.map((c) => c / T);
-    const post = activity.outputCounts.map((c) => c / T);
-    hebbianUpdate(this.network.hebbian, pre, post, this.hebbian);
+    hebbianUpdate(
+      this.network.hebbian,
+      activity.hiddenCounts.map((c) => c / T),
+      activity.outputCounts.map((c) => c / T),
+      this.hebbian,
+    );
+    if (free) {
+      hebbianUpdate(
+        this.network.hebbian,
+        free.hiddenCounts.map((c) => c / T),
+        free.outputCounts.map((c) => -c / T),
+        this.hebbian,
+      );
+    }
     this.normalize();
-    return activity;
+    return free ? { ...activity, prediction: free.prediction } : activity;
   }
 }
 

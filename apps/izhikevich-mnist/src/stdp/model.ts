@@ -38,6 +38,7 @@ class Totals {
   outputSpikes = 0;
   hiddenCurrent = 0;
   outputCurrent = 0;
+  silent = 0;
   readonly predictedPerClass = new Float64Array(10);
 
   add(a: SampleActivity, label: number): void {
@@ -45,7 +46,10 @@ class Totals {
     if (a.prediction === label) this.correct++;
     this.inputSpikes += a.inputSpikes;
     for (let j = 0; j < a.hiddenCounts.length; j++) this.hiddenSpikes += a.hiddenCounts[j];
-    for (let k = 0; k < 10; k++) this.outputSpikes += a.outputCounts[k];
+    let out = 0;
+    for (let k = 0; k < 10; k++) out += a.outputCounts[k];
+    this.outputSpikes += out;
+    if (out === 0) this.silent++;
     this.hiddenCurrent += a.meanHiddenCurrent;
     this.outputCurrent += a.meanOutputCurrent;
     this.predictedPerClass[a.prediction]++;
@@ -62,6 +66,7 @@ class Totals {
       energy_per_image_j: snnEnergyJoules(synOps),
       mean_hidden_current: this.hiddenCurrent / n,
       mean_output_current: this.outputCurrent / n,
+      silent_output_fraction: this.silent / n,
     };
     for (let k = 0; k < 10; k++) out[`predicted_${k}`] = this.predictedPerClass[k];
     return out;

@@ -115,6 +115,7 @@ export class StdpNetwork {
     let hidden = izhikevichInitialState(H, neuron);
     let output = izhikevichInitialState(10, neuron);
     const iHidden = new Float32Array(H);
+    const drive = new Float64Array(H);
     const iOut = new Float32Array(10);
     const hiddenCounts = new Float32Array(H);
     const outputCounts = new Float32Array(10);
@@ -128,13 +129,14 @@ export class StdpNetwork {
       const tMs = t * neuron.dtMs;
       const row = b * T + t;
       const inhibition = (lateralInhibition * lastHiddenSpikes) / H;
-      iHidden.fill(-inhibition);
+      drive.fill(0);
       const first = spikes.offsets[row];
       const last = spikes.offsets[row + 1];
       for (let k = first; k < last; k++) {
         const base = spikes.indices[k] * H;
-        for (let j = 0; j < H; j++) iHidden[j] += inputCurrent * w1[base + j];
+        for (let j = 0; j < H; j++) drive[j] += w1[base + j];
       }
+      for (let j = 0; j < H; j++) iHidden[j] = inputCurrent * drive[j] - inhibition;
       inputSpikes += last - first;
       hooks?.onInputSpikes(spikes.indices.subarray(first, last), last - first, tMs);
       if (feedforwardInhibition > 0) {

@@ -19,7 +19,7 @@ describe('config', () => {
       hidden_size: 128,
       recurrent: false,
       learn_beta: false,
-      num_steps: 100,
+      num_steps: 25,
       dt_ms: 1,
       tau_mem_ms: 20,
       tau_adapt_ms: 200,

@@ -39,7 +39,7 @@ const modelSchema = z.strictObject({
   hidden_size: positiveInt().default(128),
   recurrent: bool().default(false),
   learn_beta: bool().default(false),
-  num_steps: positiveInt().default(100),
+  num_steps: positiveInt().default(25),
   dt_ms: positive().default(1),
   tau_mem_ms: positive().default(20),
   tau_adapt_ms: positive().default(200),

@@ -30,7 +30,7 @@ describe('parameters hash', () => {
     ] as const) {
       expect(paramsHash(runParams(await loadConfig(configPath('default'), { [path]: value }))), path).not.toBe(hash);
     }
-    expect(hash).toBe('717a93e18351');
+    expect(hash).toBe('d302866f82b1');
   });
 });
 

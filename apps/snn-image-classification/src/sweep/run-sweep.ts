@@ -97,7 +97,7 @@ export function sweepMarkdown(name: string, rows: readonly SweepRow[], findings:
   out.push('', '## Findings of the seed paper on this table', '', '| finding | contrast | mean paired difference (pp) | pairs | rule | holds here |', '| --- | --- | ---: | ---: | --- | --- |');
   for (const f of findings) {
     const effect = Number.isNaN(f.effectPp) ? '–' : `${f.effectPp >= 0 ? '+' : ''}${f.effectPp.toFixed(2)}`;
-    out.push(`| ${f.claim} | ${f.contrast} | ${effect} | ${f.pairs} | ${f.rule} | ${f.holds === null ? 'n/a (not in the grid)' : yes(f.holds)} |`);
+    out.push(`| ${f.claim} | ${f.contrast} | ${effect} | ${f.pairs} | ${f.rule.replaceAll('|', '\\|')} | ${f.holds === null ? 'n/a (not in the grid)' : yes(f.holds)} |`);
   }
   return `${out.join('\n')}\n`;
 }

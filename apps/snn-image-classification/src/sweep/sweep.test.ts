@@ -54,6 +54,7 @@ describe('sweep grid and findings', () => {
     const md = sweepMarkdown('t', rows, computeFindings(rows), 'about');
     expect(md).toContain('| ALIF | no | no | 64 | no | 76.00 | 75.00 | 75.00 | 3/3 | `alif64` |');
     expect(md).toContain('| ALIF beats LIF | alif − lif | +25.00 | 1 | mean paired difference > 0 | yes |');
+    expect(md).toContain('| hidden size matters little | 64 − 64 | – | 0 | \\|mean paired difference\\| <= 2 pp | n/a (not in the grid) |');
   });
 });
 
@@ -110,23 +111,27 @@ describe('sweep command', () => {
 });
 
 describe('shipped sweep files', () => {
-  it('give 16 valid grid points with distinct parameters hashes', async () => {
+  it('give valid grid points with distinct parameters hashes (sweep-beta reuses the 16 of sweep)', async () => {
     const { parseConfig, readConfigFile } = await import('@snn/cli');
     const { configPath } = await import('../testing/paths.js');
     const { sweepSchema } = await import('./schema.js');
     const { pointConfig } = await import('./run-sweep.js');
     const { paramsHash, runParams } = await import('../run/params.js');
-    for (const [name, dataset] of [
-      ['sweep', 'mnist'],
-      ['sweep-fashion', 'fashion-mnist'],
+    const hashes: Record<string, string[]> = {};
+    for (const [name, dataset, points] of [
+      ['sweep', 'mnist', 16],
+      ['sweep-fashion', 'fashion-mnist', 16],
+      ['sweep-beta', 'mnist', 32],
     ] as const) {
       const file = configPath(name);
       const sweep = parseConfig(await readConfigFile(file), sweepSchema, { file });
       const configs = gridPoints(sweep.grid).map((p) => pointConfig(sweep, p, {}, file));
-      expect(configs).toHaveLength(16);
-      expect(new Set(configs.map((c) => paramsHash(runParams(c)))).size).toBe(16);
+      expect(configs).toHaveLength(points);
+      hashes[name] = configs.map((c) => paramsHash(runParams(c)));
+      expect(new Set(hashes[name]).size).toBe(points);
       expect(configs.every((c) => c.dataset === dataset && c.model.num_steps === 25 && c.training.epochs === 3 && c.training.data_prop === 0.1)).toBe(true);
     }
+    expect(hashes['sweep-beta'].filter((h) => hashes.sweep.includes(h))).toHaveLength(16);
   });
 });
 

@@ -82,20 +82,20 @@ function tinyCnn(seed: number, dropout = 0.2): Cnn {
 describe('createCnn', () => {
   it('the seed MNIST CNN: layers, parameter, MAC and FLOP counts', () => {
     const cnn = createCnn({ rng: new Rng(0) });
-    expect(cnn.layerSummaries().map((l) => [l.name, l.kind, l.outputShape.join('×'), l.parameters, l.macs])).toEqual([
-      ['conv1', 'conv2d', '32×26×26', 320, 194688], // 26·26·32·1·9
-      ['bn1', 'batchNorm', '32×26×26', 64, 0],
-      ['relu1', 'relu', '32×26×26', 0, 0],
-      ['pool1', 'maxPool', '32×13×13', 0, 0],
-      ['conv2', 'conv2d', '64×11×11', 18496, 2230272], // 11·11·64·32·9
-      ['bn2', 'batchNorm', '64×11×11', 128, 0],
-      ['relu2', 'relu', '64×11×11', 0, 0],
-      ['pool2', 'maxPool', '64×5×5', 0, 0],
-      ['flatten', 'flatten', '1600', 0, 0],
-      ['fc1', 'dense', '512', 819712, 819200],
-      ['relu3', 'relu', '512', 0, 0],
-      ['dropout', 'dropout', '512', 0, 0],
-      ['fc2', 'dense', '10', 5130, 5120],
+    expect(cnn.layerSummaries().map((l) => [l.name, l.kind, l.outputShape.join('×'), l.parameters, l.macs, l.flops - 2 * l.macs])).toEqual([
+      ['conv1', 'conv2d', '32×26×26', 320, 194688, 21632], // 26·26·32·1·9 MACs; 26·26·32 bias additions
+      ['bn1', 'batchNorm', '32×26×26', 64, 0, 0],
+      ['relu1', 'relu', '32×26×26', 0, 0, 0],
+      ['pool1', 'maxPool', '32×13×13', 0, 0, 0],
+      ['conv2', 'conv2d', '64×11×11', 18496, 2230272, 7744], // 11·11·64·32·9 MACs
+      ['bn2', 'batchNorm', '64×11×11', 128, 0, 0],
+      ['relu2', 'relu', '64×11×11', 0, 0, 0],
+      ['pool2', 'maxPool', '64×5×5', 0, 0, 0],
+      ['flatten', 'flatten', '1600', 0, 0, 0],
+      ['fc1', 'dense', '512', 819712, 819200, 512],
+      ['relu3', 'relu', '512', 0, 0, 0],
+      ['dropout', 'dropout', '512', 0, 0, 0],
+      ['fc2', 'dense', '10', 5130, 5120, 10],
     ]);
     expect(cnn.parameterCount).toBe(843850);
     expect(cnn.parameters().reduce((s, p) => s + p.value.length, 0)).toBe(843850);

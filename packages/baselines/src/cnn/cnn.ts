@@ -233,17 +233,25 @@ export class Cnn implements BaselineModel {
         outputShape: conv,
         parameters: s.weight.value.length + s.bias.value.length,
         macs: s.convSize * s.convSize * s.outChannels * s.inChannels * k * k,
+        flops: s.convSize * s.convSize * s.outChannels * (2 * s.inChannels * k * k + 1),
       });
-      out.push({ name: `bn${s.index}`, kind: 'batchNorm', outputShape: conv, parameters: 2 * s.outChannels, macs: 0 });
-      out.push({ name: `relu${s.index}`, kind: 'relu', outputShape: conv, parameters: 0, macs: 0 });
-      out.push({ name: `pool${s.index}`, kind: 'maxPool', outputShape: pool, parameters: 0, macs: 0 });
+      out.push({ name: `bn${s.index}`, kind: 'batchNorm', outputShape: conv, parameters: 2 * s.outChannels, macs: 0, flops: 0 });
+      out.push({ name: `relu${s.index}`, kind: 'relu', outputShape: conv, parameters: 0, macs: 0, flops: 0 });
+      out.push({ name: `pool${s.index}`, kind: 'maxPool', outputShape: pool, parameters: 0, macs: 0, flops: 0 });
     }
     const f = this.features;
-    out.push({ name: 'flatten', kind: 'flatten', outputShape: [f], parameters: 0, macs: 0 });
-    out.push({ name: 'fc1', kind: 'dense', outputShape: [this.hidden], parameters: f * this.hidden + this.hidden, macs: f * this.hidden });
-    out.push({ name: 'relu3', kind: 'relu', outputShape: [this.hidden], parameters: 0, macs: 0 });
-    out.push({ name: 'dropout', kind: 'dropout', outputShape: [this.hidden], parameters: 0, macs: 0 });
-    out.push({ name: 'fc2', kind: 'dense', outputShape: [this.classes], parameters: this.hidden * this.classes + this.classes, macs: this.hidden * this.classes });
+    out.push({ name: 'flatten', kind: 'flatten', outputShape: [f], parameters: 0, macs: 0, flops: 0 });
+    out.push({ name: 'fc1', kind: 'dense', outputShape: [this.hidden], parameters: f * this.hidden + this.hidden, macs: f * this.hidden, flops: (2 * f + 1) * this.hidden });
+    out.push({ name: 'relu3', kind: 'relu', outputShape: [this.hidden], parameters: 0, macs: 0, flops: 0 });
+    out.push({ name: 'dropout', kind: 'dropout', outputShape: [this.hidden], parameters: 0, macs: 0, flops: 0 });
+    out.push({
+      name: 'fc2',
+      kind: 'dense',
+      outputShape: [this.classes],
+      parameters: this.hidden * this.classes + this.classes,
+      macs: this.hidden * this.classes,
+      flops: (2 * this.hidden + 1) * this.classes,
+    });
     return out;
   }
 
@@ -259,9 +267,7 @@ export class Cnn implements BaselineModel {
 
   /** Forward FLOPs per example, 2·MACs + bias additions: 6 528 458 for the defaults. */
   get flopsPerExample(): number {
-    let biasAdds = this.hidden + this.classes;
-    for (const s of this.stages) biasAdds += s.outChannels * s.convSize * s.convSize;
-    return 2 * this.macsPerExample + biasAdds;
+    return this.layerSummaries().reduce((sum, l) => sum + l.flops, 0);
   }
 
   private stateEntries(): StateEntry[] {

@@ -19,7 +19,7 @@ describe('gemmReference', () => {
 
 describe('Gemm.multiply (WebAssembly SIMD)', () => {
   const gemm = new Gemm();
-  // Sizes around the 4×8 register tile and the k blocking (k > 128 splits into blocks when n is 512).
+  // Sizes around the 4×8 register tile, the k blocking (k > 128 splits into blocks when n is 512) and the m blocking.
   const cases: [number, number, number][] = [
     [1, 1, 1],
     [3, 5, 7],
@@ -27,6 +27,7 @@ describe('Gemm.multiply (WebAssembly SIMD)', () => {
     [9, 17, 33],
     [13, 512, 300],
     [70, 24, 9],
+    [300, 20, 40], // more rows than one 128-row block of A
   ];
   for (const transA of [false, true]) {
     for (const transB of [false, true]) {

@@ -18,10 +18,10 @@ describe('createMlp', () => {
     expect(mlp.macsPerExample).toBe(784 * 512 + 512 * 10);
     expect(mlp.kind).toBe('mlp');
     expect(mlp.layerSummaries()).toEqual([
-      { name: 'fc1', kind: 'dense', outputShape: [512], parameters: 401920, macs: 401408 },
-      { name: 'relu1', kind: 'relu', outputShape: [512], parameters: 0, macs: 0 },
-      { name: 'dropout1', kind: 'dropout', outputShape: [512], parameters: 0, macs: 0 },
-      { name: 'fc2', kind: 'dense', outputShape: [10], parameters: 5130, macs: 5120 },
+      { name: 'fc1', kind: 'dense', outputShape: [512], parameters: 401920, macs: 401408, flops: 803328 },
+      { name: 'relu1', kind: 'relu', outputShape: [512], parameters: 0, macs: 0, flops: 0 },
+      { name: 'dropout1', kind: 'dropout', outputShape: [512], parameters: 0, macs: 0, flops: 0 },
+      { name: 'fc2', kind: 'dense', outputShape: [10], parameters: 5130, macs: 5120, flops: 10250 },
     ]);
     expect(Object.entries(mlp.stateTensors()).map(([name, t]) => [name, t.shape])).toEqual([
       ['fc1.weight', [512, 784]],

@@ -154,10 +154,10 @@ export class Mlp implements BaselineModel {
     const out: LayerSummary[] = [];
     for (let l = 0; l + 1 < this.layers.length; l++) {
       const [i, o] = [this.layers[l], this.layers[l + 1]];
-      out.push({ name: `fc${l + 1}`, kind: 'dense', outputShape: [o], parameters: i * o + o, macs: i * o });
+      out.push({ name: `fc${l + 1}`, kind: 'dense', outputShape: [o], parameters: i * o + o, macs: i * o, flops: 2 * i * o + o });
       if (l + 2 < this.layers.length) {
-        out.push({ name: `${this.activation}${l + 1}`, kind: this.activation, outputShape: [o], parameters: 0, macs: 0 });
-        if (this.dropout > 0) out.push({ name: `dropout${l + 1}`, kind: 'dropout', outputShape: [o], parameters: 0, macs: 0 });
+        out.push({ name: `${this.activation}${l + 1}`, kind: this.activation, outputShape: [o], parameters: 0, macs: 0, flops: 0 });
+        if (this.dropout > 0) out.push({ name: `dropout${l + 1}`, kind: 'dropout', outputShape: [o], parameters: 0, macs: 0, flops: 0 });
       }
     }
     return out;

@@ -16,6 +16,8 @@ export interface LayerSummary {
   readonly parameters: number;
   /** Multiply-accumulates of one example's forward pass (conv2d and dense layers only; 0 elsewhere). */
   readonly macs: number;
+  /** FLOPs of one example's forward pass: 2·macs + one per bias addition (conv2d and dense layers only; 0 elsewhere). */
+  readonly flops: number;
 }
 
 /** Options of a baseline model's forward pass. */

@@ -93,6 +93,8 @@ export class IzhikevichEngine {
   private gVOut = new Float32Array(0);
   private inPtr = new Int32Array(0);
   private inIdx = new Int32Array(0);
+  private gvRow = new Float64Array(0);
+  private guRow = new Float64Array(0);
   /** Logical synaptic operations of the last run: Σ spikes into a layer × its width. */
   synapticOps = 0;
   /** Input spikes of the last run. */
@@ -165,6 +167,9 @@ export class IzhikevichEngine {
     const C = this.layers[this.layers.length - 1].outSize;
     this.gSOut = new Float32Array(T * C);
     this.gVOut = new Float32Array(T * C);
+    const widestOut = Math.max(...this.layers.map((layer) => layer.outSize));
+    this.gvRow = new Float64Array(widestOut);
+    this.guRow = new Float64Array(widestOut);
     this.inPtr = new Int32Array(T + 1);
     this.inIdx = new Int32Array(T * this.layers[0].inSize);
   }
@@ -324,6 +329,7 @@ export class IzhikevichEngine {
     const h = 0.5 * dtMs;
     const { v0, vh, v2, ptr: sPtr, idx: sIdx, vN, vState, uState } = slot;
     const keepV = vN.length > 0;
+    const paper = integration === 'izhikevich';
     const cur = this.cur;
     vState.fill(neuron.vInitMv);
     uState.fill(b * neuron.vInitMv);
@@ -339,7 +345,7 @@ export class IzhikevichEngine {
         const I = currentScale * f[co + j];
         let vNext: number;
         let uNext: number;
-        if (integration === 'izhikevich') {
+        if (paper) {
           const half = v + h * (0.04 * v * v + 5 * v + 140 - u + I);
           vh[o + j] = half;
           vNext = half + h * (0.04 * half * half + 5 * half + 140 - u + I);
@@ -375,36 +381,62 @@ export class IzhikevichEngine {
     const inStrideBelow = last ? 0 : this.slots[l + 1].inStride;
     const detach = this.settings.detachReset;
     const cap = this.settings.stableBackward ? 1 : Number.POSITIVE_INFINITY;
+    const paper = integration === 'izhikevich';
     const { v0, vh, v2 } = slot;
     const cur = this.cur;
     const sg = this.settings.surrogate;
     const scale = this.settings.surrogateScaleMv;
-    for (let j = 0; j < n; j++) {
-      let gv = 0;
-      let gu = 0;
-      for (let t = T - 1; t >= 0; t--) {
-        const o = t * n + j;
+    // Backward through time, one step (row) at a time; gv, gu hold dL/dv and dL/du after the step.
+    const gvRow = this.gvRow;
+    const guRow = this.guRow;
+    gvRow.fill(0, 0, n);
+    guRow.fill(0, 0, n);
+    const kind = sg.name === 'fastSigmoid' ? 1 : sg.name === 'atan' ? 2 : 0;
+    const slope = kind === 1 ? sg.options.slope : kind === 2 ? (Math.PI / 2) * sg.options.alpha : 0;
+    const peak = kind === 2 ? sg.options.alpha / 2 : 1;
+    const invScale = 1 / scale;
+    for (let t = T - 1; t >= 0; t--) {
+      const row = t * n;
+      const gsRow = last ? row : gsIn + t * inStrideBelow;
+      const gsSource = last ? this.gSOut : f;
+      const curRow = cur + t * np;
+      for (let j = 0; j < n; j++) {
+        const o = row + j;
         const x = v2[o];
         const spike = x >= vPeakMv ? 1 : 0;
-        const gSk = last ? this.gSOut[o] : f[gsIn + t * inStrideBelow + j];
-        const gvN = last ? gv + this.gVOut[o] : gv;
-        const gsTot = gSk + (detach ? 0 : gvN * (c - x) + gu * d);
+        let gu = guRow[j];
+        const gvN = last ? gvRow[j] + this.gVOut[o] : gvRow[j];
+        const gsTot = gsSource[gsRow + j] + (detach ? 0 : gvN * (c - x) + gu * d);
         let gv2 = gvN * (1 - spike);
-        if (gsTot !== 0) gv2 += (gsTot * sg.derivative((x - vPeakMv) / scale)) / scale;
+        if (gsTot !== 0) {
+          // Past the cut-off the quadratic term sends v⁺ anywhere; the surrogate sees v⁺ clipped to vPeak.
+          const z = spike === 1 ? 0 : (x - vPeakMv) * invScale;
+          let dz: number;
+          if (kind === 1) {
+            const q = 1 + slope * Math.abs(z);
+            dz = 1 / (q * q);
+          } else if (kind === 2) {
+            const q = slope * z;
+            dz = peak / (1 + q * q);
+          } else dz = sg.derivative(z);
+          gv2 += gsTot * dz * invScale;
+        }
         let gI: number;
-        if (integration === 'izhikevich') {
+        let gv: number;
+        if (paper) {
           gv2 += gu * dtMs * a * b;
           const gvh = gv2 * Math.min(cap, 1 + h * (0.08 * vh[o] + 5));
           gu = gu * (1 - dtMs * a) - h * gv2 - h * gvh;
           gI = h * (gv2 + gvh);
           gv = gvh * Math.min(cap, 1 + h * (0.08 * v0[o] + 5));
         } else {
-          const gvPrev = gv2 * Math.min(cap, 1 + dtMs * (0.08 * v0[o] + 5)) + gu * dtMs * a * b;
+          gv = gv2 * Math.min(cap, 1 + dtMs * (0.08 * v0[o] + 5)) + gu * dtMs * a * b;
           gu = gu * (1 - dtMs * a) - dtMs * gv2;
           gI = dtMs * gv2;
-          gv = gvPrev;
         }
-        f[cur + t * np + j] = currentScale * gI;
+        gvRow[j] = gv;
+        guRow[j] = gu;
+        f[curRow + j] = currentScale * gI;
       }
     }
     // Weight and bias gradients from dL/d(pre) rows, event-driven over the layer's input spikes.

@@ -168,6 +168,11 @@ describe('IzhikevichNetwork', () => {
     const again = IzhikevichNetwork.fromSpec(spec, { seed: 1 });
     expect(again.spec).toEqual(net.spec);
     expect(Array.from(again.layers[0].weight.value)).toEqual(Array.from(net.layers[0].weight.value));
+    const { sparse } = randomInput(new Rng(4), 2, 6, 8);
+    const r1 = net.forwardBackward(sparse, [0, 2]);
+    const r2 = again.forwardBackward(sparse, [0, 2]);
+    expect(r2.loss).toBe(r1.loss);
+    expect(Array.from(again.layers[0].weight.grad)).toEqual(Array.from(net.layers[0].weight.grad));
     const other = new IzhikevichNetwork({ sizes: [8, 6, 3], seed: 2 });
     expect(Array.from(other.layers[0].weight.value)).not.toEqual(Array.from(net.layers[0].weight.value));
   });

@@ -167,11 +167,14 @@ function positive(value: unknown, field: string): number {
  * The backward pass is derived by hand through v, u and the quadratic
  * term (∂v½/∂v = 1 + Δt/2·(0.08v + 5), ∂v⁺/∂u = −Δt/2 per half-step,
  * ∂u⁺/∂v⁺ = Δt·a·b, ∂u⁺/∂u = 1 − Δt·a); the spike's derivative is the
- * surrogate on the scaled membrane, `dS/dv⁺ = σ'((v⁺ − vPeak)/s)/s` with
+ * surrogate on the scaled membrane clipped at the peak,
+ * `dS/dv⁺ = σ'((min(v⁺, vPeak) − vPeak)/s)/s` (past the cut-off the quadratic
+ * term sends v⁺ to arbitrary values, which would make σ' vanish for neurons
+ * that fire every step and leave them stuck on), with
  * s = `surrogateScaleMv` (default 30 mV: Izhikevich membranes travel ~100 mV
  * between reset and peak and jump the last ~80 mV in one step, so a narrow
  * surrogate would almost never be non-zero; default σ' = fastSigmoid with
- * slope 1, i.e. `1/(1 + |v⁺ − 30|/30)²`). With the default detached reset,
+ * slope 1, i.e. `1/(1 + (30 − min(v⁺, 30))/30)²`). With the default detached reset,
  * a spike only passes `dL/dS·σ'` back (v⁺ is replaced by the constant c);
  * without it, `dL/dS` also gets `dL/dv·(c − v⁺) + dL/du·d`. Above
  * v ≈ −62.5 mV the sub-threshold dynamics are unstable (0.08v + 5 > 0), so
@@ -179,7 +182,7 @@ function positive(value: unknown, field: string): number {
  * exponentially going back through the steps a neuron spends there; with
  * `stableBackward` (default) each such factor is capped at 1, which on MNIST
  * trains far better (81 % vs 62 % test accuracy after 50 batches in our
- * runs); `stableBackward: false` is the exact gradient (checked against
+ * runs); `stableBackward: false` is the exact gradient through the dynamics (checked against
  * finite differences in the tests). The loss is the softmax cross-entropy
  * of the output spike counts (`count`, default) or of the mean output
  * membrane over `membraneScaleMv` (`membrane`), averaged over the batch.
@@ -193,7 +196,7 @@ function positive(value: unknown, field: string): number {
  * @example
  * ```ts
  * const net = new IzhikevichNetwork({ sizes: [784, 1024, 10], seed: 0 });
- * const adam = new Adam(net.parameters(), { lr: 1e-3 });
+ * const adam = new Adam(net.parameters(), { lr: 2e-3 });
  * const { loss, correct } = net.trainStep(spikes, labels, adam);
  * const { predictions, synapticOps } = net.forward(spikes);
  * net.destroy();

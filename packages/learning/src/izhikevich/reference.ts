@@ -138,7 +138,8 @@ export function izhikevichReference(
       let gu = 0;
       for (let t = T - 1; t >= 0; t--) {
         const k = t * n + j;
-        const xk = (tr.v2[k] - vPeakMv) / scale;
+        // Hard spikes: the surrogate sees v⁺ clipped to vPeak (x = 0 for every spike).
+        const xk = soft === null && tr.v2[k] >= vPeakMv ? 0 : (tr.v2[k] - vPeakMv) / scale;
         const spike = tr.s[k];
         const sg = (soft === null ? opts.surrogate.derivative(xk) : soft * spike * (1 - spike)) / scale;
         const gvN = gv + gV[k];

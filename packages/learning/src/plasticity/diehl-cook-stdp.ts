@@ -94,9 +94,10 @@ export interface DiehlCookStdpState {
  *
  * @example
  * ```ts
+ * const weights = new Float64Array(784 * 100).fill(0.5);
  * const stdp = new DiehlCookStdp(784, 100, diehlCookStdpParams());
  * stdp.onPreSpikes(weights, [3, 17], 2, 10.5);
- * stdp.onPostSpikes(weights, [42], 1, 11);
+ * stdp.onPostSpikes(weights, [42], 1, 11); // w[3·100 + 42] = 0.5 + 0.01·e^{−0.5/20}·0 (first post spike: post2⁻ = 0)
  * ```
  */
 export class DiehlCookStdp {
@@ -115,6 +116,7 @@ export class DiehlCookStdp {
   private readonly post1Now: Float64Array;
   private cachedTimeMs = Number.NaN;
   private readonly windowMs: number;
+  private sums: Float64Array | null = null;
 
   /**
    * @param nPre - presynaptic neurons (rows of the weights)
@@ -131,6 +133,18 @@ export class DiehlCookStdp {
     this.inRecent = new Uint8Array(nPost);
     this.post1Now = new Float64Array(nPost);
     this.windowMs = params.traceCutoff > 0 ? -params.tauPost1Ms * Math.log(params.traceCutoff) : Number.POSITIVE_INFINITY;
+  }
+
+  /**
+   * Keeps `sums[j]` equal to the column sums of the weights: from now on every weight change made by this rule is
+   * also added to `sums[j]` (so a column normalisation needs no separate summing pass). `null` stops tracking.
+   *
+   * @param sums - length nPost, holding the current column sums
+   * @throws `ShapeError` when the length is not nPost
+   */
+  trackColumnSums(sums: Float64Array | null): void {
+    if (sums) checkLength(sums, this.nPost, 'sums');
+    this.sums = sums;
   }
 
   /** Pre trace of input i at time t (ms). */
@@ -186,10 +200,19 @@ export class DiehlCookStdp {
       this.lastPre[i] = tMs;
       if (nuPre === 0) continue;
       const row = i * nPost;
-      for (let r = 0; r < n; r++) {
-        const j = recent[r];
-        const w = weights[row + j] - nuPre * post1[j];
-        weights[row + j] = Math.max(w , wMin);
+      const sums = this.sums;
+      if (sums) {
+        for (let r = 0; r < n; r++) {
+          const j = recent[r];
+          const old = weights[row + j];
+          weights[row + j] = Math.max(old - nuPre * post1[j], wMin);
+          sums[j] += weights[row + j] - old;
+        }
+      } else {
+        for (let r = 0; r < n; r++) {
+          const j = recent[r];
+          weights[row + j] = Math.max(weights[row + j] - nuPre * post1[j], wMin);
+        }
       }
     }
   }
@@ -219,12 +242,16 @@ export class DiehlCookStdp {
       if (preNow) {
         const scale = nuPost * this.post2Trace(j, tMs);
         if (scale > 0) {
+          let delta = 0;
           for (let i = 0; i < nPre; i++) {
             const p = preNow[i];
             if (p === 0) continue;
-            const w = weights[i * nPost + j] + scale * p;
-            weights[i * nPost + j] = Math.min(w , wMax);
+            const k = i * nPost + j;
+            const old = weights[k];
+            weights[k] = Math.min(old + scale * p, wMax);
+            delta += weights[k] - old;
           }
+          if (this.sums) this.sums[j] += delta;
         }
       }
       this.lastPost[j] = tMs;

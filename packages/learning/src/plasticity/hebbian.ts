@@ -75,7 +75,7 @@ export function hebbianUpdate<W extends WeightArray>(weights: W, pre: ArrayLike<
     for (let j = 0; j < nPost; j++) {
       const w0 = weights[row + j];
       const w = w0 + a * post[j] - decay * w0;
-      weights[row + j] = w < wMin ? wMin : Math.min(w , wMax);
+      weights[row + j] = w < wMin ? wMin : Math.min(w, wMax);
     }
   }
   return weights;
@@ -115,7 +115,7 @@ export function hebbianUpdateEvents(
     for (let b = 0; b < postIndices.length; b++) {
       const k = row + postIndices[b];
       const w = weights[k] + x * postValues[b];
-      weights[k] = w < wMin ? wMin : Math.min(w , wMax);
+      weights[k] = w < wMin ? wMin : Math.min(w, wMax);
     }
   }
 }

@@ -1,4 +1,4 @@
-import { ValidationError } from '@snn/core';
+import { ShapeError, ValidationError } from '@snn/core';
 import { type WeightArray, checkCount, checkWeights } from './validate.js';
 
 /**
@@ -37,6 +37,54 @@ export function normalizeColumns<W extends WeightArray>(weights: W, nRows: numbe
   for (let i = 0; i < nRows; i++) {
     const row = i * nCols;
     for (let j = 0; j < nCols; j++) weights[row + j] *= sums[j];
+  }
+  return weights;
+}
+
+/**
+ * {@link normalizeColumns} in one pass, with the current column sums supplied (e.g. tracked by
+ * `DiehlCookStdp.trackColumnSums`): scales column j by `target / sums[j]` and writes the new exact column sums back
+ * into `sums` during the same pass.
+ *
+ * @remarks
+ * `w_ij ← w_ij · target / sums_j`, then `sums_j ← Σ_i w_ij` (≈ target). Columns with `sums_j ≤ 0` are left as they
+ * are. Diehl & Cook (2015), Front. Comput. Neurosci. 9:99.
+ *
+ * @param weights - `[nRows, nCols]` row-major, modified in place
+ * @param nRows - rows
+ * @param nCols - columns
+ * @param target - column sum after scaling (> 0)
+ * @param sums - the current column sums, length nCols; overwritten with the new sums
+ * @returns `weights`
+ * @throws `ShapeError` for sizes that disagree; `ValidationError` for a target ≤ 0
+ * @example
+ * ```ts
+ * const w = new Float64Array([1, 2, 3, 6]);
+ * const sums = new Float64Array([4, 8]);
+ * normalizeColumnsWithSums(w, 2, 2, 1, sums); // w = [0.25, 0.25, 0.75, 0.75], sums = [1, 1]
+ * ```
+ */
+export function normalizeColumnsWithSums<W extends WeightArray>(weights: W, nRows: number, nCols: number, target: number, sums: Float64Array): W {
+  checkCount(nRows, 'nRows');
+  checkCount(nCols, 'nCols');
+  checkWeights(weights, nRows, nCols);
+  if (sums.length !== nCols) {
+    throw new ShapeError('column sums have the wrong length', { field: 'sums', expected: `${nCols} values`, found: `${sums.length}` });
+  }
+  if (typeof target !== 'number' || !Number.isFinite(target) || target <= 0) {
+    throw new ValidationError('invalid normalisation target', { field: 'target', expected: 'a finite number > 0', found: String(target) });
+  }
+  const factors = new Float64Array(nCols);
+  for (let j = 0; j < nCols; j++) {
+    factors[j] = sums[j] > 0 ? target / sums[j] : 1;
+    sums[j] = 0;
+  }
+  for (let i = 0; i < nRows; i++) {
+    const row = i * nCols;
+    for (let j = 0; j < nCols; j++) {
+      weights[row + j] *= factors[j];
+      sums[j] += weights[row + j];
+    }
   }
   return weights;
 }

@@ -141,7 +141,7 @@ export class PairStdp {
         const row = i * nPost;
         for (let j = 0; j < nPost; j++) {
           const w = weights[row + j] - aMinus * yNow[j];
-          weights[row + j] = w < wMin ? wMin : Math.min(w , wMax);
+          weights[row + j] = w < wMin ? wMin : Math.min(w, wMax);
         }
       }
       this.x[i] = this.preTrace(i, tMs) + 1;
@@ -170,7 +170,7 @@ export class PairStdp {
       if (xNow) {
         for (let i = 0; i < nPre; i++) {
           const w = weights[i * nPost + j] + aPlus * xNow[i];
-          weights[i * nPost + j] = w < wMin ? wMin : Math.min(w , wMax);
+          weights[i * nPost + j] = w < wMin ? wMin : Math.min(w, wMax);
         }
       }
       this.y[j] = this.postTrace(j, tMs) + 1;

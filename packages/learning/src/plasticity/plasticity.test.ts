@@ -2,7 +2,7 @@ import { Rng } from '@snn/core';
 import { describe, expect, it } from 'vitest';
 import { DiehlCookStdp, diehlCookStdpDenseReference, diehlCookStdpParams } from './diehl-cook-stdp.js';
 import { hebbianParams, hebbianUpdate, hebbianUpdateEvents } from './hebbian.js';
-import { normalizeColumns } from './normalize.js';
+import { normalizeColumns, normalizeColumnsWithSums } from './normalize.js';
 import { PairStdp, pairStdpDenseReference, pairStdpParams } from './pair-stdp.js';
 
 describe('pair STDP', () => {
@@ -183,6 +183,36 @@ describe('normalizeColumns', () => {
     }
     expect(Array.from(normalizeColumns(new Float32Array([1, 2, 3, 6]), 2, 2, 1))).toEqual([0.25, 0.25, 0.75, 0.75]);
     expect(Array.from(normalizeColumns(new Float32Array([0, 2, 0, 6]), 2, 2, 1))).toEqual([0, 0.25, 0, 0.75]);
+    const w2 = new Float64Array([1, 2, 3, 6]);
+    const sums = new Float64Array([4, 8]);
+    expect(Array.from(normalizeColumnsWithSums(w2, 2, 2, 1, sums))).toEqual([0.25, 0.25, 0.75, 0.75]);
+    expect(Array.from(sums)).toEqual([1, 1]);
+    expect(() => normalizeColumnsWithSums(w2, 2, 2, 1, new Float64Array(3))).toThrow('field sums: column sums have the wrong length; expected 2 values, found 3');
     expect(() => normalizeColumns(w, nRows, nCols, -1)).toThrow('field target: invalid normalisation target; expected a finite number > 0, found -1');
+  });
+});
+
+describe('DiehlCookStdp column-sum tracking', () => {
+  it('keeps the tracked sums equal to the column sums', () => {
+    const rng = new Rng(9);
+    const nPre = 30;
+    const nPost = 6;
+    const stdp = new DiehlCookStdp(nPre, nPost, diehlCookStdpParams({ nuPre: 0.05, nuPost: 0.2 }));
+    const w = Float64Array.from({ length: nPre * nPost }, () => rng.uniform());
+    const sums = new Float64Array(nPost);
+    for (let k = 0; k < w.length; k++) sums[k % nPost] += w[k];
+    stdp.trackColumnSums(sums);
+    for (let step = 0; step < 200; step++) {
+      const pre = [...Array(nPre).keys()].filter(() => rng.bernoulli(0.1));
+      const post = [...Array(nPost).keys()].filter(() => rng.bernoulli(0.05));
+      stdp.onPreSpikes(w, pre, pre.length, step * 0.5);
+      stdp.onPostSpikes(w, post, post.length, step * 0.5);
+    }
+    for (let j = 0; j < nPost; j++) {
+      let s = 0;
+      for (let i = 0; i < nPre; i++) s += w[i * nPost + j];
+      expect(sums[j]).toBeCloseTo(s, 10);
+    }
+    expect(() => stdp.trackColumnSums(new Float64Array(2))).toThrow('field sums: array has the wrong length; expected 6 values, found 2');
   });
 });

@@ -430,26 +430,28 @@ export class RecurrentClassifier {
         found: `${offsets.length} offsets from ${offsets[0]} to ${offsets[offsets.length - 1]}`,
       });
     }
+    // One pass over the rows: offsets non-decreasing, indices in range and strictly ascending within a row (the
+    // engine merges consecutive rows).
     for (let r = 0; r < rows; r++) {
-      if (offsets[r + 1] < offsets[r]) {
-        throw new ShapeError('malformed spike rows', { field: `spikes.offsets[${r + 1}]`, expected: `≥ ${offsets[r]}`, found: `${offsets[r + 1]}` });
+      const k0 = offsets[r];
+      const k1 = offsets[r + 1];
+      if (k1 < k0) {
+        throw new ShapeError('malformed spike rows', { field: `spikes.offsets[${r + 1}]`, expected: `≥ ${k0}`, found: `${k1}` });
       }
-    }
-    for (let k = 0; k < indices.length; k++) {
-      if (indices[k] >= size) {
-        throw new ShapeError('spike index out of range', { field: `spikes.indices[${k}]`, expected: `< ${size}`, found: `${indices[k]}` });
-      }
-    }
-    // The engine merges consecutive rows, so each row must list its inputs in strictly ascending order.
-    for (let r = 0; r < rows; r++) {
-      for (let k = offsets[r] + 1; k < offsets[r + 1]; k++) {
-        if (indices[k] <= indices[k - 1]) {
+      let last = -1;
+      for (let k = k0; k < k1; k++) {
+        const i = indices[k];
+        if (i >= size) {
+          throw new ShapeError('spike index out of range', { field: `spikes.indices[${k}]`, expected: `< ${size}`, found: `${i}` });
+        }
+        if (i <= last) {
           throw new ShapeError('spike row not in ascending order', {
             field: `spikes.indices[${k}]`,
-            expected: `> ${indices[k - 1]} (row ${r} ascending, no repeats)`,
-            found: `${indices[k]}`,
+            expected: `> ${last} (row ${r} ascending, no repeats)`,
+            found: `${i}`,
           });
         }
+        last = i;
       }
     }
   }

@@ -368,19 +368,23 @@ export class RecurrentEngine {
       }
       prevStart = offsets[r];
       prevEnd = kEnd;
-      for (let j = 0; j < H; j++) cur[j] = inBias[j] + ff[j];
-      // Recurrent current from the hidden spikes of step t − 1.
-      if (recurrent && t > 0) {
+      // Recurrent current from the hidden spikes of step t − 1 (into `cur`, cleared first).
+      const rec = recurrent && t > 0;
+      if (rec) {
+        cur.fill(0);
         for (let s = spikePtr[t - 1], sEnd = spikePtr[t]; s < sEnd; s++) kernels.addRow(curAt, wRecAt + spikeIndex[s] * rowBytes, S);
       }
       const base = t * H;
       for (let j = 0; j < H; j++) {
-        const v = alpha[j] * mem[j] + cur[j] - (prevSpike[j] === 1 ? threshold : 0);
+        let v = alpha[j] * mem[j] + inBias[j] + ff[j];
+        if (rec) v += cur[j];
+        if (prevSpike[j] === 1) v -= threshold;
         const a = adapt[j];
         const x = v - threshold - adaptStrength * a;
         const z = x > 0 ? 1 : 0;
         mem[j] = v;
         prevSpike[j] = z;
+        if (adaptive) adapt[j] = rho[j] * a + (1 - rho[j]) * z;
         if (z === 1) {
           spikeIndex[nSpikes++] = j;
           counts[countBase + j] += 1;
@@ -398,7 +402,6 @@ export class RecurrentEngine {
           }
         }
       }
-      if (adaptive) for (let j = 0; j < H; j++) adapt[j] = rho[j] * adapt[j] + (1 - rho[j]) * prevSpike[j];
       spikePtr[t + 1] = nSpikes;
       if (record !== null) {
         const o = (local * T + t) * H;

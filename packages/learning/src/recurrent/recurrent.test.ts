@@ -267,6 +267,10 @@ describe('RecurrentClassifier', () => {
     expect(() => model.trainStep({ ...spikes, size: 5 }, [0, 1])).toThrow('field spikes.size: spike size does not match the input size; expected 4, found 5');
     expect(() => model.trainStep(spikes, [0])).toThrow('field labels: one label per sample needed; expected 2, found 1');
     expect(() => model.evaluateLoss(spikes, [0, 2])).toThrow('field labels[1]: label out of range; expected an integer in [0, 2), found 2');
+    // One sample, one step, inputs listed out of order, then out of range.
+    const row = (indices: number[]) => ({ batch: 1, numSteps: 1, size: 4, offsets: new Uint32Array([0, indices.length]), indices: Uint32Array.from(indices) });
+    expect(() => model.forward(row([2, 1]))).toThrow('field spikes.indices[1]: spike row not in ascending order; expected > 2 (row 0 ascending, no repeats), found 1');
+    expect(() => model.forward(row([1, 4]))).toThrow('field spikes.indices[1]: spike index out of range; expected < 4, found 4');
   });
 
   it('is deterministic for a seed', () => {

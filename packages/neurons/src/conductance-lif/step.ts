@@ -113,9 +113,13 @@ export function conductanceLifStepInPlace(state: ConductanceLifState, params: Co
   const eInh = params.inhReversalMv;
   const rest = params.restMv;
   const eps = dtMs * 1e-6;
+  const timerThreshold = params.timerThresholdMs;
+  const reset = params.resetMv;
+  const refractory = params.refractoryMs;
   let count = 0;
   for (let i = 0; i < n; i++) {
-    const active = refractoryLeftMs[i] <= eps;
+    const left = refractoryLeftMs[i];
+    const active = left <= eps;
     let vi = v[i];
     const gei = ge[i];
     const gii = gi[i];
@@ -124,13 +128,12 @@ export function conductanceLifStepInPlace(state: ConductanceLifState, params: Co
     gi[i] = gii * giDecay;
     let th = theta[i] * thetaDecay;
     const timer = timerMs[i] + timerStep;
-    const left = refractoryLeftMs[i] - dtMs;
-    refractoryLeftMs[i] = Math.max(left , 0);
-    if (active && vi > base + th && timer > params.timerThresholdMs) {
-      vi = params.resetMv;
+    if (left !== 0) refractoryLeftMs[i] = Math.max(left - dtMs, 0);
+    if (active && vi > base + th && timer > timerThreshold) {
+      vi = reset;
       th += thetaPlus;
       timerMs[i] = 0;
-      refractoryLeftMs[i] = params.refractoryMs;
+      refractoryLeftMs[i] = refractory;
       spikesOut[i] = 1;
       count++;
     } else {
@@ -180,10 +183,14 @@ export function conductanceLifStepSubset(
   const eInh = params.inhReversalMv;
   const rest = params.restMv;
   const eps = dtMs * 1e-6;
+  const timerThreshold = params.timerThresholdMs;
+  const reset = params.resetMv;
+  const refractory = params.refractoryMs;
   let count = 0;
   for (let e = 0; e < listed; e++) {
     const i = indices[e];
-    const active = refractoryLeftMs[i] <= eps;
+    const left = refractoryLeftMs[i];
+    const active = left <= eps;
     let vi = v[i];
     const gei = ge[i];
     const gii = gi[i];
@@ -192,13 +199,12 @@ export function conductanceLifStepSubset(
     gi[i] = gii * giDecay;
     let th = theta[i] * thetaDecay;
     const timer = timerMs[i] + timerStep;
-    const left = refractoryLeftMs[i] - dtMs;
-    refractoryLeftMs[i] = Math.max(left , 0);
-    if (active && vi > base + th && timer > params.timerThresholdMs) {
-      vi = params.resetMv;
+    if (left !== 0) refractoryLeftMs[i] = Math.max(left - dtMs, 0);
+    if (active && vi > base + th && timer > timerThreshold) {
+      vi = reset;
       th += thetaPlus;
       timerMs[i] = 0;
-      refractoryLeftMs[i] = params.refractoryMs;
+      refractoryLeftMs[i] = refractory;
       spikesOut[i] = 1;
       count++;
     } else {
