@@ -40,7 +40,7 @@ export const gradientSchema = z.strictObject({
       readout: oneOf(['count', 'membrane']).default('count'),
     })
     .prefault({}),
-  training: z.strictObject({ ...adamFields, epochs: positiveInt().default(30), learning_rate: positive().default(0.02) }).prefault({}),
+  training: z.strictObject({ ...adamFields, epochs: positiveInt().default(30), learning_rate: positive().default(0.002) }).prefault({}),
   data: dataSchema.prefault({}),
   seed: nonNegativeInt().default(0),
 });

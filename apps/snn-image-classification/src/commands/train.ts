@@ -16,6 +16,7 @@ interface TrainFlags {
   epochs?: number;
   batchSize?: number;
   lr?: number;
+  lrSchedule?: string;
   surrogate?: string;
   workers?: number;
   set?: string[];
@@ -44,6 +45,7 @@ export function trainOverrides(flags: Omit<TrainFlags, 'figures' | 'config' | 'r
     'training.epochs': flags.epochs,
     'training.batch_size': flags.batchSize,
     'training.learning_rate': flags.lr,
+    'training.lr_schedule': flags.lrSchedule,
     workers: flags.workers,
     seed,
   };
@@ -76,6 +78,7 @@ export function addTrainCommand(program: Command, io: AppIo, argv: readonly stri
     .addOption(numberOption('--epochs <n>', 'training epochs (training.epochs; not part of the hash: more epochs continue a run)', 'positiveInt'))
     .addOption(numberOption('--batch-size <n>', 'samples per batch (training.batch_size)', 'positiveInt'))
     .addOption(numberOption('--lr <x>', 'Adam learning rate (training.learning_rate)', 'positive'))
+    .option('--lr-schedule <name>', 'constant or cosine (training.lr_schedule)')
     .option('--surrogate <name>', 'surrogate spike derivative: fast_sigmoid, atan, sigmoid or straight_through (model.surrogate.name)')
     .addOption(numberOption('--workers <n>', 'threads sharing each batch (workers; not part of the hash)', 'positiveInt'))
     .option('--set <key=value...>', 'override any config field, e.g. --set model.tau_mem_ms=10 training.data_prop=0.1')

@@ -11,14 +11,14 @@ function writeConfig(dir: string, name: string, text: string): string {
 }
 
 describe('config', () => {
-  it('fills every default (the seed settings: ALIF, 128 hidden, MNIST, batch 256)', async () => {
+  it('fills every default (the seed model: ALIF, 128 hidden, MNIST, batch 256; learned decays, cosine over 6 epochs)', async () => {
     const config = await loadConfig(undefined);
     expect(config.dataset).toBe('mnist');
     expect(config.model).toEqual({
       neuron: 'alif',
       hidden_size: 128,
       recurrent: false,
-      learn_beta: false,
+      learn_beta: true,
       num_steps: 25,
       dt_ms: 1,
       tau_mem_ms: 20,
@@ -30,14 +30,14 @@ describe('config', () => {
       surrogate: { name: 'fast_sigmoid' },
     });
     expect(config.encoding).toEqual({ periodic: false, gain: 1, min_period: 1 });
-    expect([config.training.epochs, config.training.batch_size, config.training.validation_fraction]).toEqual([15, 256, 0.1]);
+    expect([config.training.epochs, config.training.batch_size, config.training.validation_fraction, config.training.lr_schedule]).toEqual([6, 256, 0.1, 'cosine']);
     expect(config.seed).toBe(0);
   });
 
   it('loads every shipped config; default.yaml equals the built-in defaults', async () => {
     expect(await loadConfig(configPath('default'))).toEqual(await loadConfig(undefined));
     const fashion = await loadConfig(configPath('fashion'));
-    expect([fashion.dataset, fashion.model.neuron, fashion.model.hidden_size, fashion.training.epochs]).toEqual(['fashion-mnist', 'alif', 128, 30]);
+    expect([fashion.dataset, fashion.model.neuron, fashion.model.hidden_size, fashion.training.epochs]).toEqual(['fashion-mnist', 'alif', 128, 10]);
     const tiny = await loadConfig(configPath('tiny'));
     expect([tiny.model.hidden_size, tiny.model.num_steps, tiny.training.data_prop, tiny.seed]).toEqual([16, 8, 0.005, 7]);
   });

@@ -12,25 +12,38 @@ describe('parameters hash', () => {
     expect(canonicalJson({ a: [3, { y: 1, x: 2 }] })).toBe('{"a":[3,{"x":2,"y":1}]}');
   });
 
-  it('is stable, pinned, and ignores epochs and workers only', async () => {
+  it('is stable, pinned, and ignores workers (and epochs under a constant schedule) only', async () => {
     const base = await loadConfig(configPath('default'));
     const hash = paramsHash(runParams(base));
     expect(hash).toMatch(new RegExp(`^[0-9a-f]{${PARAMS_HASH_LENGTH}}$`));
     expect(hash).toBe(paramsHash(runParams(await loadConfig(undefined))));
-    expect(paramsHash(runParams(await loadConfig(configPath('default'), { 'training.epochs': 30, workers: 2 })))).toBe(hash);
+    expect(paramsHash(runParams(await loadConfig(configPath('default'), { workers: 2 })))).toBe(hash);
+    // The cosine schedule sets every epoch's rate from the total, so epochs is part of the hash.
+    expect(paramsHash(runParams(await loadConfig(configPath('default'), { 'training.epochs': 30 })))).not.toBe(hash);
     for (const [path, value] of [
       ['model.neuron', 'lif'],
       ['model.hidden_size', 64],
       ['model.recurrent', true],
       ['encoding.periodic', true],
-      ['model.learn_beta', true],
+      ['model.learn_beta', false],
       ['dataset', 'fashion-mnist'],
       ['training.learning_rate', 0.001],
+      ['training.lr_schedule', 'constant'],
       ['seed', 1],
     ] as const) {
       expect(paramsHash(runParams(await loadConfig(configPath('default'), { [path]: value }))), path).not.toBe(hash);
     }
-    expect(hash).toBe('d302866f82b1');
+    expect(hash).toBe('7acd31dcac3a');
+  });
+
+  it('keeps the hash of runs made before lr_schedule existed: constant drops the field and epochs', async () => {
+    const constant = { 'model.learn_beta': false, 'training.lr_schedule': 'constant' } as const;
+    const params = runParams(await loadConfig(configPath('default'), { ...constant, 'training.epochs': 15 }));
+    expect(params.training).not.toHaveProperty('lr_schedule');
+    expect(params.training).not.toHaveProperty('epochs');
+    expect(paramsHash(params)).toBe(paramsHash(runParams(await loadConfig(configPath('default'), { ...constant, 'training.epochs': 30 }))));
+    // The hash of the seed-settings run (learn_beta false, constant lr) made before the field was added.
+    expect(paramsHash(params)).toBe('d302866f82b1');
   });
 });
 

@@ -4,12 +4,23 @@ import type { ImageClassificationConfig } from '../config/schema.js';
 /**
  * The training-relevant parameters of a run: everything in the config that changes what is
  * trained (dataset, model, encoding, optimiser, data splits, seed), i.e. all of it except
- * `training.epochs` (how long to train: a longer run continues a shorter one) and `workers`
+ * `training.epochs` (how long to train: a longer run continues a shorter one; kept under a
+ * cosine schedule) and `workers`
  * (threads sharing a batch).
  */
 export type RunParams = Omit<ImageClassificationConfig, 'workers' | 'training'> & {
-  /** The `training` section without `epochs`. */
-  readonly training: Omit<ImageClassificationConfig['training'], 'epochs'>;
+  /**
+   * The `training` section without `epochs` — except under a cosine schedule, whose learning
+   * rate of every epoch depends on the total number of epochs, so there `epochs` is kept.
+   * `lr_schedule` is left out when it is `constant`, so runs made before the field existed keep
+   * their hash.
+   */
+  readonly training: Omit<ImageClassificationConfig['training'], 'epochs' | 'lr_schedule'> & {
+    /** Total epochs (cosine schedule only). */
+    readonly epochs?: number;
+    /** `cosine` (absent for `constant`). */
+    readonly lr_schedule?: ImageClassificationConfig['training']['lr_schedule'];
+  };
 };
 
 /** Number of hex digits of the sha256 kept in a run directory's name. */
@@ -22,7 +33,8 @@ export const PARAMS_HASH_LENGTH = 12;
  */
 export function runParams(config: ImageClassificationConfig): RunParams {
   const { workers: _workers, training, ...rest } = config;
-  const { epochs: _epochs, ...trainingRest } = training;
+  const { epochs, lr_schedule, ...trainingRest } = training;
+  if (lr_schedule === 'cosine') return { ...rest, training: { ...trainingRest, lr_schedule, epochs } };
   return { ...rest, training: trainingRest };
 }
 

@@ -99,6 +99,21 @@ export async function trainingBackend(request: BackendRequest, workers: number):
   return { name: backend.name, kernelClass: backend.kernelClass, requested: request, reason: `${why}; RecurrentClassifier BPTT of @snn/learning on ${threads}` };
 }
 
+/**
+ * Learning rate of a (0-based) epoch: constant, or cosine-annealed to 0 over `epochs`
+ * (`lr·(1 + cos(π·epoch/epochs))/2`, PyTorch's CosineAnnealingLR closed form with T_max = epochs
+ * and eta_min = 0). A pure function of the epoch, so a resumed run uses the same rates.
+ *
+ * @param lr - the config's `training.learning_rate`
+ * @param schedule - `constant` or `cosine`
+ * @param epoch - 0-based epoch index
+ * @param epochs - total epochs of the run
+ */
+export function epochLearningRate(lr: number, schedule: 'constant' | 'cosine', epoch: number, epochs: number): number {
+  if (schedule === 'constant') return lr;
+  return (lr * (1 + Math.cos((Math.PI * epoch) / epochs))) / 2;
+}
+
 function epochRng(seed: number, epoch: number): Rng {
   return new Rng(streamSeed(seed, STREAMS.trainEpoch, epoch));
 }
@@ -112,6 +127,7 @@ export const RESUME_FIELDS: readonly string[] = Object.freeze([
   'seed',
   'training.batch_size',
   'training.learning_rate',
+  'training.lr_schedule',
   'training.beta1',
   'training.beta2',
   'training.weight_decay',
@@ -210,6 +226,7 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingSum
 
     for (let epoch = startEpoch; epoch < t.epochs; epoch++) {
       const rng = epoch === startEpoch ? nextRng : epochRng(config.seed, epoch);
+      optimizer.lr = epochLearningRate(t.learning_rate, t.lr_schedule, epoch, t.epochs);
       const label = `epoch ${epoch + 1}/${t.epochs}`;
       const progress = createProgress({ total: data.train.count, label, unit: 'img', stream: io.stderr, env: io.env, quiet: options.quiet });
       let seen = 0;
