@@ -15,7 +15,9 @@
 // If /usr/bin/python3 cannot import torch, it says so and prints no ratio.
 //
 // Needs the built app and packages (`pnpm build`). Usage:
-//   node bench/bench.mjs [--data-prop 0.02] [--steps 100] [--alif-steps 25] [--torch-batches 20] [--no-torch]
+// Step 3 runs ours and PyTorch on --threads cores each (default 1: one core each is the comparison that stays fair
+// on a shared 2-core machine, where a 2-thread PyTorch run under load loses far more than our workers do).
+//   node bench/bench.mjs [--data-prop 0.02] [--steps 100] [--alif-steps 25] [--torch-batches 20] [--threads 1] [--no-torch]
 //                        [--skip-alif]
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -41,6 +43,7 @@ const { values: args } = parseArgs({
     'no-torch': { type: 'boolean', default: false },
     'skip-alif': { type: 'boolean', default: false },
     'alif-steps': { type: 'string', default: '25' },
+    threads: { type: 'string', default: '1' },
   },
 });
 
@@ -97,7 +100,7 @@ try {
   if (!args['skip-alif'] && existsSync(ALIF_BENCH)) {
     // 3. The ALIF model vs its PyTorch port (a) and the shared LIF peer's configuration vs the peer (b), one run.
     console.log(`\n# RecurrentClassifier vs PyTorch (${ALIF_BENCH}: (a) ALIF 128 as in this app vs torch_alif.py, (b) 784-1000 LIF vs ${TORCH_LIF})`);
-    const alifArgs = [ALIF_BENCH, '--steps', args['alif-steps'], '--batches', args['torch-batches'], ...(problem ? ['--no-torch'] : [])];
+    const alifArgs = [ALIF_BENCH, '--steps', args['alif-steps'], '--batches', args['torch-batches'], '--workers', args.threads, '--torch-threads', args.threads, ...(problem ? ['--no-torch'] : [])];
     const { stdout } = run(process.execPath, alifArgs, { cwd: dirname(dirname(ALIF_BENCH)), env: PY_ENV });
     process.stdout.write(stdout);
     summary.vs_torch = {};

@@ -24,7 +24,13 @@ export type { BpttBatch, BatchProgress, TrainEpochOptions, EpochResult } from '.
 export { bpttReferenceForward, bpttReferenceBackward } from './bptt/reference.js';
 export type { ReferenceNetwork, ReferenceTrace, ReferenceGradients } from './bptt/reference.js';
 export { runBpttWorker } from './bptt/pool.js';
-export { IzhikevichNetwork, IZHIKEVICH_READOUTS, IZHIKEVICH_DEFAULT_CURRENT_SCALE, IZHIKEVICH_DEFAULT_SURROGATE_SCALE_MV } from './izhikevich/network.js';
+export {
+  IzhikevichNetwork,
+  IZHIKEVICH_READOUTS,
+  IZHIKEVICH_DEFAULT_CURRENT_SCALE,
+  IZHIKEVICH_DEFAULT_SURROGATE_SCALE_MV,
+  IZHIKEVICH_DEFAULT_MEMBRANE_FLOOR_MV,
+} from './izhikevich/network.js';
 export type { IzhikevichNetworkOptions, IzhikevichNetworkSpec, IzhikevichNetworkLayer, IzhikevichNetworkOutput, IzhikevichTrainResult, IzhikevichReadout } from './izhikevich/network.js';
 export { RecurrentClassifier } from './recurrent/classifier.js';
 export type { RecurrentStepResult, RecurrentForwardResult, RecurrentDecays } from './recurrent/classifier.js';
@@ -38,6 +44,8 @@ export { pairStdpParams, PairStdp, pairStdpDenseReference } from './plasticity/p
 export type { PairStdpParams, PairStdpParamsInput, PairStdpState } from './plasticity/pair-stdp.js';
 export { diehlCookStdpParams, DiehlCookStdp, diehlCookStdpDenseReference } from './plasticity/diehl-cook-stdp.js';
 export type { DiehlCookStdpParams, DiehlCookStdpParamsInput, DiehlCookStdpState } from './plasticity/diehl-cook-stdp.js';
+export { DelayedDiehlCookSynapses } from './plasticity/delayed-diehl-cook.js';
+export type { DelayedDiehlCookState } from './plasticity/delayed-diehl-cook.js';
 export { hebbianParams, hebbianUpdate, hebbianUpdateEvents } from './plasticity/hebbian.js';
 export type { HebbianParams, HebbianParamsInput } from './plasticity/hebbian.js';
 export { normalizeColumns, normalizeColumnsWithSums } from './plasticity/normalize.js';

@@ -64,11 +64,11 @@ const STATE_KEYS = ['v', 'ge', 'gi', 'timerMs', 'refractoryLeftMs'] as const;
  *
  * @remarks
  * `l1.weight` `[784, nE]` holds the input weights as F32 (readable by any safetensors tool); `.residual`
- * tensors make every Float64 state exact on resume. Spike times of the STDP traces are stored as ages (ms).
+ * tensors make every Float64 state exact on resume. Spike times of the STDP traces (the last emissions of each input, the
+ * last spike of each neuron) are stored as ages in steps; spikes still in flight are rebuilt from them.
  */
 export async function saveDiehlCookCheckpoint(path: string, net: DiehlCookNetwork, progress: TrainingProgress): Promise<void> {
   const tensors: Record<string, Tensor> = {};
-  const tMs = net.step * net.settings.dtMs;
   net.layers.forEach((layer, k) => {
     const p = `l${k + 1}`;
     put(tensors, `${p}.weight`, layer.weights, [layer.nPre, layer.n]);
@@ -82,13 +82,14 @@ export async function saveDiehlCookCheckpoint(path: string, net: DiehlCookNetwor
       for (let r = 0; r < STATE_KEYS.length; r++) packed.set(st[STATE_KEYS[r]], r * layer.n);
       put(tensors, `${p}.${which}_state`, packed, [STATE_KEYS.length, layer.n]);
     }
-    put(tensors, `${p}.queue`, layer.queue, [layer.queue.length / layer.n, layer.n]);
     tensors[`${p}.counter`] = tensor(Float32Array.from(layer.counter), [layer.n]);
     if (layer.colSums) put(tensors, `${p}.col_sums`, layer.colSums, [layer.n]);
-    const st = layer.stdp.getState();
-    const age = (a: Float64Array) => Float64Array.from(a, (t) => (t === Number.NEGATIVE_INFINITY ? -1 : tMs - t));
-    put(tensors, `${p}.stdp_pre_age`, age(st.lastPreMs), [layer.nPre]);
-    put(tensors, `${p}.stdp_post_age`, age(st.lastPostMs), [layer.n]);
+    const st = layer.synapses.getState();
+    const age = (a: Float64Array) => Float64Array.from(a, (t) => (t === Number.NEGATIVE_INFINITY ? -1 : net.step - t));
+    const slots = st.history.length / layer.nPre;
+    put(tensors, `${p}.stdp_pre_history_age`, age(st.history), [layer.nPre, slots]);
+    tensors[`${p}.stdp_pre_history_head`] = tensor(Float32Array.from(st.historyHead), [layer.nPre]);
+    put(tensors, `${p}.stdp_post_age`, age(st.lastPostStep), [layer.n]);
   });
   const k = progress.intervalLabels.length;
   if (k > 0) {
@@ -137,7 +138,6 @@ export async function loadDiehlCookCheckpoint(path: string): Promise<LoadedDiehl
   }
   const settings = meta.settings as DiehlCookSettings;
   const step = meta.step as number;
-  const tMs = step * settings.dtMs;
   const get = (name: string): Tensor => {
     const t = tensors[name];
     if (!t) throw new CheckpointError('checkpoint lacks a tensor', { file: path, field: name, expected: 'present', found: 'missing' });
@@ -163,11 +163,14 @@ export async function loadDiehlCookCheckpoint(path: string): Promise<LoadedDiehl
       const packed = exact(`${p}.${which}_state`);
       for (let r = 0; r < STATE_KEYS.length; r++) st[STATE_KEYS[r]].set(packed.subarray(r * layer.n, (r + 1) * layer.n));
     }
-    layer.queue.set(exact(`${p}.queue`));
     layer.counter.set(get(`${p}.counter`).data);
     if (tensors[`${p}.col_sums`]) layer.trackSums(exact(`${p}.col_sums`));
-    const time = (a: Float64Array) => Float64Array.from(a, (age) => (age < 0 ? Number.NEGATIVE_INFINITY : tMs - age));
-    layer.stdp.setState({ lastPreMs: time(exact(`${p}.stdp_pre_age`)), lastPostMs: time(exact(`${p}.stdp_post_age`)) });
+    const time = (a: Float64Array) => Float64Array.from(a, (age) => (age < 0 ? Number.NEGATIVE_INFINITY : step - age));
+    layer.synapses.setState({
+      history: time(exact(`${p}.stdp_pre_history_age`)),
+      historyHead: Int32Array.from(get(`${p}.stdp_pre_history_head`).data),
+      lastPostStep: time(exact(`${p}.stdp_post_age`)),
+    });
     layer.wakeAllInhibitory();
   });
   const labels = (meta.intervalLabels as number[]) ?? [];

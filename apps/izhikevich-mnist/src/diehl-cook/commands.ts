@@ -22,6 +22,7 @@ interface TrainFlags {
   saveInterval?: number;
   inputIntensity?: number;
   weightSum?: number;
+  timerRate?: number;
   resumeFrom?: string;
   mnistPath?: string;
   weightsDir?: string;
@@ -98,6 +99,9 @@ export function addDiehlCookCommands(program: Command, io: AppIo, argv: readonly
     .addOption(numberOption('--save-interval <n>', 'examples between checkpoints (checkpoints/last.safetensors) (default 10000)', 'positiveInt'))
     .addOption(numberOption('--input-intensity <x>', 'starting input intensity: rate = pixel/8 × intensity Hz (default 2)', 'positive'))
     .addOption(numberOption('--weight-sum <x>', 'column sum of the input weights after normalisation (default 78)', 'positive'))
+    .addOption(
+      numberOption('--timer-rate <x>', 'excitatory timer growth, ms per ms; a spike needs timer > 5 ms: 100 = original Brian 1 code, 0.1 = Brian 2 port (50 ms) (default 100)', 'nonNegative'),
+    )
     .option('-c, --config <file>', 'YAML or JSON config with these settings in snake_case (n_e, example_time, …, seed); flags override it')
     .option('--resume-from <path>', 'continue a run: its directory or a checkpoint file in it')
     .option('--mnist-path <dir>', 'directory with the MNIST IDX files (default: the embedded copy)')
@@ -121,6 +125,7 @@ export function addDiehlCookCommands(program: Command, io: AppIo, argv: readonly
         saveInterval: flags.saveInterval ?? file.save_interval ?? 10000,
         inputIntensity: flags.inputIntensity ?? file.input_intensity ?? 2,
         weightSum: flags.weightSum ?? file.weight_sum ?? 78,
+        timerRate: flags.timerRate ?? file.timer_rate ?? 100,
         seed: global.seed ?? file.seed ?? 0,
       };
       const settings = diehlCookSettings({
@@ -130,6 +135,7 @@ export function addDiehlCookCommands(program: Command, io: AppIo, argv: readonly
         restingTimeMs: f.restingTime * 1000,
         inputIntensity: f.inputIntensity,
         weightSum: f.weightSum,
+        timerRate: f.timerRate,
       });
       let run: RunDir;
       let resumeFrom: string | undefined;

@@ -13,6 +13,7 @@ export const diehlCookConfigSchema = z.strictObject({
   save_interval: positiveInt().optional(),
   input_intensity: positive().optional(),
   weight_sum: positive().optional(),
+  timer_rate: nonNegative().optional(),
   seed: nonNegativeInt().optional(),
 });
 

@@ -26,6 +26,12 @@ export interface DiehlCookSettings {
   readonly excToInh: number;
   /** Inhibitory → excitatory (all but self) weight. Default 17. */
   readonly inhToExc: number;
+  /**
+   * Growth rate of the excitatory "timer" (ms of timer per ms), which must exceed 5 ms before a spike. 100 is the
+   * original Brian 1 code (`dtimer/dt = 100.0`, SI, so the condition only adds one step); 0.1 is the Brian 2 port
+   * (`dtimer/dt = 0.1 : second`, at most one spike per 50 ms). Default 100.
+   */
+  readonly timerRate: number;
 }
 
 /** Options accepted by {@link diehlCookSettings}. */
@@ -64,5 +70,7 @@ export function diehlCookSettings(input: DiehlCookSettingsInput = {}): DiehlCook
   check(Number.isFinite(excToInh) && excToInh >= 0, 'excToInh', 'a number >= 0', excToInh);
   const inhToExc = input.inhToExc ?? 17;
   check(Number.isFinite(inhToExc) && inhToExc >= 0, 'inhToExc', 'a number >= 0', inhToExc);
-  return Object.freeze({ nE, nE2, dtMs, exampleTimeMs, restingTimeMs, inputIntensity, minSpikes, maxIntensity, weightSum, weightSum2, excToInh, inhToExc });
+  const timerRate = input.timerRate ?? 100;
+  check(Number.isFinite(timerRate) && timerRate >= 0, 'timerRate', 'a number >= 0', timerRate);
+  return Object.freeze({ nE, nE2, dtMs, exampleTimeMs, restingTimeMs, inputIntensity, minSpikes, maxIntensity, weightSum, weightSum2, excToInh, inhToExc, timerRate });
 }

@@ -1,5 +1,5 @@
 import type { Rng } from '@snn/core';
-import { DiehlCookStdp, diehlCookStdpParams, normalizeColumnsWithSums } from '@snn/learning';
+import { DelayedDiehlCookSynapses, diehlCookStdpParams, normalizeColumnsWithSums } from '@snn/learning';
 import {
   type ConductanceLifParams,
   type ConductanceLifState,
@@ -23,21 +23,14 @@ export class DiehlCookLayer {
   readonly weights: Float64Array;
   /** Delays in steps `[nPre, n]`. */
   readonly delaySteps: Uint8Array;
-  /** Queue slots (max delay + 1). */
-  readonly slots: number;
-  /**
-   * Future g_e increments, `[2·slots, n]`: a write at step t for delay d goes to slot `t mod slots + d` (no wrap),
-   * and step t reads slots `t mod slots` and `t mod slots + slots`.
-   */
-  readonly queue: Float64Array;
+  /** The delayed, plastic input synapses (transmission to g_e and Diehl & Cook STDP at the synapse). */
+  readonly synapses: DelayedDiehlCookSynapses;
   /** Inhibitory neurons that are not at rest (only these are advanced). */
   readonly inhAwake: Int32Array;
   /** Number of entries in `inhAwake`. */
   inhAwakeCount: number;
   /** 1 where an inhibitory neuron is in `inhAwake`. */
   readonly inhAwakeFlag: Uint8Array;
-  /** Queue offset of each synapse: `delay·n + j`. */
-  readonly offsets: Int32Array;
   /** Excitatory neuron state. */
   exc: ConductanceLifState;
   /** Inhibitory neuron state. */
@@ -54,24 +47,15 @@ export class DiehlCookLayer {
   inhSpikeCount = 0;
   /** Cumulative excitatory spike counts. */
   readonly counter: Float64Array;
-  /** STDP of the projection. */
-  readonly stdp: DiehlCookStdp;
   /** Column sums of `weights`, kept up to date by the STDP rule after the first normalisation (null before). */
   colSums: Float64Array | null = null;
 
-  constructor(projection: Projection, excParams: ConductanceLifParams, inhParams: ConductanceLifParams) {
+  constructor(projection: Projection, excParams: ConductanceLifParams, inhParams: ConductanceLifParams, dtMs: number) {
     this.nPre = projection.nPre;
     this.n = projection.nPost;
     this.weights = projection.weights;
     this.delaySteps = projection.delaySteps;
-    let maxDelay = 0;
-    for (let k = 0; k < this.delaySteps.length; k++) if (this.delaySteps[k] > maxDelay) maxDelay = this.delaySteps[k];
-    this.slots = maxDelay + 1;
-    this.queue = new Float64Array(2 * this.slots * this.n);
-    this.offsets = new Int32Array(this.delaySteps.length);
-    for (let i = 0; i < this.nPre; i++) {
-      for (let j = 0; j < this.n; j++) this.offsets[i * this.n + j] = this.delaySteps[i * this.n + j] * this.n + j;
-    }
+    this.synapses = new DelayedDiehlCookSynapses(this.nPre, this.n, this.weights, this.delaySteps, dtMs, diehlCookStdpParams());
     this.exc = conductanceLifInitialState(this.n, excParams);
     this.inh = conductanceLifInitialState(this.n, inhParams);
     this.excSpikes = new Uint8Array(this.n);
@@ -81,13 +65,12 @@ export class DiehlCookLayer {
     this.inhAwake = Int32Array.from({ length: this.n }, (_, j) => j);
     this.inhAwakeCount = this.n;
     this.inhAwakeFlag = new Uint8Array(this.n).fill(1);
-    this.stdp = new DiehlCookStdp(this.nPre, this.n, diehlCookStdpParams());
   }
 
   /** Starts keeping `sums` (the current column sums) up to date through the STDP rule. */
   trackSums(sums: Float64Array): void {
     this.colSums = sums;
-    this.stdp.trackColumnSums(sums);
+    this.synapses.trackColumnSums(sums);
   }
 
   /** Marks every inhibitory neuron awake (after a state change from outside). */
@@ -117,35 +100,6 @@ export class DiehlCookLayer {
       }
     }
     this.inhAwakeCount = k;
-  }
-
-  /** True when no delayed input is pending. */
-  queueEmpty(): boolean {
-    const q = this.queue;
-    for (let k = 0; k < q.length; k++) if (q[k] !== 0) return false;
-    return true;
-  }
-}
-
-/** Adds the weight rows of the spiking inputs to the delay queue (each synapse to the slot of its delay). */
-function deliver(queue: Float64Array, offsets: Int32Array, w: Float64Array, base: number, pre: Int32Array, start: number, count: number, n: number): void {
-  for (let e = start; e < start + count; e++) {
-    const row = pre[e] * n;
-    const end = row + n;
-    for (let k = row; k < end; k++) queue[base + offsets[k]] += w[k];
-  }
-}
-
-/** Moves this step's queued conductance (both aliases of the slot) into g_e and clears the slot. */
-function arrive(queue: Float64Array, ge: Float64Array, base: number, half: number, n: number): void {
-  for (let j = 0; j < n; j++) {
-    const a = queue[base + j];
-    const b = queue[base + half + j];
-    if (a !== 0 || b !== 0) {
-      ge[j] += a + b;
-      queue[base + j] = 0;
-      queue[base + half + j] = 0;
-    }
   }
 }
 
@@ -237,10 +191,11 @@ export class DiehlCookNetwork {
 
   constructor(settings: DiehlCookSettings, projections: readonly Projection[]) {
     this.settings = settings;
-    this.excParams = conductanceLifParams(DIEHL_COOK_EXCITATORY, 'excitatory');
-    this.excParamsFrozen = conductanceLifParams({ ...DIEHL_COOK_EXCITATORY, adaptiveThreshold: false }, 'excitatory');
+    const timerRate = settings.timerRate;
+    this.excParams = conductanceLifParams({ ...DIEHL_COOK_EXCITATORY, timerRate }, 'excitatory');
+    this.excParamsFrozen = conductanceLifParams({ ...DIEHL_COOK_EXCITATORY, timerRate, adaptiveThreshold: false }, 'excitatory');
     this.inhParams = conductanceLifParams(DIEHL_COOK_INHIBITORY, 'inhibitory');
-    this.layers = projections.map((p) => new DiehlCookLayer(p, this.excParams, this.inhParams));
+    this.layers = projections.map((p) => new DiehlCookLayer(p, this.excParams, this.inhParams, settings.dtMs));
   }
 
   /** Resets neuron states, delay queues, spike counters and STDP traces to fresh values (weights and θ are kept). */
@@ -250,10 +205,9 @@ export class DiehlCookNetwork {
       layer.exc = conductanceLifInitialState(layer.n, this.excParams);
       if (keepTheta) layer.exc.theta.set(theta);
       layer.inh = conductanceLifInitialState(layer.n, this.inhParams);
-      layer.queue.fill(0);
       layer.counter.fill(0);
       layer.wakeAllInhibitory();
-      layer.stdp.setState({ lastPreMs: new Float64Array(layer.nPre).fill(Number.NEGATIVE_INFINITY), lastPostMs: new Float64Array(layer.n).fill(Number.NEGATIVE_INFINITY) });
+      layer.synapses.reset();
     }
   }
 
@@ -282,9 +236,9 @@ export class DiehlCookNetwork {
    */
   advance(input: Int32Array, inputStart: number, count: number, learn: boolean): void {
     const dt = this.settings.dtMs;
-    const tMs = this.step * dt;
+    const step = this.step;
     const excParams = learn ? this.excParams : this.excParamsFrozen;
-    const settle = this.step % 16 === 0;
+    const settle = step % 16 === 0;
     for (const layer of this.layers) {
       layer.excListCount = conductanceLifStepInPlace(layer.exc, excParams, dt, layer.excSpikes);
       if (settle) layer.settleInhibitory(this.inhParams.restMv);
@@ -295,17 +249,11 @@ export class DiehlCookNetwork {
     let preCount = count;
     for (const layer of this.layers) {
       const n = layer.n;
-      const half = layer.slots * n;
-      const base = (this.step % layer.slots) * n;
-      const queue = layer.queue;
-      const w = layer.weights;
-      const offsets = layer.offsets;
-      // 1. Pre spikes: deliver through the delay line (only their weight rows), then STDP depression.
-      if (preCount > 0) deliver(queue, offsets, w, base, pre, preStart, preCount, n);
-      if (learn && preCount > 0) layer.stdp.onPreSpikes(w, preStart === 0 ? pre : pre.subarray(preStart), preCount, tMs);
-      // 2. Arrivals of this step (both aliases of the slot).
-      arrive(queue, layer.exc.ge, base, half, n);
-      // 3. Excitatory spikes: one-to-one excitation of the inhibitory layer, counts, STDP potentiation.
+      // 1. Pre spikes of this step enter the delay lines; spikes reaching their synapses now are delivered to g_e
+      //    (with STDP depression at the synapse).
+      layer.synapses.emit(pre, preStart, preCount, step);
+      layer.synapses.deliver(step, layer.exc.ge, learn);
+      // 2. Excitatory spikes: one-to-one excitation of the inhibitory layer, counts, STDP potentiation.
       let c = 0;
       if (layer.excListCount > 0) {
         const excSpikes = layer.excSpikes;
@@ -321,10 +269,10 @@ export class DiehlCookNetwork {
             }
           }
         }
-        if (learn) layer.stdp.onPostSpikes(w, layer.excList, c, tMs);
+        if (learn) layer.synapses.onPostSpikes(layer.excList, c, step);
       }
       layer.excListCount = c;
-      // 4. Inhibitory spikes: inhibit every excitatory neuron but the own one.
+      // 3. Inhibitory spikes: inhibit every excitatory neuron but the own one.
       if (layer.inhSpikeCount > 0) {
         const k = layer.inhSpikeCount;
         const inhSpikes = layer.inhSpikes;
@@ -366,7 +314,7 @@ export class DiehlCookNetwork {
   /** True when the rest can be finished in closed form (see {@link DiehlCookNetwork.rest}). */
   private quiet(): boolean {
     for (const layer of this.layers) {
-      if (!layer.queueEmpty()) return false;
+      if (layer.synapses.inFlight(this.step)) return false;
       for (const [st, p] of [
         [layer.exc, this.excParams],
         [layer.inh, this.inhParams],

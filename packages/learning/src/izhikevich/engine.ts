@@ -20,6 +20,8 @@ export interface IzhikevichEngineSettings {
   readonly surrogateScaleMv: number;
   readonly detachReset: boolean;
   readonly stableBackward: boolean;
+  /** Lower bound of the membrane after every (half-)step, in mV; `-Infinity` for none. */
+  readonly membraneFloorMv: number;
   readonly readout: 'count' | 'membrane';
   readonly membraneScaleMv: number;
 }
@@ -60,6 +62,11 @@ interface Slot {
   /** Running v and u of the current sample. */
   vState: Float32Array;
   uState: Float32Array;
+}
+
+/** A backward membrane factor limited to `[−cap, cap]`. */
+export function clampFactor(factor: number, cap: number): number {
+  return factor > cap ? cap : factor < -cap ? -cap : factor;
 }
 
 function pad4(n: number): number {
@@ -330,6 +337,7 @@ export class IzhikevichEngine {
     const { v0, vh, v2, ptr: sPtr, idx: sIdx, vN, vState, uState } = slot;
     const keepV = vN.length > 0;
     const paper = integration === 'izhikevich';
+    const floor = this.settings.membraneFloorMv;
     const cur = this.cur;
     vState.fill(neuron.vInitMv);
     uState.fill(b * neuron.vInitMv);
@@ -346,12 +354,12 @@ export class IzhikevichEngine {
         let vNext: number;
         let uNext: number;
         if (paper) {
-          const half = v + h * (0.04 * v * v + 5 * v + 140 - u + I);
+          const half = Math.max(floor, v + h * (0.04 * v * v + 5 * v + 140 - u + I));
           vh[o + j] = half;
-          vNext = half + h * (0.04 * half * half + 5 * half + 140 - u + I);
+          vNext = Math.max(floor, half + h * (0.04 * half * half + 5 * half + 140 - u + I));
           uNext = u + dtMs * a * (b * vNext - u);
         } else {
-          vNext = v + dtMs * (0.04 * v * v + 5 * v + 140 - u + I);
+          vNext = Math.max(floor, v + dtMs * (0.04 * v * v + 5 * v + 140 - u + I));
           uNext = u + dtMs * a * (b * v - u);
         }
         v2[o + j] = vNext;
@@ -381,6 +389,7 @@ export class IzhikevichEngine {
     const inStrideBelow = last ? 0 : this.slots[l + 1].inStride;
     const detach = this.settings.detachReset;
     const cap = this.settings.stableBackward ? 1 : Number.POSITIVE_INFINITY;
+    const floor = this.settings.membraneFloorMv;
     const paper = integration === 'izhikevich';
     const { v0, vh, v2 } = slot;
     const cur = this.cur;
@@ -423,14 +432,17 @@ export class IzhikevichEngine {
         }
         let gI: number;
         let gv: number;
+        // A (half-)step that ended on the membrane floor passes no gradient to what came before it.
         if (paper) {
           gv2 += gu * dtMs * a * b;
-          const gvh = gv2 * Math.min(cap, 1 + h * (0.08 * vh[o] + 5));
+          if (x <= floor) gv2 = 0;
+          const gvh = vh[o] <= floor ? 0 : gv2 * clampFactor(1 + h * (0.08 * vh[o] + 5), cap);
           gu = gu * (1 - dtMs * a) - h * gv2 - h * gvh;
           gI = h * (gv2 + gvh);
-          gv = gvh * Math.min(cap, 1 + h * (0.08 * v0[o] + 5));
+          gv = gvh * clampFactor(1 + h * (0.08 * v0[o] + 5), cap);
         } else {
-          gv = gv2 * Math.min(cap, 1 + dtMs * (0.08 * v0[o] + 5)) + gu * dtMs * a * b;
+          if (x <= floor) gv2 = 0;
+          gv = gv2 * clampFactor(1 + dtMs * (0.08 * v0[o] + 5), cap) + gu * dtMs * a * b;
           gu = gu * (1 - dtMs * a) - dtMs * gv2;
           gI = dtMs * gv2;
         }

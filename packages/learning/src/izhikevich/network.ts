@@ -25,6 +25,13 @@ export const IZHIKEVICH_DEFAULT_CURRENT_SCALE = 20;
 /** Default width of the surrogate: the membrane distance from the peak per unit of surrogate argument, in mV. */
 export const IZHIKEVICH_DEFAULT_SURROGATE_SCALE_MV = 30;
 
+/**
+ * Default lower bound of the membrane potential, in mV: a floor below every physiological value
+ * (the K⁺ reversal potential is about −90 mV) that keeps the explicit integration stable under
+ * strong inhibition (see {@link IzhikevichNetworkOptions.membraneFloorMv}).
+ */
+export const IZHIKEVICH_DEFAULT_MEMBRANE_FLOOR_MV = -100;
+
 /** Options of {@link IzhikevichNetwork}. */
 export interface IzhikevichNetworkOptions {
   /** Layer widths, input first, e.g. `[784, 1024, 10]` (at least two positive integers). */
@@ -44,10 +51,17 @@ export interface IzhikevichNetworkOptions {
   readonly detachReset?: boolean;
   /**
    * When true (default), each backward step's membrane factor `∂v_next/∂v = 1 + Δt'·(0.08v + 5)` (Δt' = Δt/2 per half-step
-   * of the paper's scheme, Δt for Euler) is capped at 1, so gradients are never amplified going back in time; false gives the
-   * exact BPTT of the forward dynamics. See the class remarks.
+   * of the paper's scheme, Δt for Euler) is limited to [−1, 1], so gradients are never amplified going back in time; false gives
+   * the exact BPTT of the forward dynamics. See the class remarks.
    */
   readonly stableBackward?: boolean;
+  /**
+   * Lower bound of the membrane after every integration (half-)step, `v ← max(v, floor)`, in mV, or null for none.
+   * Default {@link IZHIKEVICH_DEFAULT_MEMBRANE_FLOOR_MV}. Without it a strongly negative current (I ≲ −100) drives
+   * v below −112.5 mV, where the explicit step overshoots (the forward pass then emits spurious spikes and the
+   * backward factor `1 + Δt/2·(0.08v + 5)` falls below −1, so gradients explode). A floored step passes no gradient.
+   */
+  readonly membraneFloorMv?: number | null;
   /** `count` (default): softmax cross-entropy on output spike counts; `membrane`: on the mean output membrane / `membraneScaleMv`. */
   readonly readout?: IzhikevichReadout;
   /** Divisor of the mean output membrane for the `membrane` readout, in mV (> 0). Default 10. */
@@ -70,8 +84,10 @@ export interface IzhikevichNetworkSpec {
   readonly surrogateScaleMv: number;
   /** Whether the reset is detached from the gradient. */
   readonly detachReset: boolean;
-  /** Whether the backward membrane factor is capped at 1. */
+  /** Whether the backward membrane factor is limited to [−1, 1]. */
   readonly stableBackward: boolean;
+  /** Lower bound of the membrane in mV, or null for none. */
+  readonly membraneFloorMv: number | null;
   /** What the loss reads from the output layer. */
   readonly readout: IzhikevichReadout;
   /** Divisor of the mean output membrane for the `membrane` readout, in mV. */
@@ -232,6 +248,11 @@ export class IzhikevichNetwork {
     if (typeof stableBackward !== 'boolean') {
       throw new ValidationError('invalid option', { field: 'stableBackward', expected: 'a boolean', found: String(stableBackward) });
     }
+    const floorOption = opts.membraneFloorMv === undefined ? IZHIKEVICH_DEFAULT_MEMBRANE_FLOOR_MV : opts.membraneFloorMv;
+    if (floorOption !== null && (typeof floorOption !== 'number' || !Number.isFinite(floorOption))) {
+      throw new ValidationError('invalid option', { field: 'membraneFloorMv', expected: 'a finite number (mV) or null', found: String(floorOption) });
+    }
+    const membraneFloorMv = floorOption;
     const readout = opts.readout ?? 'count';
     if (!IZHIKEVICH_READOUTS.includes(readout)) {
       throw new ValidationError('unknown readout', { field: 'readout', expected: `one of ${IZHIKEVICH_READOUTS.join(', ')}`, found: JSON.stringify(readout) });
@@ -244,6 +265,7 @@ export class IzhikevichNetwork {
       surrogateScaleMv,
       detachReset,
       stableBackward,
+      membraneFloorMv,
       readout,
       membraneScaleMv,
       surrogate: { name: surrogate.name, options: { ...surrogate.options } },
@@ -268,7 +290,15 @@ export class IzhikevichNetwork {
       neuron: layer.neuron,
       currentScale: layer.currentScale,
     }));
-    this.engine = new IzhikevichEngine(engineLayers, { surrogate, surrogateScaleMv, detachReset, stableBackward, readout, membraneScaleMv });
+    this.engine = new IzhikevichEngine(engineLayers, {
+      surrogate,
+      surrogateScaleMv,
+      detachReset,
+      stableBackward,
+      membraneFloorMv: membraneFloorMv ?? Number.NEGATIVE_INFINITY,
+      readout,
+      membraneScaleMv,
+    });
   }
 
   /**
@@ -285,6 +315,7 @@ export class IzhikevichNetwork {
       surrogateScaleMv: spec.surrogateScaleMv,
       detachReset: spec.detachReset,
       stableBackward: spec.stableBackward,
+      membraneFloorMv: spec.membraneFloorMv,
       readout: spec.readout,
       membraneScaleMv: spec.membraneScaleMv,
       surrogate: surrogateFromSpec(spec.surrogate.name, spec.surrogate.options),

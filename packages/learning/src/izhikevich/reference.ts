@@ -1,4 +1,5 @@
 import type { IzhikevichParams, SurrogateFunction } from '@snn/neurons';
+import { clampFactor } from './engine.js';
 
 /** One `[Dense → Izhikevich]` layer of the float64 reference: weights `[in, out]` row-major. */
 export interface ReferenceIzhikevichLayer {
@@ -17,6 +18,8 @@ export interface ReferenceIzhikevichOptions {
   readonly detachReset: boolean;
   /** Cap each backward factor ∂v_next/∂v at 1 (see `IzhikevichNetworkOptions.stableBackward`). */
   readonly stableBackward: boolean;
+  /** Lower bound of the membrane after every (half-)step, in mV (`-Infinity`: none). */
+  readonly membraneFloorMv: number;
   readonly readout: 'count' | 'membrane';
   readonly membraneScaleMv: number;
   /**
@@ -53,6 +56,7 @@ export function izhikevichReference(
   const L = layers.length;
   const soft = opts.soft;
   const scale = opts.surrogateScaleMv;
+  const floor = opts.membraneFloorMv;
   const acts: Float64Array[] = [input];
   const traces: { pre: Float64Array; v0: Float64Array; u0: Float64Array; vh: Float64Array; v2: Float64Array; s: Float64Array; vN: Float64Array }[] = [];
   for (let l = 0; l < L; l++) {
@@ -81,12 +85,12 @@ export function izhikevichReference(
         let vNext: number;
         let uNext: number;
         if (integration === 'izhikevich') {
-          const half = v[j] + h * (0.04 * v[j] * v[j] + 5 * v[j] + 140 - u[j] + I);
+          const half = Math.max(floor, v[j] + h * (0.04 * v[j] * v[j] + 5 * v[j] + 140 - u[j] + I));
           vh[k] = half;
-          vNext = half + h * (0.04 * half * half + 5 * half + 140 - u[j] + I);
+          vNext = Math.max(floor, half + h * (0.04 * half * half + 5 * half + 140 - u[j] + I));
           uNext = u[j] + dtMs * a * (b * vNext - u[j]);
         } else {
-          vNext = v[j] + dtMs * (0.04 * v[j] * v[j] + 5 * v[j] + 140 - u[j] + I);
+          vNext = Math.max(floor, v[j] + dtMs * (0.04 * v[j] * v[j] + 5 * v[j] + 140 - u[j] + I));
           uNext = u[j] + dtMs * a * (b * v[j] - u[j]);
         }
         v2[k] = vNext;
@@ -149,15 +153,18 @@ export function izhikevichReference(
         let gvPrev: number;
         let guPrev: number;
         const cap = opts.stableBackward ? 1 : Number.POSITIVE_INFINITY;
+        // max(floor, ·) has derivative 0 where the floor was reached.
         if (integration === 'izhikevich') {
           gv2 += gu * dtMs * a * b;
+          if (tr.v2[k] <= floor) gv2 = 0;
           guPrev = gu * (1 - dtMs * a) - h * gv2;
-          const gvh = gv2 * Math.min(cap, 1 + h * (0.08 * tr.vh[k] + 5));
+          const gvh = tr.vh[k] <= floor ? 0 : gv2 * clampFactor(1 + h * (0.08 * tr.vh[k] + 5), cap);
           guPrev -= h * gvh;
           gI = h * gv2 + h * gvh;
-          gvPrev = gvh * Math.min(cap, 1 + h * (0.08 * tr.v0[k] + 5));
+          gvPrev = gvh * clampFactor(1 + h * (0.08 * tr.v0[k] + 5), cap);
         } else {
-          gvPrev = gv2 * Math.min(cap, 1 + dtMs * (0.08 * tr.v0[k] + 5)) + gu * dtMs * a * b;
+          if (tr.v2[k] <= floor) gv2 = 0;
+          gvPrev = gv2 * clampFactor(1 + dtMs * (0.08 * tr.v0[k] + 5), cap) + gu * dtMs * a * b;
           guPrev = gu * (1 - dtMs * a) - dtMs * gv2;
           gI = dtMs * gv2;
         }

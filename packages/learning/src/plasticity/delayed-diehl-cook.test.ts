@@ -1,0 +1,182 @@
+import { Rng } from '@snn/core';
+import { describe, expect, it } from 'vitest';
+import { DelayedDiehlCookSynapses } from './delayed-diehl-cook.js';
+import { type DiehlCookStdpParams, diehlCookStdpParams } from './diehl-cook-stdp.js';
+
+/**
+ * Brian 2-like reference: every synapse holds its own pre trace and a queue of arrival steps; each step, first the
+ * traces decay (exactly), then arrivals (g_e += w, pre = 1, depression with post1), then post spikes.
+ */
+class NaiveSynapses {
+  readonly pre: Float64Array;
+  readonly post1: Float64Array;
+  readonly post2: Float64Array;
+  readonly pending: number[][];
+  constructor(
+    readonly nPre: number,
+    readonly nPost: number,
+    readonly w: Float64Array,
+    readonly delays: Uint8Array,
+    readonly dtMs: number,
+    readonly p: DiehlCookStdpParams,
+  ) {
+    this.pre = new Float64Array(nPre * nPost);
+    this.post1 = new Float64Array(nPost);
+    this.post2 = new Float64Array(nPost);
+    this.pending = Array.from({ length: nPre * nPost }, () => []);
+  }
+  step(step: number, emitted: number[], posts: number[], ge: Float64Array, learn: boolean): void {
+    const { dtMs, p } = this;
+    for (let k = 0; k < this.pre.length; k++) this.pre[k] *= Math.exp(-dtMs / p.tauPreMs);
+    for (let j = 0; j < this.nPost; j++) {
+      this.post1[j] *= Math.exp(-dtMs / p.tauPost1Ms);
+      this.post2[j] *= Math.exp(-dtMs / p.tauPost2Ms);
+    }
+    for (const i of emitted) for (let j = 0; j < this.nPost; j++) this.pending[i * this.nPost + j].push(step + this.delays[i * this.nPost + j]);
+    for (let k = 0; k < this.pending.length; k++) {
+      const q = this.pending[k];
+      while (q.length > 0 && q[0] === step) {
+        q.shift();
+        const j = k % this.nPost;
+        ge[j] += this.w[k];
+        this.pre[k] = 1;
+        if (learn) this.w[k] = Math.max(p.wMin, this.w[k] - p.nuPre * this.post1[j]);
+      }
+    }
+    if (!learn) return;
+    for (const j of posts) {
+      const before = this.post2[j];
+      for (let i = 0; i < this.nPre; i++) {
+        const k = i * this.nPost + j;
+        this.w[k] = Math.min(p.wMax, this.w[k] + p.nuPost * this.pre[k] * before);
+      }
+      this.post1[j] = 1;
+      this.post2[j] = 1;
+    }
+  }
+}
+
+function setup(seed: number, nPre: number, nPost: number, maxDelay: number) {
+  const rng = new Rng(seed);
+  const w = Float64Array.from({ length: nPre * nPost }, () => rng.uniform());
+  const delays = Uint8Array.from({ length: nPre * nPost }, () => rng.int(maxDelay + 1));
+  return { rng, w, delays };
+}
+
+describe('DelayedDiehlCookSynapses', () => {
+  it('delivers each spike to each synapse after its own delay', () => {
+    const w = Float64Array.from([0.5, 0.25, 0.125, 1, 2, 4]);
+    const delays = Uint8Array.from([0, 1, 2, 2, 0, 1]);
+    const syn = new DelayedDiehlCookSynapses(2, 3, w, delays, 0.5, diehlCookStdpParams());
+    const ge = new Float64Array(3);
+    syn.emit([0, 1], 0, 2, 0);
+    syn.deliver(0, ge, false);
+    expect(Array.from(ge)).toEqual([0.5, 2, 0]);
+    expect(syn.inFlight(1)).toBe(true);
+    syn.deliver(1, ge, false);
+    expect(Array.from(ge)).toEqual([0.5, 2.25, 4]);
+    syn.deliver(2, ge, false);
+    expect(Array.from(ge)).toEqual([1.5, 2.25, 4.125]);
+    expect(syn.inFlight(3)).toBe(false);
+    syn.deliver(3, ge, false);
+    expect(Array.from(ge)).toEqual([1.5, 2.25, 4.125]);
+  });
+
+  it('uses the pre trace of the arrival, not of the emission', () => {
+    const p = diehlCookStdpParams({ traceCutoff: 0 });
+    const w = new Float64Array([0.5]);
+    const syn = new DelayedDiehlCookSynapses(1, 1, w, Uint8Array.from([20]), 0.5, p);
+    const ge = new Float64Array(1);
+    syn.onPostSpikes([0], 1, 0); // sets post2 (no change: post2⁻ = 0)
+    syn.emit([0], 0, 1, 10);
+    for (let s = 10; s <= 40; s++) syn.deliver(s, ge, true);
+    // Arrival at step 30 (15 ms): depression with post1 = e^{−15/20}.
+    const afterDep = 0.5 - 0.0001 * Math.exp(-15 / 20);
+    expect(w[0]).toBeCloseTo(afterDep, 15);
+    syn.onPostSpikes([0], 1, 40); // 5 ms after the arrival; post2⁻ = e^{−20/40}
+    expect(w[0]).toBeCloseTo(afterDep + 0.01 * Math.exp(-5 / 20) * Math.exp(-20 / 40), 15);
+    expect(syn.preTrace(0, 0, 40)).toBeCloseTo(Math.exp(-5 / 20), 15);
+  });
+
+  it('equals a per-synapse (Brian 2-like) simulation step by step, with column sums tracked', () => {
+    const nPre = 6;
+    const nPost = 4;
+    const { rng, w, delays } = setup(3, nPre, nPost, 7);
+    const p = diehlCookStdpParams({ nuPre: 0.02, nuPost: 0.05, traceCutoff: 0 });
+    const wRef = w.slice();
+    const syn = new DelayedDiehlCookSynapses(nPre, nPost, w, delays, 0.5, p);
+    const sums = new Float64Array(nPost);
+    for (let i = 0; i < nPre; i++) for (let j = 0; j < nPost; j++) sums[j] += w[i * nPost + j];
+    syn.trackColumnSums(sums);
+    const ref = new NaiveSynapses(nPre, nPost, wRef, delays, 0.5, p);
+    const ge = new Float64Array(nPost);
+    const geRef = new Float64Array(nPost);
+    for (let step = 0; step < 300; step++) {
+      const emitted = [...Array(nPre).keys()].filter(() => rng.bernoulli(0.15));
+      const posts = [...Array(nPost).keys()].filter(() => rng.bernoulli(0.08));
+      syn.emit(emitted, 0, emitted.length, step);
+      syn.deliver(step, ge, true);
+      syn.onPostSpikes(posts, posts.length, step);
+      ref.step(step, emitted, posts, geRef, true);
+      for (let j = 0; j < nPost; j++) expect(ge[j]).toBeCloseTo(geRef[j], 10);
+    }
+    for (let k = 0; k < w.length; k++) expect(w[k]).toBeCloseTo(wRef[k], 12);
+    for (let j = 0; j < nPost; j++) {
+      let s = 0;
+      for (let i = 0; i < nPre; i++) s += w[i * nPost + j];
+      expect(sums[j]).toBeCloseTo(s, 12);
+    }
+  });
+
+  it('resumes exactly from getState/setState, spikes in flight included', () => {
+    const nPre = 5;
+    const nPost = 3;
+    const { rng, w, delays } = setup(8, nPre, nPost, 9);
+    const p = diehlCookStdpParams({ nuPre: 0.02, nuPost: 0.05 });
+    const spikes = Array.from({ length: 120 }, () => [...Array(nPre).keys()].filter(() => rng.bernoulli(0.2)));
+    const posts = Array.from({ length: 120 }, () => [...Array(nPost).keys()].filter(() => rng.bernoulli(0.05)));
+    const run = (syn: DelayedDiehlCookSynapses, from: number, to: number, ge: Float64Array) => {
+      for (let s = from; s < to; s++) {
+        syn.emit(spikes[s], 0, spikes[s].length, s);
+        syn.deliver(s, ge, true);
+        syn.onPostSpikes(posts[s], posts[s].length, s);
+      }
+    };
+    const wa = w.slice();
+    const a = new DelayedDiehlCookSynapses(nPre, nPost, wa, delays, 0.5, p);
+    const geA = new Float64Array(nPost);
+    run(a, 0, 120, geA);
+    const wb = w.slice();
+    const b = new DelayedDiehlCookSynapses(nPre, nPost, wb, delays, 0.5, p);
+    const geB = new Float64Array(nPost);
+    run(b, 0, 57, geB);
+    const c = new DelayedDiehlCookSynapses(nPre, nPost, wb, delays, 0.5, p);
+    c.setState(b.getState());
+    run(c, 57, 120, geB);
+    expect(Array.from(wb)).toEqual(Array.from(wa));
+    expect(Array.from(geB)).toEqual(Array.from(geA));
+    expect(() => c.setState({ history: new Float64Array(3), historyHead: new Int32Array(nPre), lastPostStep: new Float64Array(nPost) })).toThrow(
+      'field history: array has the wrong length; expected 50 values, found 3',
+    );
+  });
+
+  it('learns nothing when learn is false, forgets spikes on reset, and validates its input', () => {
+    const { w, delays } = setup(1, 3, 2, 3);
+    const w0 = w.slice();
+    const syn = new DelayedDiehlCookSynapses(3, 2, w, delays, 0.5, diehlCookStdpParams());
+    const ge = new Float64Array(2);
+    syn.emit([0, 1, 2], 0, 3, 0);
+    for (let s = 0; s < 5; s++) syn.deliver(s, ge, false);
+    expect(Array.from(w)).toEqual(Array.from(w0));
+    expect(ge[0] + ge[1]).toBeCloseTo(w0.reduce((a, b) => a + b, 0), 12);
+    syn.emit([0], 0, 1, 5);
+    syn.reset();
+    expect(syn.inFlight(5)).toBe(false);
+    expect(() => new DelayedDiehlCookSynapses(3, 2, new Float64Array(5), delays, 0.5, diehlCookStdpParams())).toThrow(
+      'field weights: weight matrix has the wrong size; expected 6 values ([3, 2]), found 5',
+    );
+    expect(() => new DelayedDiehlCookSynapses(3, 2, w, delays, 0, diehlCookStdpParams())).toThrow(
+      'field dtMs: invalid time step; expected a finite number > 0, found 0',
+    );
+  });
+});

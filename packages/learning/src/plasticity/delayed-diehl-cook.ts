@@ -1,0 +1,417 @@
+import { ValidationError } from '@snn/core';
+import type { DiehlCookStdpParams } from './diehl-cook-stdp.js';
+import { type WeightArray, checkCount, checkLength, checkWeights } from './validate.js';
+
+/** Saved state of {@link DelayedDiehlCookSynapses} (spike times in steps; −∞ = never). */
+export interface DelayedDiehlCookState {
+  /**
+   * Emission steps of the last `maxDelaySteps + 1` spikes of every input, `[nPre, maxDelaySteps + 1]` row-major:
+   * each row is a ring whose newest entry is at `historyHead[i]`.
+   */
+  readonly history: Float64Array;
+  /** Ring position of the newest entry of each input's history. */
+  readonly historyHead: Int32Array;
+  /** Step of the last spike of each postsynaptic neuron. */
+  readonly lastPostStep: Float64Array;
+}
+
+/** Largest delay, in steps, that {@link DelayedDiehlCookSynapses} accepts. */
+const MAX_DELAY_STEPS = 255;
+/** Trace values `exp(−k·Δt/τ)` are tabulated for ages below this many steps (computed beyond). */
+const TABLE_STEPS = 4096;
+
+function table(dtMs: number, tauMs: number): Float64Array {
+  const t = new Float64Array(TABLE_STEPS);
+  for (let k = 0; k < TABLE_STEPS; k++) t[k] = Math.exp((-k * dtMs) / tauMs);
+  return t;
+}
+
+/**
+ * A plastic, delayed, all-to-all projection `[nPre, nPost]` with the Diehl & Cook (2015) STDP rule applied at the
+ * synapse, as in the authors' Brian code: every synapse has its own delay, a presynaptic spike reaches synapse
+ * (i, j) `d_ij` steps after it was emitted, and only then adds `w_ij` to `g_e` of j, sets the synapse's pre trace
+ * and depresses the synapse with j's post1 trace of that moment.
+ *
+ * @remarks
+ * Per synapse, with `a_ij` the last arrival time of a spike of i at (i, j):
+ *
+ * - arrival at (i, j) at step t: `g_e,j += w_ij`; `pre_ij ← 1`; `w_ij ← max(w_ij − ν_pre·post1_j(t), w_min)`;
+ * - post spike of j at step t: `w_ij ← min(w_ij + ν_post·pre_ij(t)·post2_j⁻, w_max)` for all i, with
+ *   `pre_ij(t) = exp(−(t − a_ij)·Δt/τ_pre)` and `post2_j⁻` the post2 trace just before this spike; then
+ *   `post1_j ← 1`, `post2_j ← 1` (`post1 = exp(−age/τ_post1)`, `post2 = exp(−age/τ_post2)`).
+ *
+ * Within a step, arrivals ({@link DelayedDiehlCookSynapses.deliver}) come before post spikes
+ * ({@link DelayedDiehlCookSynapses.onPostSpikes}), as in Brian's schedule. Brian 1 (`STDP` on a `DelayConnection`)
+ * evaluates the presynaptic variables delayed by `d_ij` and the depression at the arrival time, which is the same.
+ *
+ * Event-driven: an emitted spike is kept in a ring of the last `maxDelay + 1` steps; each step, the synapses whose
+ * delay equals the age of a kept spike are visited (each input's synapses are pre-sorted by delay), so an input
+ * spike costs one visit per synapse in all. The pre traces are not stored per synapse: a post spike looks up, for
+ * each input, the newest emission that has arrived at its synapse in a per-input history of the last
+ * `maxDelay + 1` emissions (exact, since at most `maxDelay` newer emissions can still be in flight). Depression
+ * skips post neurons whose post1 trace is below `traceCutoff` (see {@link DiehlCookStdpParams}).
+ * Diehl, P. U. & Cook, M. (2015). Front. Comput. Neurosci. 9:99.
+ *
+ * @example
+ * ```ts
+ * const w = new Float64Array(2 * 3).fill(0.5);
+ * const delays = Uint8Array.from([0, 1, 2, 0, 0, 0]);
+ * const syn = new DelayedDiehlCookSynapses(2, 3, w, delays, 0.5, diehlCookStdpParams());
+ * const ge = new Float64Array(3);
+ * syn.emit([0], 0, 1, 0);
+ * syn.deliver(0, ge, true); // ge = [0.5, 0, 0]: only the delay-0 synapse of input 0 has been reached
+ * syn.deliver(1, ge, true); // ge = [0.5, 0.5, 0]
+ * ```
+ */
+export class DelayedDiehlCookSynapses {
+  /** Presynaptic neurons (rows). */
+  readonly nPre: number;
+  /** Postsynaptic neurons (columns). */
+  readonly nPost: number;
+  /** Weights `[nPre, nPost]` row-major (shared, modified in place by the rule). */
+  readonly weights: WeightArray;
+  /** Delay of each synapse in steps, `[nPre, nPost]`. */
+  readonly delaySteps: Uint8Array;
+  /** The largest delay, steps. */
+  readonly maxDelaySteps: number;
+  /** Time step, ms. */
+  readonly dtMs: number;
+  /** The STDP parameters. */
+  readonly params: DiehlCookStdpParams;
+  /** Ring length: `maxDelaySteps + 1`. */
+  private readonly slots: number;
+  /** For row i, the post indices sorted by delay: `order[i·nPost + k]`. */
+  private readonly order: Int32Array;
+  /** For row i and delay d, the first k of that delay in `order`: `bucket[i·(slots + 1) + d]`. */
+  private readonly bucket: Int32Array;
+  /** Inputs emitted at step `ringStep[s]`, `ringIdx[s·nPre ..]`, `ringCount[s]` of them. */
+  private readonly ringIdx: Int32Array;
+  private readonly ringCount: Int32Array;
+  private readonly ringStep: Float64Array;
+  private readonly history: Float64Array;
+  private readonly historyHead: Int32Array;
+  private readonly lastPost: Float64Array;
+  /** post1 of every post neuron at `cachedStep` (0 for those below the cutoff). */
+  private readonly post1Now: Float64Array;
+  private readonly recent: Int32Array;
+  private recentCount = 0;
+  private readonly inRecent: Uint8Array;
+  private cachedStep = Number.NaN;
+  private readonly windowSteps: number;
+  private readonly preTable: Float64Array;
+  private readonly post1Table: Float64Array;
+  private readonly post2Table: Float64Array;
+  private sums: Float64Array | null = null;
+
+  /**
+   * @param nPre - presynaptic neurons
+   * @param nPost - postsynaptic neurons
+   * @param weights - `[nPre, nPost]` row-major; kept by reference
+   * @param delaySteps - delay of each synapse in whole steps, `[nPre, nPost]`, each ≤ 255
+   * @param dtMs - time step, ms (> 0)
+   * @param params - from `diehlCookStdpParams`
+   * @throws `ShapeError` for arrays of the wrong size; `ValidationError` for a bad size or step
+   */
+  constructor(nPre: number, nPost: number, weights: WeightArray, delaySteps: Uint8Array, dtMs: number, params: DiehlCookStdpParams) {
+    this.nPre = checkCount(nPre, 'nPre');
+    this.nPost = checkCount(nPost, 'nPost');
+    checkWeights(weights, nPre, nPost);
+    checkWeights(delaySteps, nPre, nPost, 'delaySteps');
+    if (typeof dtMs !== 'number' || !Number.isFinite(dtMs) || dtMs <= 0) {
+      throw new ValidationError('invalid time step', { field: 'dtMs', expected: 'a finite number > 0', found: String(dtMs) });
+    }
+    this.weights = weights;
+    this.delaySteps = delaySteps;
+    this.dtMs = dtMs;
+    this.params = params;
+    let maxDelay = 0;
+    for (let k = 0; k < delaySteps.length; k++) if (delaySteps[k] > maxDelay) maxDelay = delaySteps[k];
+    this.maxDelaySteps = Math.min(maxDelay, MAX_DELAY_STEPS);
+    const slots = this.maxDelaySteps + 1;
+    this.slots = slots;
+    this.order = new Int32Array(nPre * nPost);
+    this.bucket = new Int32Array(nPre * (slots + 1));
+    const fill = new Int32Array(slots + 1);
+    for (let i = 0; i < nPre; i++) {
+      const row = i * nPost;
+      fill.fill(0);
+      for (let j = 0; j < nPost; j++) fill[delaySteps[row + j] + 1]++;
+      for (let d = 0; d < slots; d++) fill[d + 1] += fill[d];
+      this.bucket.set(fill, i * (slots + 1));
+      for (let j = 0; j < nPost; j++) this.order[row + fill[delaySteps[row + j]]++] = j;
+    }
+    this.ringIdx = new Int32Array(slots * nPre);
+    this.ringCount = new Int32Array(slots);
+    this.ringStep = new Float64Array(slots).fill(Number.NEGATIVE_INFINITY);
+    this.history = new Float64Array(nPre * slots).fill(Number.NEGATIVE_INFINITY);
+    this.historyHead = new Int32Array(nPre);
+    this.lastPost = new Float64Array(nPost).fill(Number.NEGATIVE_INFINITY);
+    this.post1Now = new Float64Array(nPost);
+    this.recent = new Int32Array(nPost);
+    this.inRecent = new Uint8Array(nPost);
+    this.windowSteps = params.traceCutoff > 0 ? (-params.tauPost1Ms * Math.log(params.traceCutoff)) / dtMs : Number.POSITIVE_INFINITY;
+    this.preTable = table(dtMs, params.tauPreMs);
+    this.post1Table = table(dtMs, params.tauPost1Ms);
+    this.post2Table = table(dtMs, params.tauPost2Ms);
+  }
+
+  /**
+   * Keeps `sums[j]` equal to the column sums of the weights: every weight change made by the rule is also added to
+   * `sums[j]` (so a column normalisation needs no summing pass). `null` stops tracking.
+   * @throws `ShapeError` when the length is not nPost
+   */
+  trackColumnSums(sums: Float64Array | null): void {
+    if (sums) checkLength(sums, this.nPost, 'sums');
+    this.sums = sums;
+  }
+
+  /**
+   * Records the spikes of `count` inputs emitted at `step` (`indices[start .. start + count)`, each input at most
+   * once per step). Call once per step with spikes, before {@link DelayedDiehlCookSynapses.deliver} of that step.
+   */
+  emit(indices: ArrayLike<number>, start: number, count: number, step: number): void {
+    if (count === 0) return;
+    const slots = this.slots;
+    const slot = step % slots;
+    if (this.ringStep[slot] !== step) {
+      this.ringStep[slot] = step;
+      this.ringCount[slot] = 0;
+    }
+    let c = this.ringCount[slot];
+    const base = slot * this.nPre;
+    const history = this.history;
+    const head = this.historyHead;
+    for (let e = start; e < start + count; e++) {
+      const i = indices[e];
+      this.ringIdx[base + c++] = i;
+      const h = head[i] + 1 === slots ? 0 : head[i] + 1;
+      head[i] = h;
+      history[i * slots + h] = step;
+    }
+    this.ringCount[slot] = c;
+  }
+
+  /** True while an emitted spike has not yet reached all its synapses at `step`. */
+  inFlight(step: number): boolean {
+    for (let s = 0; s < this.slots; s++) if (this.ringCount[s] > 0 && this.ringStep[s] + this.maxDelaySteps >= step) return true;
+    return false;
+  }
+
+  private refresh(step: number): void {
+    if (step === this.cachedStep) return;
+    this.cachedStep = step;
+    let k = 0;
+    const table1 = this.post1Table;
+    for (let r = 0; r < this.recentCount; r++) {
+      const j = this.recent[r];
+      const age = step - this.lastPost[j];
+      if (age < this.windowSteps) {
+        this.recent[k++] = j;
+        this.post1Now[j] = age < TABLE_STEPS ? table1[age] : Math.exp((-age * this.dtMs) / this.params.tauPost1Ms);
+      } else {
+        this.inRecent[j] = 0;
+        this.post1Now[j] = 0;
+      }
+    }
+    this.recentCount = k;
+  }
+
+  /**
+   * Delivers the spikes that reach their synapses at `step`: `ge[j] += w_ij`, and when `learn`, the depression
+   * `w_ij ← max(w_ij − ν_pre·post1_j, w_min)` with post1 at this step (before this step's post spikes).
+   *
+   * @param step - current step (non-decreasing across calls)
+   * @param ge - excitatory conductances of the post neurons, length nPost, incremented in place
+   * @param learn - apply the depression
+   */
+  deliver(step: number, ge: Float64Array, learn: boolean): void {
+    const slots = this.slots;
+    const nPost = this.nPost;
+    const w = this.weights;
+    const order = this.order;
+    const bucket = this.bucket;
+    const ringIdx = this.ringIdx;
+    const doLearn = learn && this.params.nuPre > 0;
+    if (doLearn) this.refresh(step);
+    const post1 = this.post1Now;
+    const nuPre = this.params.nuPre;
+    const wMin = this.params.wMin;
+    const sums = this.sums;
+    for (let d = 0; d < slots; d++) {
+      const s = step - d;
+      const slot = s % slots;
+      if (s < 0 || this.ringStep[slot] !== s) continue;
+      const n = this.ringCount[slot];
+      const base = slot * this.nPre;
+      for (let e = 0; e < n; e++) {
+        const i = ringIdx[base + e];
+        const row = i * nPost;
+        const b = i * (slots + 1) + d;
+        const k1 = row + bucket[b + 1];
+        if (!doLearn) {
+          for (let k = row + bucket[b]; k < k1; k++) {
+            const j = order[k];
+            ge[j] += w[row + j];
+          }
+        } else {
+          for (let k = row + bucket[b]; k < k1; k++) {
+            const j = order[k];
+            const idx = row + j;
+            const old = w[idx];
+            ge[j] += old;
+            const p = post1[j];
+            if (p !== 0) {
+              const nw = old - nuPre * p;
+              const c = nw < wMin ? wMin : nw;
+              w[idx] = c;
+              if (sums) sums[j] += c - old;
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Applies the post-spike part of the rule for `count` neurons that spiked at `step` (after this step's
+   * {@link DelayedDiehlCookSynapses.deliver}): potentiation of their columns with the per-synapse pre traces, then
+   * `post1_j ← 1`, `post2_j ← 1`.
+   *
+   * @param indices - spiking post neurons (`indices[0 .. count)`)
+   * @param count - how many
+   * @param step - current step
+   */
+  onPostSpikes(indices: ArrayLike<number>, count: number, step: number): void {
+    const { nuPost, wMax, tauPreMs, tauPost2Ms } = this.params;
+    const slots = this.slots;
+    const nPre = this.nPre;
+    const nPost = this.nPost;
+    const w = this.weights;
+    const history = this.history;
+    const head = this.historyHead;
+    const delays = this.delaySteps;
+    const preTable = this.preTable;
+    this.refresh(step);
+    for (let e = 0; e < count; e++) {
+      const j = indices[e];
+      const age2 = step - this.lastPost[j];
+      const post2 = age2 === Number.POSITIVE_INFINITY ? 0 : age2 < TABLE_STEPS ? this.post2Table[age2] : Math.exp((-age2 * this.dtMs) / tauPost2Ms);
+      const scale = nuPost * post2;
+      if (scale > 0) {
+        let delta = 0;
+        for (let i = 0; i < nPre; i++) {
+          const idx = i * nPost + j;
+          const limit = step - delays[idx];
+          // Newest emission of i that has reached synapse (i, j) by now.
+          const hb = i * slots;
+          let h = head[i];
+          let found = Number.NEGATIVE_INFINITY;
+          for (let r = 0; r < slots; r++) {
+            const t = history[hb + h];
+            if (t <= limit) {
+              found = t;
+              break;
+            }
+            h = h === 0 ? slots - 1 : h - 1;
+          }
+          if (found === Number.NEGATIVE_INFINITY) continue;
+          const age = limit - found;
+          const pre = age < TABLE_STEPS ? preTable[age] : Math.exp((-age * this.dtMs) / tauPreMs);
+          if (pre === 0) continue;
+          const old = w[idx];
+          const nw = old + scale * pre;
+          const c = nw > wMax ? wMax : nw;
+          w[idx] = c;
+          delta += c - old;
+        }
+        if (this.sums) this.sums[j] += delta;
+      }
+      this.lastPost[j] = step;
+      this.post1Now[j] = 1;
+      if (this.inRecent[j] === 0) {
+        this.inRecent[j] = 1;
+        this.recent[this.recentCount++] = j;
+      }
+    }
+  }
+
+  /** The pre trace of synapse (i, j) at `step` (after this step's arrivals). */
+  preTrace(i: number, j: number, step: number): number {
+    const slots = this.slots;
+    const limit = step - this.delaySteps[i * this.nPost + j];
+    let h = this.historyHead[i];
+    for (let r = 0; r < slots; r++) {
+      const t = this.history[i * slots + h];
+      if (t <= limit) return t === Number.NEGATIVE_INFINITY ? 0 : Math.exp((-(limit - t) * this.dtMs) / this.params.tauPreMs);
+      h = h === 0 ? slots - 1 : h - 1;
+    }
+    return 0;
+  }
+
+  /** The post1 (depression) trace of neuron j at `step`. */
+  post1Trace(j: number, step: number): number {
+    return Math.exp((-(step - this.lastPost[j]) * this.dtMs) / this.params.tauPost1Ms);
+  }
+
+  /** Copies the spike history (for checkpoints). */
+  getState(): DelayedDiehlCookState {
+    return { history: this.history.slice(), historyHead: this.historyHead.slice(), lastPostStep: this.lastPost.slice() };
+  }
+
+  /**
+   * Restores a state saved by {@link DelayedDiehlCookSynapses.getState} (also the spikes still in flight, which are
+   * the history entries of the last `maxDelaySteps` steps).
+   * @throws `ShapeError` when an array does not match the sizes
+   */
+  setState(state: DelayedDiehlCookState): void {
+    const slots = this.slots;
+    checkLength(state.history, this.nPre * slots, 'history');
+    checkLength(state.historyHead, this.nPre, 'historyHead');
+    checkLength(state.lastPostStep, this.nPost, 'lastPostStep');
+    this.history.set(state.history);
+    this.historyHead.set(state.historyHead);
+    this.lastPost.set(state.lastPostStep);
+    this.recentCount = 0;
+    this.inRecent.fill(0);
+    this.post1Now.fill(0);
+    this.cachedStep = Number.NaN;
+    for (let j = 0; j < this.nPost; j++) {
+      if (this.lastPost[j] > Number.NEGATIVE_INFINITY) {
+        this.inRecent[j] = 1;
+        this.recent[this.recentCount++] = j;
+      }
+    }
+    // Rebuild the ring of emissions from the newest history entries, oldest step first per slot.
+    this.ringCount.fill(0);
+    this.ringStep.fill(Number.NEGATIVE_INFINITY);
+    let newest = Number.NEGATIVE_INFINITY;
+    for (let k = 0; k < this.history.length; k++) if (this.history[k] > newest) newest = this.history[k];
+    if (newest === Number.NEGATIVE_INFINITY) return;
+    for (let s = newest - this.maxDelaySteps; s <= newest; s++) {
+      if (s < 0) continue;
+      const slot = s % slots;
+      this.ringStep[slot] = s;
+      for (let i = 0; i < this.nPre; i++) {
+        for (let r = 0; r < slots; r++) {
+          if (this.history[i * slots + r] === s) {
+            this.ringIdx[slot * this.nPre + this.ringCount[slot]++] = i;
+            break;
+          }
+        }
+      }
+    }
+  }
+
+  /** Forgets all spikes (history, traces, spikes in flight); the weights are kept. */
+  reset(): void {
+    this.history.fill(Number.NEGATIVE_INFINITY);
+    this.historyHead.fill(0);
+    this.lastPost.fill(Number.NEGATIVE_INFINITY);
+    this.ringCount.fill(0);
+    this.ringStep.fill(Number.NEGATIVE_INFINITY);
+    this.recentCount = 0;
+    this.inRecent.fill(0);
+    this.post1Now.fill(0);
+    this.cachedStep = Number.NaN;
+  }
+}
