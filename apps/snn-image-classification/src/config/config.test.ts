@@ -37,7 +37,7 @@ describe('config', () => {
   it('loads every shipped config; default.yaml equals the built-in defaults', async () => {
     expect(await loadConfig(configPath('default'))).toEqual(await loadConfig(undefined));
     const fashion = await loadConfig(configPath('fashion'));
-    expect([fashion.dataset, fashion.model.neuron, fashion.model.hidden_size, fashion.training.epochs]).toEqual(['fashion-mnist', 'alif', 128, 10]);
+    expect([fashion.dataset, fashion.model.neuron, fashion.model.hidden_size, fashion.training.epochs]).toEqual(['fashion-mnist', 'alif', 128, 20]);
     const tiny = await loadConfig(configPath('tiny'));
     expect([tiny.model.hidden_size, tiny.model.num_steps, tiny.training.data_prop, tiny.seed]).toEqual([16, 8, 0.005, 7]);
   });

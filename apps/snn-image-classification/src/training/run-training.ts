@@ -220,6 +220,8 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingSum
     }
     const settings = encodingSettings(config);
     const metrics = await MetricsLog.open(run.path, { warn });
+    // An epoch logged after the last saved checkpoint (interrupted while saving) is trained again.
+    if (resumeFrom !== undefined) await metrics.dropEpochsAfter(startEpoch);
     const probeCount = Math.min(PROBE_IMAGES, data.test.count);
     const probeSpikes = encodeImages(imagesToTensor(data.test, Array.from({ length: probeCount }, (_, i) => i)), settings, new Rng(streamSeed(config.seed, STREAMS.probe)));
     let saved = false;

@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, readFileSync, readdirSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { readManifest, readMetricsLog } from '@snn/cli';
 import { loadCheckpoint } from '@snn/core';
@@ -78,10 +78,13 @@ describe('train', () => {
     const common = ['--config', TINY, '--quiet', '--no-figures'];
     expect((await runApp(['train', ...common, '--runs-dir', a, '--epochs', '2'])).code).toBe(0);
     expect((await runApp(['train', ...common, '--runs-dir', b, '--epochs', '1'])).code).toBe(0);
-    const resumed = await runApp(['train', ...common, '--runs-dir', b, '--epochs', '2']);
-    expect(resumed.stderr).toBe('');
-    expect(resumed.code).toBe(0);
     const dir = await runDirOf(b);
+    // As if interrupted after logging epoch 2 but before its checkpoint was saved: the record is dropped.
+    const metricsFile = join(dir, 'logs', 'metrics.jsonl');
+    appendFileSync(metricsFile, '{"epoch":2,"train_loss":9}\n');
+    const resumed = await runApp(['train', ...common, '--runs-dir', b, '--epochs', '2']);
+    expect(resumed.stderr).toBe(`warning: file ${metricsFile}: dropped 1 record(s) of epochs after 1, logged after the last saved checkpoint\n`);
+    expect(resumed.code).toBe(0);
     expect(resumed.stdout.endsWith(`run directory: ${dir} (resumed after epoch 1, 2 epochs)\n`)).toBe(true);
     const ta = await tensorsOf(join(await runDirOf(a), 'checkpoints', 'last.safetensors'));
     const tb = await tensorsOf(join(dir, 'checkpoints', 'last.safetensors'));

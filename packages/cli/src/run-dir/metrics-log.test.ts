@@ -25,6 +25,20 @@ describe('MetricsLog', () => {
     ]);
   });
 
+  it('drops the records of epochs after a resumed checkpoint, atomically and with a warning', async () => {
+    const warnings: string[] = [];
+    const log = await MetricsLog.open(dir, { warn: (m) => warnings.push(m) });
+    for (const epoch of [1, 2, 3, 3]) log.append({ epoch, loss: 1 / epoch });
+    log.append({ note: 'no epoch' });
+    expect(await log.dropEpochsAfter(3)).toBe(0);
+    expect(warnings).toEqual([]);
+    expect(await log.dropEpochsAfter(2)).toBe(2);
+    expect(await log.read()).toEqual([{ epoch: 1, loss: 1 }, { epoch: 2, loss: 0.5 }, { note: 'no epoch' }]);
+    expect(warnings).toEqual([`file ${log.file}: dropped 2 record(s) of epochs after 2, logged after the last saved checkpoint`]);
+    log.append({ epoch: 3, loss: 0.25 });
+    expect(lastEpochInMetrics(await log.read())).toBe(3);
+  });
+
   it('rejects records that are not flat', async () => {
     const log = await MetricsLog.open(join(dir, 'm.jsonl'));
     expect(() => log.append({ epoch: 1, nested: { a: 1 } as unknown as number })).toThrow(

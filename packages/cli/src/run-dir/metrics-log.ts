@@ -1,7 +1,7 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { readFile, truncate } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { describeValue, FileFormatError, ValidationError } from '@snn/core';
+import { describeValue, FileFormatError, ValidationError, writeFileAtomic } from '@snn/core';
 import type { MetricValue } from './manifest.js';
 import { RUN_LAYOUT } from './run-dir.js';
 
@@ -153,6 +153,26 @@ export class MetricsLog {
   /** Reads every record written so far (see {@link readMetricsLog}). */
   read(): Promise<MetricsRecord[]> {
     return readMetricsLog(this.file, { warn: this.warn });
+  }
+
+  /**
+   * Removes the records of epochs after `epoch` (records without a numeric `epoch` are kept), so
+   * that a run resumed from epoch `epoch`'s checkpoint does not log an epoch twice when it was
+   * interrupted after logging a later epoch but before saving its checkpoint. The file is
+   * rewritten atomically (temp file, fsync, rename) and only when something is removed.
+   *
+   * @param epoch - the last epoch whose records are kept (the resumed checkpoint's epoch)
+   * @returns how many records were removed
+   */
+  async dropEpochsAfter(epoch: number): Promise<number> {
+    const records = await this.read();
+    const kept = records.filter((r) => typeof r.epoch !== 'number' || r.epoch <= epoch);
+    const removed = records.length - kept.length;
+    if (removed > 0) {
+      await writeFileAtomic(this.file, kept.map((r) => `${JSON.stringify(r)}\n`).join(''));
+      this.warn(`file ${this.file}: dropped ${removed} record(s) of epochs after ${epoch}, logged after the last saved checkpoint`);
+    }
+    return removed;
   }
 }
 

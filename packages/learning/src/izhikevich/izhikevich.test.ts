@@ -47,6 +47,7 @@ describe('izhikevichReference (float64) against central finite differences', () 
           surrogateScaleMv: 10,
           detachReset: false,
           stableBackward: false,
+          membraneFloorMv: Number.NEGATIVE_INFINITY,
           readout,
           membraneScaleMv: 10,
           soft: 2,
@@ -85,16 +86,19 @@ describe('izhikevichReference (float64) against central finite differences', () 
 });
 
 describe('IzhikevichNetwork engine against the float64 reference', () => {
-  const cases: { integration: 'izhikevich' | 'euler'; readout: IzhikevichReadout; detachReset: boolean; stableBackward: boolean }[] = [
+  const cases: { integration: 'izhikevich' | 'euler'; readout: IzhikevichReadout; detachReset: boolean; stableBackward: boolean; inhibit?: boolean }[] = [
     { integration: 'izhikevich', readout: 'count', detachReset: true, stableBackward: true },
     { integration: 'izhikevich', readout: 'count', detachReset: true, stableBackward: false },
     { integration: 'izhikevich', readout: 'count', detachReset: false, stableBackward: false },
     { integration: 'izhikevich', readout: 'membrane', detachReset: true, stableBackward: true },
     { integration: 'euler', readout: 'count', detachReset: true, stableBackward: true },
     { integration: 'euler', readout: 'membrane', detachReset: false, stableBackward: false },
+    // Half the hidden neurons under a current of about −150, far enough below to reach the −100 mV membrane floor.
+    { integration: 'izhikevich', readout: 'membrane', detachReset: false, stableBackward: false, inhibit: true },
+    { integration: 'euler', readout: 'count', detachReset: false, stableBackward: false, inhibit: true },
   ];
-  for (const { integration, readout, detachReset, stableBackward } of cases) {
-    it(`${integration}, ${readout} readout, ${detachReset ? 'detached' : 'attached'} reset, ${stableBackward ? 'stable' : 'exact'} backward`, () => {
+  for (const { integration, readout, detachReset, stableBackward, inhibit } of cases) {
+    it(`${integration}, ${readout} readout, ${detachReset ? 'detached' : 'attached'} reset, ${stableBackward ? 'stable' : 'exact'} backward${inhibit ? ', floored membrane' : ''}`, () => {
       const rng = new Rng(3);
       const T = 10;
       const B = 3;
@@ -112,11 +116,12 @@ describe('IzhikevichNetwork engine against the float64 reference', () => {
       const net = new IzhikevichNetwork(opts);
       // Shift the weights up so the layers spike.
       for (const p of net.parameters()) for (let i = 0; i < p.value.length; i++) p.value[i] += 0.15;
+      if (inhibit) for (let j = 0; j < 8; j++) net.layers[0].bias.value[j] = -12.5;
       const { dense, sparse } = randomInput(rng, B, T, 20);
       const labels = [0, 3, 1];
       const result = net.forwardBackward(sparse, labels);
       const layers = referenceLayers(net);
-      const refOpts: ReferenceIzhikevichOptions = { surrogate: atan(), surrogateScaleMv: 10, detachReset, stableBackward, readout, membraneScaleMv: 10, soft: null };
+      const refOpts: ReferenceIzhikevichOptions = { surrogate: atan(), surrogateScaleMv: 10, detachReset, stableBackward, membraneFloorMv: net.spec.membraneFloorMv ?? Number.NEGATIVE_INFINITY, readout, membraneScaleMv: 10, soft: null };
       let loss = 0;
       const refGrads = layers.map((layer) => ({ weight: new Float64Array(layer.weight.length), bias: new Float64Array(layer.bias.length) }));
       let hiddenSpikes = 0;
@@ -152,6 +157,12 @@ describe('IzhikevichNetwork engine against the float64 reference', () => {
       const mine = izhikevichReference(layers, dense.subarray(0, T * 20), T, labels[0], refOpts, true);
       const diff = (exact.grads ?? [])[0].weight.reduce((s, v, k) => s + Math.abs(v - (mine.grads ?? [])[0].weight[k]), 0);
       expect(diff).toBeGreaterThan(1e-6);
+      if (inhibit) {
+        // The floor is reached: without it the same network integrates (and differentiates) differently.
+        const unfloored = izhikevichReference(layers, dense.subarray(0, T * 20), T, labels[0], { ...refOpts, membraneFloorMv: Number.NEGATIVE_INFINITY }, true);
+        const change = (unfloored.grads ?? [])[0].bias.reduce((s, v, k) => s + Math.abs(v - (mine.grads ?? [])[0].bias[k]), 0);
+        expect(change + Math.abs(unfloored.loss - mine.loss)).toBeGreaterThan(1e-6);
+      }
       net.destroy();
     });
   }

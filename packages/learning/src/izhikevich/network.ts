@@ -315,7 +315,8 @@ export class IzhikevichNetwork {
       surrogateScaleMv: spec.surrogateScaleMv,
       detachReset: spec.detachReset,
       stableBackward: spec.stableBackward,
-      membraneFloorMv: spec.membraneFloorMv,
+      // Specs saved before the floor existed describe a network without one.
+      membraneFloorMv: spec.membraneFloorMv === undefined ? null : spec.membraneFloorMv,
       readout: spec.readout,
       membraneScaleMv: spec.membraneScaleMv,
       surrogate: surrogateFromSpec(spec.surrogate.name, spec.surrogate.options),
