@@ -313,7 +313,11 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingSum
     await net.destroy();
     model = null;
     const epochs = Math.max(startEpoch, t.epochs);
-    if (startEpoch >= t.epochs) log('nothing to train: the run already has %d epochs (pass --epochs N to train longer)', startEpoch);
+    if (startEpoch >= t.epochs) {
+      // Under the cosine schedule the epoch count is hashed, so a larger --epochs starts another run instead.
+      const hint = t.lr_schedule === 'cosine' ? 'under lr_schedule cosine a different --epochs is a new run' : 'pass --epochs N to train longer';
+      log('nothing to train: the run already has %d epochs (%s)', startEpoch, hint);
+    }
     const finalMetrics: Record<string, MetricValue> = { epochs, peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024) };
     if (best) {
       finalMetrics.bestEpoch = best.epoch;
