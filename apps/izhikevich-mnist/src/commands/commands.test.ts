@@ -23,7 +23,7 @@ describe('izhikevich-mnist commands', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const dir = runDirOf(root, 'gradient', 'g');
-    expect(run.stdout).toMatch(/^test accuracy: \d+\.\d\d% \(\d+\/100\) after 2 epochs\nbest val_acc: \d+\.\d\d% at epoch [12]\nrun directory: /);
+    expect(run.stdout).toMatch(/^test accuracy: \d+\.\d\d% \(\d+\/100\) after 2 epochs\nbest val_acc: \d+\.\d\d% at epoch [12] \(test accuracy \d+\.\d\d%\)\nrun directory: /);
     expect(readdirSync(dir).sort()).toEqual(['checkpoints', 'config.yaml', 'figs', 'logs', 'manifest.json', 'report.html']);
     expect(readdirSync(join(dir, 'checkpoints')).sort()).toEqual(['best.safetensors', 'last.safetensors']);
     expect(readdirSync(join(dir, 'logs')).sort()).toEqual(['metrics.csv', 'metrics.jsonl', 'test-evaluation.json']);
@@ -44,6 +44,10 @@ describe('izhikevich-mnist commands', () => {
     expect(manifest.name).toBe('gradient/g');
     expect(manifest.metrics).toMatchObject({ epochs: 2, parameters: 784 * 32 + 32 + 32 * 10 + 10, flopsPerImage: 8 * (2 * (784 * 32 + 32 * 10) + 16 * 42), numSteps: 8 });
     expect(manifest.metrics.peakRssMiB).toBeGreaterThan(10);
+    // The reported test accuracy is the one of the best-validation epoch, in the manifest and on stdout.
+    const bestEpoch = manifest.metrics.bestEpoch as number;
+    expect(manifest.metrics.testAccuracyAtBest).toBe(records[bestEpoch - 1].test_acc);
+    expect(run.stdout).toContain(`(test accuracy ${(100 * (records[bestEpoch - 1].test_acc as number)).toFixed(2)}%)`);
     const ckpt = await loadCheckpoint(join(dir, 'checkpoints', 'last.safetensors'));
     expect(ckpt.tensors['fc1.weight'].shape).toEqual([784, 32]);
     expect(Object.keys(ckpt.tensors)).toContain('optimizer.fc1.weight.m');

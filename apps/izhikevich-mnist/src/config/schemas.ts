@@ -27,6 +27,13 @@ const gradientNeuronSchema = z.strictObject({
   dt_ms: positive().optional(),
 });
 
+/**
+ * Learning-rate schedules of `gradient`'s `training.lr_schedule`: `constant` (the seed's), or `cosine`:
+ * `lr_k = learning_rate · (1 + cos(π·k/K))/2` at batch k of the K = epochs × batches-per-epoch of the run
+ * (Loshchilov & Hutter 2017, SGDR, without restarts).
+ */
+export const GRADIENT_LR_SCHEDULES = ['constant', 'cosine'] as const;
+
 /** Config of `izhikevich-mnist gradient`: Izhikevich SNN trained by surrogate gradient + Adam. */
 export const gradientSchema = z.strictObject({
   model: z
@@ -40,7 +47,14 @@ export const gradientSchema = z.strictObject({
       readout: oneOf(['count', 'membrane']).default('count'),
     })
     .prefault({}),
-  training: z.strictObject({ ...adamFields, epochs: positiveInt().default(30), learning_rate: positive().default(0.002) }).prefault({}),
+  training: z
+    .strictObject({
+      ...adamFields,
+      epochs: positiveInt().default(30),
+      learning_rate: positive().default(0.02),
+      lr_schedule: oneOf(GRADIENT_LR_SCHEDULES).default('constant'),
+    })
+    .prefault({}),
   data: dataSchema.prefault({}),
   seed: nonNegativeInt().default(0),
 });

@@ -170,6 +170,7 @@ export async function loadDiehlCookCheckpoint(path: string): Promise<LoadedDiehl
       history: time(exact(`${p}.stdp_pre_history_age`)),
       historyHead: Int32Array.from(get(`${p}.stdp_pre_history_head`).data),
       lastPostStep: time(exact(`${p}.stdp_post_age`)),
+      deliveredStep: step - 1,
     });
     layer.wakeAllInhibitory();
   });

@@ -126,6 +126,23 @@ describe('Diehl & Cook network', () => {
       expect(la.counter[j]).toBe(lb.counter[j]);
     }
   });
+  it('a synchronous volley of 50 excitatory spikes is followed by silence, not a runaway (stable membrane step)', () => {
+    // 50 of 100 neurons fire in the same step → 50 inhibitory spikes → g_i = 17·50 on each of the 50 others (not
+    // refractory), where plain Euler (Δt/τ·g_i ≈ 4.3) swings v by hundreds of mV and the network fires without bound.
+    const net = smallNet(100);
+    const layer = net.layers[0];
+    for (let j = 0; j < 100; j++) layer.exc.v[j] = j % 2 === 0 ? -40 : -60;
+    layer.exc.timerMs.fill(100);
+    const empty = new Int32Array(0);
+    for (let s = 0; s < 400; s++) net.advance(empty, 0, 0, true);
+    let total = 0;
+    for (const c of layer.counter) total += c;
+    expect(total).toBe(50);
+    for (let j = 0; j < 100; j++) {
+      expect(layer.exc.v[j]).toBeGreaterThan(-100);
+      expect(layer.exc.v[j]).toBeLessThan(-52);
+    }
+  });
   it('supports a second excitatory layer', () => {
     const nE = 12;
     const settings = diehlCookSettings({ nE, nE2: 6, exampleTimeMs: 60, restingTimeMs: 20 });
@@ -191,6 +208,37 @@ describe('diehl-cook commands', () => {
     expect(evaluation.confusion.reduce((a: number, b: number) => a + b, 0)).toBe(10);
     expect(evaluation.misclassified.indices.length).toBe(Math.round(10 * (1 - evaluation.accuracy)));
     for (const f of ['receptive-fields', 'accuracy-over-training', 'confusion-matrix', 'neuron-assignments']) expect(existsSync(join(run, 'figs', `${f}.png`))).toBe(true);
+    // Protocol: the classes come from the recorded training activity only (neuron j fires for training digits j),
+    // never from the test activity; relabelling the training activity must move every prediction with it.
+    const nE = 10;
+    const trainCounts = new Float32Array(20 * nE);
+    const trainLabels = new Int32Array(20);
+    for (let k = 0; k < 20; k++) {
+      trainLabels[k] = k % 10;
+      trainCounts[k * nE + (k % 10)] = 5;
+    }
+    const testCounts = new Float32Array(10 * nE);
+    const testLabels = new Int32Array(10);
+    for (let k = 0; k < 10; k++) {
+      testLabels[k] = k;
+      testCounts[k * nE + k] = 4; // neuron k (trained on class k) fires for test digit k
+      testCounts[k * nE + ((k + 9) % 10)] = 1;
+    }
+    const act = join(run, 'activity');
+    await saveNpy(join(act, 'train-counts.npy'), { data: trainCounts, shape: [20, nE] });
+    await saveNpy(join(act, 'train-labels.npy'), { data: trainLabels, shape: [20] });
+    await saveNpy(join(act, 'test-counts.npy'), { data: testCounts, shape: [10, nE] });
+    await saveNpy(join(act, 'test-labels.npy'), { data: testLabels, shape: [10] });
+    const e2 = await cli(['diehl-cook', 'evaluate', '--run', run, '--no-figures']);
+    expect(e2.code).toBe(0);
+    expect(e2.stdout).toMatch(/^test accuracy 100\.00 % \(10 test images, assignments from 20 training images\)/);
+    const ev2 = JSON.parse(readFileSync(join(run, 'evaluation.json'), 'utf8'));
+    expect(ev2.neuronsPerClass).toEqual([1, 1, 1, 1, 1, 1, 1, 1, 1, 1]);
+    // Flip the training labels: assignments follow them, so every test image is now misclassified.
+    for (let k = 0; k < 20; k++) trainLabels[k] = (k + 1) % 10;
+    await saveNpy(join(act, 'train-labels.npy'), { data: trainLabels, shape: [20] });
+    const e3 = await cli(['diehl-cook', 'evaluate', '--run', run, '--no-figures']);
+    expect(e3.stdout).toMatch(/^test accuracy 0\.00 % /);
   }, 60000);
 
   it('errors: missing checkpoint, wrong weight shape, MNIST path without IDX files', async () => {

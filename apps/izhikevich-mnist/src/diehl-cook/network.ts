@@ -55,7 +55,9 @@ export class DiehlCookLayer {
     this.n = projection.nPost;
     this.weights = projection.weights;
     this.delaySteps = projection.delaySteps;
-    this.synapses = new DelayedDiehlCookSynapses(this.nPre, this.n, this.weights, this.delaySteps, dtMs, diehlCookStdpParams());
+    // 'emission': the weight at the emission enters a ring of future g_e increments, as Brian 1's DelayConnection in
+    // the authors' code; one sequential pass over the input's weight row per input spike.
+    this.synapses = new DelayedDiehlCookSynapses(this.nPre, this.n, this.weights, this.delaySteps, dtMs, diehlCookStdpParams(), 'emission');
     this.exc = conductanceLifInitialState(this.n, excParams);
     this.inh = conductanceLifInitialState(this.n, inhParams);
     this.excSpikes = new Uint8Array(this.n);
@@ -171,8 +173,9 @@ export interface ExampleResult {
  * input weights, per-example weight normalisation; optionally a second layer of the same kind fed by layer 1.
  *
  * @remarks
- * Event-driven simulation: input spikes are drawn sparsely, each touches only its weight row (delivered through a
- * delay ring buffer) and its STDP row; a post spike touches its STDP column; traces are evaluated lazily.
+ * Event-driven simulation: input spikes are drawn sparsely, each touches only its weight row (written into a ring
+ * of future conductance increments, one slot per delay step, as Brian 1's `DelayConnection`) and the depression of
+ * its synapses onto recently active neurons; a post spike touches its STDP column; traces are evaluated lazily.
  */
 export class DiehlCookNetwork {
   /** Settings. */

@@ -91,16 +91,26 @@ export class GradientModel implements TrainableModel {
     return rateSparse(tensor(images, [count, 784]), { numSteps: this.config.model.num_steps, gain: this.config.model.input_gain, rng });
   }
 
-  /** One epoch of surrogate-gradient BPTT with Adam; logs spike rates, SynOps and energy of the training batches. */
+  /**
+   * One epoch of surrogate-gradient BPTT with Adam (learning rate per batch from `training.lr_schedule`);
+   * logs spike rates, SynOps and energy of the training batches.
+   */
   async trainEpoch(split: Split, order: Uint32Array, rng: Rng, onBatch: (batch: BatchReport) => void): Promise<EpochOutcome> {
     const start = performance.now();
     const B = this.config.training.batch_size;
     const activity = new Activity();
     let lossSum = 0;
     let correct = 0;
+    const t = this.config.training;
+    // Cosine over the whole run, read off Adam's step count (checkpointed), so a resumed run follows the same curve.
+    const totalSteps = t.epochs * Math.ceil(order.length / B);
     for (let from = 0; from < order.length; from += B) {
       const idx = order.subarray(from, Math.min(order.length, from + B));
       const { images, labels } = gather(split, idx);
+      if (t.lr_schedule === 'cosine') {
+        const k = Math.min(this.optimizer.stepCount, totalSteps);
+        this.optimizer.lr = (t.learning_rate * (1 + Math.cos((Math.PI * k) / totalSteps))) / 2;
+      }
       const result = this.network.trainStep(this.encode(images, idx.length, rng), labels, this.optimizer);
       activity.add(result.output, idx.length);
       lossSum += result.loss * idx.length;

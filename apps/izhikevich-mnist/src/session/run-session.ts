@@ -267,10 +267,14 @@ export async function runSession<C extends SessionConfig>(options: SessionOption
       finalMetrics.testAccuracy = lastTest.accuracy;
       for (const [k, v] of Object.entries(lastTest.extra)) finalMetrics[`test_${k}`] = v;
     }
+    // The test accuracy of the best-validation epoch is the number to report; the last epoch's is only the latest.
+    const bestRecord = best ? records.find((r) => r.epoch === best?.epoch) : undefined;
+    const testAtBest = bestRecord && typeof bestRecord.test_acc === 'number' ? bestRecord.test_acc : null;
     if (best) {
       finalMetrics.bestMetric = best.metric;
       finalMetrics.bestValue = best.value;
       finalMetrics.bestEpoch = best.epoch;
+      if (testAtBest !== null) finalMetrics.testAccuracyAtBest = testAtBest;
     }
     await finishManifest(run.path, { metrics: finalMetrics });
     if (flags.figures ?? true) {
@@ -285,7 +289,10 @@ export async function runSession<C extends SessionConfig>(options: SessionOption
       const what = flags.testMode ? 'test accuracy (test mode)' : 'test accuracy';
       io.stdout.write(`${what}: ${(100 * lastTest.accuracy).toFixed(2)}% (${right}/${data.test.count}) after ${epochsDone} epoch${epochsDone === 1 ? '' : 's'}\n`);
     }
-    if (best && !flags.testMode) io.stdout.write(`best ${best.metric}: ${(100 * best.value).toFixed(2)}% at epoch ${best.epoch}\n`);
+    if (best && !flags.testMode) {
+      const atBest = testAtBest === null || best.metric === 'test_acc' ? '' : ` (test accuracy ${(100 * testAtBest).toFixed(2)}%)`;
+      io.stdout.write(`best ${best.metric}: ${(100 * best.value).toFixed(2)}% at epoch ${best.epoch}${atBest}\n`);
+    }
     io.stdout.write(`run directory: ${run.path}\n`);
     return { runDir: run.path, epochs: epochsDone, testAccuracy: lastTest?.accuracy ?? Number.NaN, best, stoppedEarly };
   } catch (error) {

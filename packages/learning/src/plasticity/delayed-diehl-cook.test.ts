@@ -11,7 +11,7 @@ class NaiveSynapses {
   readonly pre: Float64Array;
   readonly post1: Float64Array;
   readonly post2: Float64Array;
-  readonly pending: number[][];
+  readonly pending: [number, number][][];
   constructor(
     readonly nPre: number,
     readonly nPost: number,
@@ -19,6 +19,7 @@ class NaiveSynapses {
     readonly delays: Uint8Array,
     readonly dtMs: number,
     readonly p: DiehlCookStdpParams,
+    readonly emission = false,
   ) {
     this.pre = new Float64Array(nPre * nPost);
     this.post1 = new Float64Array(nPost);
@@ -32,13 +33,18 @@ class NaiveSynapses {
       this.post1[j] *= Math.exp(-dtMs / p.tauPost1Ms);
       this.post2[j] *= Math.exp(-dtMs / p.tauPost2Ms);
     }
-    for (const i of emitted) for (let j = 0; j < this.nPost; j++) this.pending[i * this.nPost + j].push(step + this.delays[i * this.nPost + j]);
+    for (const i of emitted) {
+      for (let j = 0; j < this.nPost; j++) {
+        const k = i * this.nPost + j;
+        this.pending[k].push([step + this.delays[k], this.w[k]]);
+      }
+    }
     for (let k = 0; k < this.pending.length; k++) {
       const q = this.pending[k];
-      while (q.length > 0 && q[0] === step) {
-        q.shift();
+      while (q.length > 0 && q[0][0] === step) {
+        const [, wEmitted] = q.shift() as [number, number];
         const j = k % this.nPost;
-        ge[j] += this.w[k];
+        ge[j] += this.emission ? wEmitted : this.w[k];
         this.pre[k] = 1;
         if (learn) this.w[k] = Math.max(p.wMin, this.w[k] - p.nuPre * this.post1[j]);
       }
@@ -126,6 +132,77 @@ describe('DelayedDiehlCookSynapses', () => {
       for (let i = 0; i < nPre; i++) s += w[i * nPost + j];
       expect(sums[j]).toBeCloseTo(s, 12);
     }
+  });
+
+  it("with 'emission' transmission equals a Brian 1-like simulation (weight taken at the emission)", () => {
+    const nPre = 7;
+    const nPost = 5;
+    const { rng, w, delays } = setup(5, nPre, nPost, 6);
+    const p = diehlCookStdpParams({ nuPre: 0.02, nuPost: 0.05 });
+    const wRef = w.slice();
+    const wArr = w.slice();
+    const syn = new DelayedDiehlCookSynapses(nPre, nPost, w, delays, 0.5, p, 'emission');
+    const arrival = new DelayedDiehlCookSynapses(nPre, nPost, wArr, delays, 0.5, p);
+    const sums = new Float64Array(nPost);
+    for (let i = 0; i < nPre; i++) for (let j = 0; j < nPost; j++) sums[j] += w[i * nPost + j];
+    syn.trackColumnSums(sums);
+    const ref = new NaiveSynapses(nPre, nPost, wRef, delays, 0.5, p, true);
+    const ge = new Float64Array(nPost);
+    const geRef = new Float64Array(nPost);
+    const geArr = new Float64Array(nPost);
+    let maxDiffArrival = 0;
+    for (let step = 0; step < 400; step++) {
+      const emitted = [...Array(nPre).keys()].filter(() => rng.bernoulli(0.2));
+      const posts = [...Array(nPost).keys()].filter(() => rng.bernoulli(0.06));
+      syn.emit(emitted, 0, emitted.length, step);
+      syn.deliver(step, ge, true);
+      syn.onPostSpikes(posts, posts.length, step);
+      arrival.emit(emitted, 0, emitted.length, step);
+      arrival.deliver(step, geArr, true);
+      arrival.onPostSpikes(posts, posts.length, step);
+      ref.step(step, emitted, posts, geRef, true);
+      for (let j = 0; j < nPost; j++) {
+        expect(ge[j]).toBeCloseTo(geRef[j], 10);
+        maxDiffArrival = Math.max(maxDiffArrival, Math.abs(ge[j] - geArr[j]));
+      }
+    }
+    for (let k = 0; k < w.length; k++) expect(w[k]).toBeCloseTo(wRef[k], 12);
+    for (let j = 0; j < nPost; j++) {
+      let s = 0;
+      for (let i = 0; i < nPre; i++) s += w[i * nPost + j];
+      expect(sums[j]).toBeCloseTo(s, 12);
+    }
+    // The two transmissions differ (through weights that changed while their spike was in flight).
+    expect(maxDiffArrival).toBeGreaterThan(0);
+    expect(() => new DelayedDiehlCookSynapses(1, 1, new Float64Array(1), new Uint8Array(1), 0.5, p, 'later' as 'arrival')).toThrow(
+      "field transmission: invalid transmission; expected 'arrival' or 'emission', found later",
+    );
+  });
+
+  it("with 'emission' transmission resumes exactly from getState/setState, conductance in flight included", () => {
+    const nPre = 5;
+    const nPost = 3;
+    const { rng, w, delays } = setup(9, nPre, nPost, 9);
+    const p = diehlCookStdpParams({ nuPre: 0.02, nuPost: 0.05 });
+    const spikes = Array.from({ length: 120 }, () => [...Array(nPre).keys()].filter(() => rng.bernoulli(0.2)));
+    const run = (syn: DelayedDiehlCookSynapses, from: number, to: number, ge: Float64Array) => {
+      for (let s = from; s < to; s++) {
+        syn.emit(spikes[s], 0, spikes[s].length, s);
+        syn.deliver(s, ge, false);
+      }
+    };
+    const a = new DelayedDiehlCookSynapses(nPre, nPost, w, delays, 0.5, p, 'emission');
+    const geA = new Float64Array(nPost);
+    run(a, 0, 120, geA);
+    const b = new DelayedDiehlCookSynapses(nPre, nPost, w, delays, 0.5, p, 'emission');
+    const geB = new Float64Array(nPost);
+    run(b, 0, 57, geB);
+    const state = b.getState();
+    expect(state.deliveredStep).toBe(56);
+    const c = new DelayedDiehlCookSynapses(nPre, nPost, w, delays, 0.5, p, 'emission');
+    c.setState(state);
+    run(c, 57, 120, geB);
+    for (let j = 0; j < nPost; j++) expect(geB[j]).toBeCloseTo(geA[j], 12);
   });
 
   it('resumes exactly from getState/setState, spikes in flight included', () => {

@@ -13,6 +13,12 @@ export interface DelayedDiehlCookState {
   readonly historyHead: Int32Array;
   /** Step of the last spike of each postsynaptic neuron. */
   readonly lastPostStep: Float64Array;
+  /**
+   * The last step passed to {@link DelayedDiehlCookSynapses.deliver} (−∞ before the first). With `'emission'`
+   * transmission, {@link DelayedDiehlCookSynapses.setState} rebuilds the conductance still in flight from the emissions
+   * whose arrival `s + d_ij` is later than this step (with the weights at restore time); omitted, nothing is in flight.
+   */
+  readonly deliveredStep?: number;
 }
 
 /** Largest delay, in steps, that {@link DelayedDiehlCookSynapses} accepts. */
@@ -39,6 +45,13 @@ function table(dtMs: number, tauMs: number): Float64Array {
  * - post spike of j at step t: `w_ij ← min(w_ij + ν_post·pre_ij(t)·post2_j⁻, w_max)` for all i, with
  *   `pre_ij(t) = exp(−(t − a_ij)·Δt/τ_pre)` and `post2_j⁻` the post2 trace just before this spike; then
  *   `post1_j ← 1`, `post2_j ← 1` (`post1 = exp(−age/τ_post1)`, `post2 = exp(−age/τ_post2)`).
+ *
+ * Transmission: with `'arrival'` (the default, Brian 2's `on_pre` with a delay) the weight at the arrival is added to
+ * `g_e`; with `'emission'` (Brian 1's `DelayConnection`, the authors' original code) the weight at the emission is
+ * written into a ring of future conductance increments, so the emission costs one sequential pass over the input's
+ * weight row and each step adds one ring slot to `g_e`; the depression at the arrival then only visits the (few)
+ * post neurons whose post1 trace is above `traceCutoff`. The two differ only when a weight changes while its spike
+ * is in flight (a post spike of j within the ≤ 10 ms delay).
  *
  * Within a step, arrivals ({@link DelayedDiehlCookSynapses.deliver}) come before post spikes
  * ({@link DelayedDiehlCookSynapses.onPostSpikes}), as in Brian's schedule. Brian 1 (`STDP` on a `DelayConnection`)
@@ -102,6 +115,11 @@ export class DelayedDiehlCookSynapses {
   private readonly post1Table: Float64Array;
   private readonly post2Table: Float64Array;
   private sums: Float64Array | null = null;
+  /** How weights reach `g_e` (see the class remarks). */
+  readonly transmission: 'arrival' | 'emission';
+  /** `'emission'`: conductance increments due at step s, `pendingGe[(s mod slots)·nPost + j]`. */
+  private readonly pendingGe: Float64Array;
+  private deliveredStep = Number.NEGATIVE_INFINITY;
 
   /**
    * @param nPre - presynaptic neurons
@@ -110,9 +128,18 @@ export class DelayedDiehlCookSynapses {
    * @param delaySteps - delay of each synapse in whole steps, `[nPre, nPost]`, each ≤ 255
    * @param dtMs - time step, ms (> 0)
    * @param params - from `diehlCookStdpParams`
-   * @throws `ShapeError` for arrays of the wrong size; `ValidationError` for a bad size or step
+   * @param transmission - `'arrival'` (default) or `'emission'`, see the class remarks
+   * @throws `ShapeError` for arrays of the wrong size; `ValidationError` for a bad size, step or transmission
    */
-  constructor(nPre: number, nPost: number, weights: WeightArray, delaySteps: Uint8Array, dtMs: number, params: DiehlCookStdpParams) {
+  constructor(
+    nPre: number,
+    nPost: number,
+    weights: WeightArray,
+    delaySteps: Uint8Array,
+    dtMs: number,
+    params: DiehlCookStdpParams,
+    transmission: 'arrival' | 'emission' = 'arrival',
+  ) {
     this.nPre = checkCount(nPre, 'nPre');
     this.nPost = checkCount(nPost, 'nPost');
     checkWeights(weights, nPre, nPost);
@@ -120,6 +147,10 @@ export class DelayedDiehlCookSynapses {
     if (typeof dtMs !== 'number' || !Number.isFinite(dtMs) || dtMs <= 0) {
       throw new ValidationError('invalid time step', { field: 'dtMs', expected: 'a finite number > 0', found: String(dtMs) });
     }
+    if (transmission !== 'arrival' && transmission !== 'emission') {
+      throw new ValidationError('invalid transmission', { field: 'transmission', expected: "'arrival' or 'emission'", found: String(transmission) });
+    }
+    this.transmission = transmission;
     this.weights = weights;
     this.delaySteps = delaySteps;
     this.dtMs = dtMs;
@@ -153,6 +184,7 @@ export class DelayedDiehlCookSynapses {
     this.preTable = table(dtMs, params.tauPreMs);
     this.post1Table = table(dtMs, params.tauPost1Ms);
     this.post2Table = table(dtMs, params.tauPost2Ms);
+    this.pendingGe = new Float64Array(transmission === 'emission' ? slots * nPost : 0);
   }
 
   /**
@@ -189,6 +221,20 @@ export class DelayedDiehlCookSynapses {
       history[i * slots + h] = step;
     }
     this.ringCount[slot] = c;
+    if (this.transmission === 'emission') {
+      const nPost = this.nPost;
+      const w = this.weights;
+      const delays = this.delaySteps;
+      const pending = this.pendingGe;
+      for (let e = start; e < start + count; e++) {
+        const row = indices[e] * nPost;
+        for (let j = 0; j < nPost; j++) {
+          let t = slot + delays[row + j];
+          if (t >= slots) t -= slots;
+          pending[t * nPost + j] += w[row + j];
+        }
+      }
+    }
   }
 
   /** True while an emitted spike has not yet reached all its synapses at `step`. */
@@ -233,6 +279,11 @@ export class DelayedDiehlCookSynapses {
     const ringIdx = this.ringIdx;
     const doLearn = learn && this.params.nuPre > 0;
     if (doLearn) this.refresh(step);
+    this.deliveredStep = step;
+    if (this.transmission === 'emission') {
+      this.deliverPending(step, ge, doLearn);
+      return;
+    }
     const post1 = this.post1Now;
     const nuPre = this.params.nuPre;
     const wMin = this.params.wMin;
@@ -267,6 +318,45 @@ export class DelayedDiehlCookSynapses {
               if (sums) sums[j] += c - old;
             }
           }
+        }
+      }
+    }
+  }
+
+  /** `'emission'` transmission: adds this step's ring slot to `ge`, then depresses the arrivals at recent post neurons. */
+  private deliverPending(step: number, ge: Float64Array, doLearn: boolean): void {
+    const slots = this.slots;
+    const nPost = this.nPost;
+    const pending = this.pendingGe;
+    const base = (step % slots) * nPost;
+    for (let j = 0; j < nPost; j++) {
+      ge[j] += pending[base + j];
+      pending[base + j] = 0;
+    }
+    if (!doLearn || this.recentCount === 0) return;
+    const w = this.weights;
+    const delays = this.delaySteps;
+    const ringIdx = this.ringIdx;
+    const nuPre = this.params.nuPre;
+    const wMin = this.params.wMin;
+    const sums = this.sums;
+    for (let d = 0; d < slots; d++) {
+      const s = step - d;
+      const slot = s % slots;
+      if (s < 0 || this.ringStep[slot] !== s) continue;
+      const n = this.ringCount[slot];
+      const rb = slot * this.nPre;
+      for (let r = 0; r < this.recentCount; r++) {
+        const j = this.recent[r];
+        const p = this.post1Now[j];
+        if (p === 0) continue;
+        for (let e = 0; e < n; e++) {
+          const idx = ringIdx[rb + e] * nPost + j;
+          if (delays[idx] !== d) continue;
+          const old = w[idx];
+          const c = Math.max(old - nuPre * p, wMin);
+          w[idx] = c;
+          if (sums) sums[j] += c - old;
         }
       }
     }
@@ -355,7 +445,7 @@ export class DelayedDiehlCookSynapses {
 
   /** Copies the spike history (for checkpoints). */
   getState(): DelayedDiehlCookState {
-    return { history: this.history.slice(), historyHead: this.historyHead.slice(), lastPostStep: this.lastPost.slice() };
+    return { history: this.history.slice(), historyHead: this.historyHead.slice(), lastPostStep: this.lastPost.slice(), deliveredStep: this.deliveredStep };
   }
 
   /**
@@ -384,6 +474,8 @@ export class DelayedDiehlCookSynapses {
     // Rebuild the ring of emissions from the newest history entries, oldest step first per slot.
     this.ringCount.fill(0);
     this.ringStep.fill(Number.NEGATIVE_INFINITY);
+    this.pendingGe.fill(0);
+    this.deliveredStep = state.deliveredStep ?? Number.NEGATIVE_INFINITY;
     let newest = Number.NEGATIVE_INFINITY;
     for (let k = 0; k < this.history.length; k++) if (this.history[k] > newest) newest = this.history[k];
     if (newest === Number.NEGATIVE_INFINITY) return;
@@ -395,6 +487,7 @@ export class DelayedDiehlCookSynapses {
         for (let r = 0; r < slots; r++) {
           if (this.history[i * slots + r] === s) {
             this.ringIdx[slot * this.nPre + this.ringCount[slot]++] = i;
+            if (this.transmission === 'emission' && state.deliveredStep !== undefined) this.restorePending(i, s, state.deliveredStep);
             break;
           }
         }
@@ -402,8 +495,20 @@ export class DelayedDiehlCookSynapses {
     }
   }
 
+  /** `'emission'`: re-adds the conductance of input i's emission at step s that arrives after `delivered`. */
+  private restorePending(i: number, s: number, delivered: number): void {
+    const nPost = this.nPost;
+    const row = i * nPost;
+    for (let j = 0; j < nPost; j++) {
+      const arrival = s + this.delaySteps[row + j];
+      if (arrival > delivered) this.pendingGe[(arrival % this.slots) * nPost + j] += this.weights[row + j];
+    }
+  }
+
   /** Forgets all spikes (history, traces, spikes in flight); the weights are kept. */
   reset(): void {
+    this.pendingGe.fill(0);
+    this.deliveredStep = Number.NEGATIVE_INFINITY;
     this.history.fill(Number.NEGATIVE_INFINITY);
     this.historyHead.fill(0);
     this.lastPost.fill(Number.NEGATIVE_INFINITY);

@@ -77,6 +77,40 @@ describe('conductance LIF golden traces', () => {
     expect(v.slice(2, 7)).toEqual([-45, -45, -45, -45, -45]);
     expect(v[7]).toBe(-45);
   });
+  it('takes the exact step where Euler would overshoot (Δt/τ·(1 + g_e + g_i) > 1) and stays Euler below', () => {
+    const p = conductanceLifParams({ ...DIEHL_COOK_EXCITATORY, timerRate: 100 });
+    const st = conductanceLifInitialState(3, p);
+    st.v.set([-60, -60, -60]);
+    st.gi.set([17 * 30, 17 * 100, 100]); // x = 0.005·511 = 2.555, 0.005·1701 = 8.505, 0.005·101 = 0.505
+    const out = new Uint8Array(3);
+    conductanceLifStepInPlace(st, p, 0.5, out);
+    const exact = (gi: number) => {
+      const vInf = (-65 + gi * -100) / (1 + gi);
+      return vInf + (-60 - vInf) * Math.exp(-0.005 * (1 + gi));
+    };
+    expect(st.v[0]).toBeCloseTo(exact(510), 12);
+    expect(st.v[1]).toBeCloseTo(exact(1700), 12);
+    // Euler would give −60 + 2.555·(v∞ + 60) ≈ −162 mV (and −60 − 8.5·40 ≈ −400 mV): the exact step stays in [−100, −60].
+    expect(st.v[0]).toBeGreaterThan(-100);
+    expect(st.v[1]).toBeGreaterThan(-100);
+    expect(st.v[2]).toBeCloseTo(-60 + 0.005 * (-65 + 60 + 100 * (-100 + 60)), 12);
+    // 100 simultaneous inhibitory spikes of weight 17, stepped on: v stays within [E_inh, v₀], never fires.
+    const q = conductanceLifInitialState(1, p);
+    q.v[0] = -55;
+    q.gi[0] = 1700;
+    let spikes = 0;
+    let lo = 0;
+    let hi = -200;
+    for (let t = 0; t < 400; t++) {
+      spikes += conductanceLifStepInPlace(q, p, 0.5, out);
+      lo = Math.min(lo, q.v[0]);
+      hi = Math.max(hi, q.v[0]);
+    }
+    expect(spikes).toBe(0);
+    expect(lo).toBeGreaterThan(-100);
+    expect(hi).toBeLessThan(-55);
+  });
+
   it('is pure: conductanceLifStep leaves its input untouched', () => {
     const p = conductanceLifParams(DIEHL_COOK_INHIBITORY);
     const s: ConductanceLifState = conductanceLifInitialState(2, p);

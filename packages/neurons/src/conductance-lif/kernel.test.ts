@@ -27,6 +27,9 @@ for (const mode of ['cpu', 'webasm'] as const) {
     const v = f(-80, -30);
     const ge = f(0, 3);
     const gi = f(0, 2);
+    // Two neurons in the regime Δt/τ·(1 + g_e + g_i) > 1, where the exact exponential step replaces Euler.
+    gi[1] = 600;
+    gi[2] = 250;
     const thetaExc = f(15, 25);
     // Inhibitory neurons have no adaptive threshold: θ = 0.
     const thetaInh = new Float32Array(n);

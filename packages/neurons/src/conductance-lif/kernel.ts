@@ -122,10 +122,17 @@ export const conductanceLifKernel = function (
   const gei = ge[i];
   const gii = gi[i];
   if (active > 0.5) {
-    vi =
-      vi +
-      (dt / this.constants.tauMemMs) *
-        (this.constants.restMv - vi + gei * (this.constants.excReversalMv - vi) + gii * (this.constants.inhReversalMv - vi));
+    const gTot = 1.0 + gei + gii;
+    const x = (dt / this.constants.tauMemMs) * gTot;
+    if (x <= 1.0) {
+      vi =
+        vi +
+        (dt / this.constants.tauMemMs) *
+          (this.constants.restMv - vi + gei * (this.constants.excReversalMv - vi) + gii * (this.constants.inhReversalMv - vi));
+    } else {
+      const vInf = (this.constants.restMv + gei * this.constants.excReversalMv + gii * this.constants.inhReversalMv) / gTot;
+      vi = vInf + (vi - vInf) * Math.exp(-x);
+    }
   }
   const geNext = gei * (1.0 - dt / this.constants.tauGeMs);
   const giNext = gii * (1.0 - dt / this.constants.tauGiMs);

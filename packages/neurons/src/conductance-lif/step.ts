@@ -84,7 +84,11 @@ export function checkConductanceLifState(state: ConductanceLifState): number {
  * @remarks
  * Per neuron, in this order (Brian's order: integrate, threshold, reset):
  * 1. `active = (refractoryLeft == 0)`; when active,
- *    `v ← v + Δt/τ_mem·((v_rest − v) + g_e·(E_exc − v) + g_i·(E_inh − v))` (old g_e, g_i);
+ *    `v ← v + Δt/τ_mem·((v_rest − v) + g_e·(E_exc − v) + g_i·(E_inh − v))` (old g_e, g_i), i.e. `v ← v + x·(v∞ − v)`
+ *    with `x = Δt/τ_mem·(1 + g_e + g_i)` and `v∞ = (v_rest + g_e·E_exc + g_i·E_inh)/(1 + g_e + g_i)`; when `x > 1`
+ *    (Euler would overshoot v∞, and diverge for x > 2: e.g. g_i ≥ 400 after 24 simultaneous inhibitory spikes of
+ *    weight 17 in Diehl & Cook's network, which then fires without bound) the exact step for constant
+ *    conductances, `v ← v∞ + (v − v∞)·e^{−x}`, is taken instead;
  * 2. `g_e ← g_e − Δt·g_e/τ_ge`, `g_i ← g_i − Δt·g_i/τ_gi`; when adaptive `θ ← θ − Δt·θ/τ_θ`;
  *    `timer ← timer + Δt·timerRate`; `refractoryLeft ← max(0, refractoryLeft − Δt)`;
  * 3. spike when `active`, `v > v_thresh + θ − θ_offset` and `timer > timerThreshold`;
@@ -123,7 +127,17 @@ export function conductanceLifStepInPlace(state: ConductanceLifState, params: Co
     let vi = v[i];
     const gei = ge[i];
     const gii = gi[i];
-    if (active) vi += kMem * (rest - vi + gei * (eExc - vi) + gii * (eInh - vi));
+    if (active) {
+      // Euler: v += x·(v∞ − v) with x = Δt/τ·(1 + g_e + g_i). For x > 1 Euler would overshoot v∞ (and diverge for
+      // x > 2, e.g. g_i of many simultaneous inhibitory spikes); there the exact step for constant g is taken.
+      const gTot = 1 + gei + gii;
+      const x = kMem * gTot;
+      if (x <= 1) vi += kMem * (rest - vi + gei * (eExc - vi) + gii * (eInh - vi));
+      else {
+        const vInf = (rest + gei * eExc + gii * eInh) / gTot;
+        vi = vInf + (vi - vInf) * Math.exp(-x);
+      }
+    }
     ge[i] = gei * geDecay;
     gi[i] = gii * giDecay;
     let th = theta[i] * thetaDecay;
@@ -194,7 +208,17 @@ export function conductanceLifStepSubset(
     let vi = v[i];
     const gei = ge[i];
     const gii = gi[i];
-    if (active) vi += kMem * (rest - vi + gei * (eExc - vi) + gii * (eInh - vi));
+    if (active) {
+      // Euler: v += x·(v∞ − v) with x = Δt/τ·(1 + g_e + g_i). For x > 1 Euler would overshoot v∞ (and diverge for
+      // x > 2, e.g. g_i of many simultaneous inhibitory spikes); there the exact step for constant g is taken.
+      const gTot = 1 + gei + gii;
+      const x = kMem * gTot;
+      if (x <= 1) vi += kMem * (rest - vi + gei * (eExc - vi) + gii * (eInh - vi));
+      else {
+        const vInf = (rest + gei * eExc + gii * eInh) / gTot;
+        vi = vInf + (vi - vInf) * Math.exp(-x);
+      }
+    }
     ge[i] = gei * geDecay;
     gi[i] = gii * giDecay;
     let th = theta[i] * thetaDecay;
