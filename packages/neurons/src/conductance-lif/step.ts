@@ -28,6 +28,19 @@ export interface ConductanceLifStepResult {
 }
 
 /**
+ * One membrane step with constant conductances: Euler `v += x·(v∞ − v)`, x = Δt/τ·(1 + g_e + g_i). For x > 1 Euler
+ * would overshoot v∞ (and diverge for x > 2, e.g. g_i of many simultaneous inhibitory spikes); there the exact step
+ * for constant g, `v∞ + (v − v∞)·e^(−x)`, is taken.
+ */
+function membraneStep(v: number, ge: number, gi: number, kMem: number, rest: number, eExc: number, eInh: number): number {
+  const gTot = 1 + ge + gi;
+  const x = kMem * gTot;
+  if (x <= 1) return v + kMem * (rest - v + ge * (eExc - v) + gi * (eInh - v));
+  const vInf = (rest + ge * eExc + gi * eInh) / gTot;
+  return vInf + (v - vInf) * Math.exp(-x);
+}
+
+/**
  * A fresh state: v = `initialVMv`, θ = `initialThetaMv`, conductances 0, timers 0, not refractory.
  *
  * @remarks
@@ -128,15 +141,7 @@ export function conductanceLifStepInPlace(state: ConductanceLifState, params: Co
     const gei = ge[i];
     const gii = gi[i];
     if (active) {
-      // Euler: v += x·(v∞ − v) with x = Δt/τ·(1 + g_e + g_i). For x > 1 Euler would overshoot v∞ (and diverge for
-      // x > 2, e.g. g_i of many simultaneous inhibitory spikes); there the exact step for constant g is taken.
-      const gTot = 1 + gei + gii;
-      const x = kMem * gTot;
-      if (x <= 1) vi += kMem * (rest - vi + gei * (eExc - vi) + gii * (eInh - vi));
-      else {
-        const vInf = (rest + gei * eExc + gii * eInh) / gTot;
-        vi = vInf + (vi - vInf) * Math.exp(-x);
-      }
+      vi = membraneStep(vi, gei, gii, kMem, rest, eExc, eInh);
     }
     ge[i] = gei * geDecay;
     gi[i] = gii * giDecay;
@@ -209,15 +214,7 @@ export function conductanceLifStepSubset(
     const gei = ge[i];
     const gii = gi[i];
     if (active) {
-      // Euler: v += x·(v∞ − v) with x = Δt/τ·(1 + g_e + g_i). For x > 1 Euler would overshoot v∞ (and diverge for
-      // x > 2, e.g. g_i of many simultaneous inhibitory spikes); there the exact step for constant g is taken.
-      const gTot = 1 + gei + gii;
-      const x = kMem * gTot;
-      if (x <= 1) vi += kMem * (rest - vi + gei * (eExc - vi) + gii * (eInh - vi));
-      else {
-        const vInf = (rest + gei * eExc + gii * eInh) / gTot;
-        vi = vInf + (vi - vInf) * Math.exp(-x);
-      }
+      vi = membraneStep(vi, gei, gii, kMem, rest, eExc, eInh);
     }
     ge[i] = gei * geDecay;
     gi[i] = gii * giDecay;
