@@ -289,9 +289,8 @@ export class DelayedDiehlCookSynapses {
     const wMin = this.params.wMin;
     const sums = this.sums;
     for (let d = 0; d < slots; d++) {
-      const s = step - d;
-      const slot = s % slots;
-      if (s < 0 || this.ringStep[slot] !== s) continue;
+      const slot = this.emittedSlot(step - d);
+      if (slot < 0) continue;
       const n = this.ringCount[slot];
       const base = slot * this.nPre;
       for (let e = 0; e < n; e++) {
@@ -323,6 +322,13 @@ export class DelayedDiehlCookSynapses {
     }
   }
 
+  /** The ring slot holding the input spikes emitted at step `s`, or −1 when none are recorded for `s`. */
+  private emittedSlot(s: number): number {
+    if (s < 0) return -1;
+    const slot = s % this.slots;
+    return this.ringStep[slot] === s ? slot : -1;
+  }
+
   /** `'emission'` transmission: adds this step's ring slot to `ge`, then depresses the arrivals at recent post neurons. */
   private deliverPending(step: number, ge: Float64Array, doLearn: boolean): void {
     const slots = this.slots;
@@ -341,9 +347,8 @@ export class DelayedDiehlCookSynapses {
     const wMin = this.params.wMin;
     const sums = this.sums;
     for (let d = 0; d < slots; d++) {
-      const s = step - d;
-      const slot = s % slots;
-      if (s < 0 || this.ringStep[slot] !== s) continue;
+      const slot = this.emittedSlot(step - d);
+      if (slot < 0) continue;
       const n = this.ringCount[slot];
       const rb = slot * this.nPre;
       for (let r = 0; r < this.recentCount; r++) {
