@@ -48,7 +48,7 @@ export { DelayedDiehlCookSynapses } from './plasticity/delayed-diehl-cook.js';
 export type { DelayedDiehlCookState } from './plasticity/delayed-diehl-cook.js';
 export { hebbianParams, hebbianUpdate, hebbianUpdateEvents } from './plasticity/hebbian.js';
 export type { HebbianParams, HebbianParamsInput } from './plasticity/hebbian.js';
-export { normalizeColumns, normalizeColumnsWithSums } from './plasticity/normalize.js';
+export { normalizeColumns, normalizeColumnsWithSums, normalizeSelectedColumns } from './plasticity/normalize.js';
 export { pairStdpKernel, diehlCookStdpKernel, hebbianKernel, normalizeColumnsKernel } from './plasticity/kernels.js';
 export type {
   PairStdpKernelConstants,

@@ -109,6 +109,8 @@ export async function saveDiehlCookCheckpoint(path: string, net: DiehlCookNetwor
       intervalLabels: progress.intervalLabels,
       intervalCorrect: progress.intervalCorrect,
       intervalCorrect2: progress.intervalCorrect2,
+      // Columns STDP changed since the last normalisation (the next one rescales only these).
+      changedColumns: net.layers.map((layer) => Array.from(layer.synapses.changedColumns())),
     },
   });
 }
@@ -164,7 +166,12 @@ export async function loadDiehlCookCheckpoint(path: string): Promise<LoadedDiehl
       for (let r = 0; r < STATE_KEYS.length; r++) st[STATE_KEYS[r]].set(packed.subarray(r * layer.n, (r + 1) * layer.n));
     }
     layer.counter.set(get(`${p}.counter`).data);
-    if (tensors[`${p}.col_sums`]) layer.trackSums(exact(`${p}.col_sums`));
+    if (tensors[`${p}.col_sums`]) {
+      layer.trackSums(exact(`${p}.col_sums`));
+      // Older checkpoints do not list the changed columns: rescale all of them at the next normalisation.
+      const changed = (meta.changedColumns as number[][] | undefined)?.[k] ?? Array.from({ length: layer.n }, (_, j) => j);
+      layer.synapses.markColumnsChanged(changed);
+    }
     const time = (a: Float64Array) => Float64Array.from(a, (age) => (age < 0 ? Number.NEGATIVE_INFINITY : step - age));
     layer.synapses.setState({
       history: time(exact(`${p}.stdp_pre_history_age`)),

@@ -1,5 +1,5 @@
 import type { Rng } from '@snn/core';
-import { DelayedDiehlCookSynapses, diehlCookStdpParams, normalizeColumnsWithSums } from '@snn/learning';
+import { DelayedDiehlCookSynapses, diehlCookStdpParams, normalizeColumnsWithSums, normalizeSelectedColumns } from '@snn/learning';
 import {
   type ConductanceLifParams,
   type ConductanceLifState,
@@ -49,6 +49,8 @@ export class DiehlCookLayer {
   readonly counter: Float64Array;
   /** Column sums of `weights`, kept up to date by the STDP rule after the first normalisation (null before). */
   colSums: Float64Array | null = null;
+  /** Scratch: the columns STDP changed since the last normalisation. */
+  readonly changedColumns: Int32Array;
 
   constructor(projection: Projection, excParams: ConductanceLifParams, inhParams: ConductanceLifParams, dtMs: number) {
     this.nPre = projection.nPre;
@@ -64,6 +66,7 @@ export class DiehlCookLayer {
     this.inhSpikes = new Uint8Array(this.n);
     this.excList = new Int32Array(this.n);
     this.counter = new Float64Array(this.n);
+    this.changedColumns = new Int32Array(this.n);
     this.inhAwake = Int32Array.from({ length: this.n }, (_, j) => j);
     this.inhAwakeCount = this.n;
     this.inhAwakeFlag = new Uint8Array(this.n).fill(1);
@@ -215,18 +218,23 @@ export class DiehlCookNetwork {
   }
 
   /**
-   * Scales every layer's input weight columns to their target sums (78 for layer 1), in one pass: the column sums
-   * are tracked through the STDP updates since the previous normalisation.
+   * Scales every layer's input weight columns to their target sums (78 for layer 1). The column sums are tracked
+   * through the STDP updates, so after the first (full) normalisation only the columns STDP changed since the
+   * previous one are rescaled (the others still sum to the target).
    */
   normalize(): void {
     this.layers.forEach((layer, k) => {
+      const target = k === 0 ? this.settings.weightSum : this.settings.weightSum2;
       if (!layer.colSums) {
         const sums = new Float64Array(layer.n);
         const w = layer.weights;
         for (let i = 0; i < layer.nPre; i++) for (let j = 0; j < layer.n; j++) sums[j] += w[i * layer.n + j];
         layer.trackSums(sums);
+        normalizeColumnsWithSums(layer.weights, layer.nPre, layer.n, target, sums);
+        return;
       }
-      normalizeColumnsWithSums(layer.weights, layer.nPre, layer.n, k === 0 ? this.settings.weightSum : this.settings.weightSum2, layer.colSums as Float64Array);
+      const count = layer.synapses.takeChangedColumns(layer.changedColumns);
+      normalizeSelectedColumns(layer.weights, layer.nPre, layer.n, target, layer.colSums, layer.changedColumns, count);
     });
   }
 

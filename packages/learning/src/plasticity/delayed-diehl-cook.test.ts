@@ -46,7 +46,8 @@ class NaiveSynapses {
         const j = k % this.nPost;
         ge[j] += this.emission ? wEmitted : this.w[k];
         this.pre[k] = 1;
-        if (learn) this.w[k] = Math.max(p.wMin, this.w[k] - p.nuPre * this.post1[j]);
+        // Depression only while post1 is above the cutoff, as the implementation.
+        if (learn && this.post1[j] > p.traceCutoff) this.w[k] = Math.max(p.wMin, this.w[k] - p.nuPre * this.post1[j]);
       }
     }
     if (!learn) return;
@@ -141,6 +142,7 @@ describe('DelayedDiehlCookSynapses', () => {
     const p = diehlCookStdpParams({ nuPre: 0.02, nuPost: 0.05 });
     const wRef = w.slice();
     const wArr = w.slice();
+    const wArrStart = w.slice();
     const syn = new DelayedDiehlCookSynapses(nPre, nPost, w, delays, 0.5, p, 'emission');
     const arrival = new DelayedDiehlCookSynapses(nPre, nPost, wArr, delays, 0.5, p);
     const sums = new Float64Array(nPost);
@@ -172,11 +174,80 @@ describe('DelayedDiehlCookSynapses', () => {
       for (let i = 0; i < nPre; i++) s += w[i * nPost + j];
       expect(sums[j]).toBeCloseTo(s, 12);
     }
+    // Every column that STDP changed is listed once, then the list is empty.
+    const changed = new Int32Array(nPost);
+    const peeked = Array.from(syn.changedColumns());
+    const n = syn.takeChangedColumns(changed);
+    expect(Array.from(changed.subarray(0, n))).toEqual(peeked);
+    expect(Array.from(changed.subarray(0, n)).sort()).toEqual([...Array(nPost).keys()].filter((j) => w.some((x, k) => k % nPost === j && x !== wArrStart[k])));
+    expect(syn.takeChangedColumns(changed)).toBe(0);
+    syn.markColumnsChanged([3, 1, 3]);
+    expect(Array.from(syn.changedColumns())).toEqual([3, 1]);
+    expect(() => syn.markColumnsChanged([5])).toThrow('field columns[0]: column index out of range; expected an integer in [0, 5), found 5');
+    expect(() => syn.takeChangedColumns(new Int32Array(2))).toThrow('field out: output array too short; expected at least 5 values, found 2');
     // The two transmissions differ (through weights that changed while their spike was in flight).
     expect(maxDiffArrival).toBeGreaterThan(0);
     expect(() => new DelayedDiehlCookSynapses(1, 1, new Float64Array(1), new Uint8Array(1), 0.5, p, 'later' as 'arrival')).toThrow(
       "field transmission: invalid transmission; expected 'arrival' or 'emission', found later",
     );
+  });
+
+  it("with 'emission' transmission equals the reference when post neurons leave and rejoin the depression window", () => {
+    // traceCutoff 0.5: post1 counts for 27 steps (13.5 ms) after a post spike, so with rare post spikes neurons
+    // leave the window and come back while input spikes are in flight (delays up to 8 steps).
+    const nPre = 9;
+    const nPost = 6;
+    const { rng, w, delays } = setup(21, nPre, nPost, 8);
+    const p = diehlCookStdpParams({ nuPre: 0.03, nuPost: 0.05, traceCutoff: 0.5 });
+    const wRef = w.slice();
+    const syn = new DelayedDiehlCookSynapses(nPre, nPost, w, delays, 0.5, p, 'emission');
+    const ref = new NaiveSynapses(nPre, nPost, wRef, delays, 0.5, p, true);
+    const ge = new Float64Array(nPost);
+    const geRef = new Float64Array(nPost);
+    let depressed = 0;
+    for (let step = 0; step < 900; step++) {
+      const emitted = [...Array(nPre).keys()].filter(() => rng.bernoulli(0.3));
+      const posts = [...Array(nPost).keys()].filter(() => rng.bernoulli(0.015));
+      const before = w.slice();
+      syn.emit(emitted, 0, emitted.length, step);
+      syn.deliver(step, ge, true);
+      for (let k = 0; k < w.length; k++) if (w[k] < before[k]) depressed++;
+      syn.onPostSpikes(posts, posts.length, step);
+      ref.step(step, emitted, posts, geRef, true);
+      for (let j = 0; j < nPost; j++) expect(ge[j]).toBeCloseTo(geRef[j], 10);
+      for (let k = 0; k < w.length; k++) expect(w[k]).toBeCloseTo(wRef[k], 12);
+    }
+    expect(depressed).toBeGreaterThan(100);
+  });
+
+  it("with 'emission' transmission and learning resumes exactly from getState/setState", () => {
+    const nPre = 6;
+    const nPost = 4;
+    const { rng, w, delays } = setup(13, nPre, nPost, 9);
+    const p = diehlCookStdpParams({ nuPre: 0.02, nuPost: 0.05, traceCutoff: 0.3 });
+    const spikes = Array.from({ length: 160 }, () => [...Array(nPre).keys()].filter(() => rng.bernoulli(0.25)));
+    const posts = Array.from({ length: 160 }, () => [...Array(nPost).keys()].filter(() => rng.bernoulli(0.04)));
+    const run = (syn: DelayedDiehlCookSynapses, from: number, to: number, ge: Float64Array) => {
+      for (let s = from; s < to; s++) {
+        syn.emit(spikes[s], 0, spikes[s].length, s);
+        syn.deliver(s, ge, true);
+        syn.onPostSpikes(posts[s], posts[s].length, s);
+      }
+    };
+    const wa = w.slice();
+    const a = new DelayedDiehlCookSynapses(nPre, nPost, wa, delays, 0.5, p, 'emission');
+    const geA = new Float64Array(nPost);
+    run(a, 0, 160, geA);
+    const wb = w.slice();
+    const b = new DelayedDiehlCookSynapses(nPre, nPost, wb, delays, 0.5, p, 'emission');
+    const geB = new Float64Array(nPost);
+    run(b, 0, 77, geB);
+    const c = new DelayedDiehlCookSynapses(nPre, nPost, wb, delays, 0.5, p, 'emission');
+    c.setState(b.getState());
+    run(c, 77, 160, geB);
+    for (let k = 0; k < wa.length; k++) expect(wb[k]).toBeCloseTo(wa[k], 14);
+    for (let j = 0; j < nPost; j++) expect(geB[j]).toBeCloseTo(geA[j], 12);
+    expect(wb.some((x, k) => x !== w[k])).toBe(true);
   });
 
   it("with 'emission' transmission resumes exactly from getState/setState, conductance in flight included", () => {

@@ -1,4 +1,4 @@
-import { ValidationError } from '@snn/core';
+import { ShapeError, ValidationError } from '@snn/core';
 import type { DiehlCookStdpParams } from './diehl-cook-stdp.js';
 import { type WeightArray, checkCount, checkLength, checkWeights } from './validate.js';
 
@@ -19,6 +19,12 @@ export interface DelayedDiehlCookState {
    * whose arrival `s + d_ij` is later than this step (with the weights at restore time); omitted, nothing is in flight.
    */
   readonly deliveredStep?: number;
+  /**
+   * `'emission'` only: the ring of conductance increments still in flight, as kept internally (`[2·slots, nPost]`,
+   * slots = maxDelaySteps + 1). Given, it is restored as is (exact even when weights changed while spikes were in
+   * flight); omitted, it is rebuilt from `history` as described under `deliveredStep`.
+   */
+  readonly pendingGe?: Float64Array;
 }
 
 /** Largest delay, in steps, that {@link DelayedDiehlCookSynapses} accepts. */
@@ -49,8 +55,9 @@ function table(dtMs: number, tauMs: number): Float64Array {
  * Transmission: with `'arrival'` (the default, Brian 2's `on_pre` with a delay) the weight at the arrival is added to
  * `g_e`; with `'emission'` (Brian 1's `DelayConnection`, the authors' original code) the weight at the emission is
  * written into a ring of future conductance increments, so the emission costs one sequential pass over the input's
- * weight row and each step adds one ring slot to `g_e`; the depression at the arrival then only visits the (few)
- * post neurons whose post1 trace is above `traceCutoff`. The two differ only when a weight changes while its spike
+ * weight row and each step adds one ring slot to `g_e`; the depression at the arrival then only visits the synapses
+ * onto the (few) post neurons whose post1 trace is above `traceCutoff`, listed by arrival step when the spike is
+ * emitted (or when the post neuron spikes while it is in flight). The two differ only when a weight changes while its spike
  * is in flight (a post spike of j within the ≤ 10 ms delay).
  *
  * Within a step, arrivals ({@link DelayedDiehlCookSynapses.deliver}) come before post spikes
@@ -115,10 +122,28 @@ export class DelayedDiehlCookSynapses {
   private readonly post1Table: Float64Array;
   private readonly post2Table: Float64Array;
   private sums: Float64Array | null = null;
+  /** 1 for post neurons whose weight column changed since the last {@link DelayedDiehlCookSynapses.takeChangedColumns}. */
+  private readonly changed: Uint8Array;
+  private readonly changedList: Int32Array;
+  private changedCount = 0;
   /** How weights reach `g_e` (see the class remarks). */
   readonly transmission: 'arrival' | 'emission';
-  /** `'emission'`: conductance increments due at step s, `pendingGe[(s mod slots)·nPost + j]`. */
+  /**
+   * `'emission'`: conductance increments due at step s, in two rows per ring slot: an emission at step e (slot
+   * `e mod slots`) with delay d is written to row `(e mod slots) + d` (< 2·slots, no wrap-around branch), and step s
+   * collects rows `s mod slots` and `(s mod slots) + slots`; `[2·slots, nPost]` row-major.
+   */
   private readonly pendingGe: Float64Array;
+  /** `'emission'`: `d_ij·nPost + j` per synapse, the offset of (i, j)'s increment from its emission slot's row. */
+  private readonly pendingOffset: Int32Array;
+  /**
+   * `'emission'`: synapses (i, j) onto recent post neurons j whose spike arrives at step s, as flat indices
+   * `i·nPost + j` in `arrivals[s mod slots]` (`arrivalCount` of them): the depression visits only these.
+   */
+  private readonly arrivals: Int32Array[];
+  private readonly arrivalCount: Int32Array;
+  /** Step at which post neuron j last left the recent list (−∞: never); emissions after it are not in `arrivals`. */
+  private readonly leftRecentStep: Float64Array;
   private deliveredStep = Number.NEGATIVE_INFINITY;
 
   /**
@@ -184,7 +209,16 @@ export class DelayedDiehlCookSynapses {
     this.preTable = table(dtMs, params.tauPreMs);
     this.post1Table = table(dtMs, params.tauPost1Ms);
     this.post2Table = table(dtMs, params.tauPost2Ms);
-    this.pendingGe = new Float64Array(transmission === 'emission' ? slots * nPost : 0);
+    this.pendingGe = new Float64Array(transmission === 'emission' ? 2 * slots * nPost : 0);
+    this.pendingOffset = new Int32Array(transmission === 'emission' ? nPre * nPost : 0);
+    if (transmission === 'emission') {
+      for (let i = 0; i < nPre; i++) for (let j = 0; j < nPost; j++) this.pendingOffset[i * nPost + j] = delaySteps[i * nPost + j] * nPost + j;
+    }
+    this.arrivals = Array.from({ length: transmission === 'emission' ? slots : 0 }, () => new Int32Array(64));
+    this.arrivalCount = new Int32Array(transmission === 'emission' ? slots : 0);
+    this.leftRecentStep = new Float64Array(nPost).fill(Number.NEGATIVE_INFINITY);
+    this.changed = new Uint8Array(nPost);
+    this.changedList = new Int32Array(nPost);
   }
 
   /**
@@ -195,6 +229,56 @@ export class DelayedDiehlCookSynapses {
   trackColumnSums(sums: Float64Array | null): void {
     if (sums) checkLength(sums, this.nPost, 'sums');
     this.sums = sums;
+    this.changed.fill(0);
+    this.changedCount = 0;
+  }
+
+  /**
+   * While column sums are tracked: writes the post neurons whose weight column the rule changed since the previous
+   * call (or since {@link DelayedDiehlCookSynapses.trackColumnSums}) into `out`, forgets them, and returns how many.
+   * A normalisation then needs to rescale only these columns (see `normalizeSelectedColumns`).
+   *
+   * @param out - length ≥ nPost
+   * @returns the number of entries written
+   * @throws `ShapeError` when `out` is shorter than nPost
+   */
+  takeChangedColumns(out: Int32Array): number {
+    if (out.length < this.nPost) {
+      throw new ShapeError('output array too short', { field: 'out', expected: `at least ${this.nPost} values`, found: `${out.length}` });
+    }
+    const n = this.changedCount;
+    for (let e = 0; e < n; e++) {
+      const j = this.changedList[e];
+      out[e] = j;
+      this.changed[j] = 0;
+    }
+    this.changedCount = 0;
+    return n;
+  }
+
+  /** The columns {@link DelayedDiehlCookSynapses.takeChangedColumns} would return now, without forgetting them (for checkpoints). */
+  changedColumns(): Int32Array {
+    return this.changedList.slice(0, this.changedCount);
+  }
+
+  /**
+   * Adds columns to the changed list (e.g. restoring {@link DelayedDiehlCookSynapses.changedColumns} from a checkpoint
+   * after {@link DelayedDiehlCookSynapses.trackColumnSums}).
+   * @throws `ValidationError` for an index outside [0, nPost)
+   */
+  markColumnsChanged(columns: ArrayLike<number>): void {
+    for (let e = 0; e < columns.length; e++) {
+      const j = columns[e];
+      if (!Number.isInteger(j) || j < 0 || j >= this.nPost) {
+        throw new ValidationError('column index out of range', { field: `columns[${e}]`, expected: `an integer in [0, ${this.nPost})`, found: String(j) });
+      }
+      if (this.changed[j] === 0) this.markChanged(j);
+    }
+  }
+
+  private markChanged(j: number): void {
+    this.changed[j] = 1;
+    this.changedList[this.changedCount++] = j;
   }
 
   /**
@@ -224,14 +308,22 @@ export class DelayedDiehlCookSynapses {
     if (this.transmission === 'emission') {
       const nPost = this.nPost;
       const w = this.weights;
-      const delays = this.delaySteps;
+      const offset = this.pendingOffset;
       const pending = this.pendingGe;
+      const slotBase = slot * nPost;
       for (let e = start; e < start + count; e++) {
         const row = indices[e] * nPost;
-        for (let j = 0; j < nPost; j++) {
-          let t = slot + delays[row + j];
+        const end = row + nPost;
+        for (let k = row; k < end; k++) pending[slotBase + offset[k]] += w[k];
+      }
+      const delays = this.delaySteps;
+      for (let r = 0; r < this.recentCount; r++) {
+        const j = this.recent[r];
+        for (let e = start; e < start + count; e++) {
+          const idx = indices[e] * nPost + j;
+          let t = slot + delays[idx];
           if (t >= slots) t -= slots;
-          pending[t * nPost + j] += w[row + j];
+          this.pushArrival(t, idx);
         }
       }
     }
@@ -257,6 +349,7 @@ export class DelayedDiehlCookSynapses {
       } else {
         this.inRecent[j] = 0;
         this.post1Now[j] = 0;
+        this.leftRecentStep[j] = step;
       }
     }
     this.recentCount = k;
@@ -314,7 +407,10 @@ export class DelayedDiehlCookSynapses {
               const nw = old - nuPre * p;
               const c = nw < wMin ? wMin : nw;
               w[idx] = c;
-              if (sums) sums[j] += c - old;
+              if (sums) {
+                sums[j] += c - old;
+                if (this.changed[j] === 0) this.markChanged(j);
+              }
             }
           }
         }
@@ -335,34 +431,67 @@ export class DelayedDiehlCookSynapses {
     const nPost = this.nPost;
     const pending = this.pendingGe;
     const base = (step % slots) * nPost;
+    const high = base + slots * nPost;
     for (let j = 0; j < nPost; j++) {
-      ge[j] += pending[base + j];
+      ge[j] += pending[base + j] + pending[high + j];
       pending[base + j] = 0;
+      pending[high + j] = 0;
     }
-    if (!doLearn || this.recentCount === 0) return;
+    const slot = step % slots;
+    const n = this.arrivalCount[slot];
+    this.arrivalCount[slot] = 0;
+    if (!doLearn) return;
+    const list = this.arrivals[slot];
     const w = this.weights;
-    const delays = this.delaySteps;
-    const ringIdx = this.ringIdx;
     const nuPre = this.params.nuPre;
     const wMin = this.params.wMin;
     const sums = this.sums;
-    for (let d = 0; d < slots; d++) {
-      const slot = this.emittedSlot(step - d);
+    const post1 = this.post1Now;
+    for (let e = 0; e < n; e++) {
+      const idx = list[e];
+      const j = idx % nPost;
+      const p = post1[j];
+      if (p === 0) continue;
+      const old = w[idx];
+      const c = Math.max(old - nuPre * p, wMin);
+      w[idx] = c;
+      if (sums) {
+        sums[j] += c - old;
+        if (this.changed[j] === 0) this.markChanged(j);
+      }
+    }
+  }
+
+  /** `'emission'`: records that synapse `idx` (= i·nPost + j) receives a spike at the step of ring slot `slot`. */
+  private pushArrival(slot: number, idx: number): void {
+    let list = this.arrivals[slot];
+    const n = this.arrivalCount[slot];
+    if (n === list.length) {
+      const grown = new Int32Array(2 * n);
+      grown.set(list);
+      this.arrivals[slot] = grown;
+      list = grown;
+    }
+    list[n] = idx;
+    this.arrivalCount[slot] = n + 1;
+  }
+
+  /**
+   * `'emission'`: post neuron j joins the recent list at `step` (after this step's arrivals): the spikes in flight
+   * towards it, emitted after it last left the list (earlier ones are in `arrivals` already), are added to `arrivals`.
+   */
+  private subscribeArrivals(j: number, step: number): void {
+    const slots = this.slots;
+    const nPost = this.nPost;
+    const from = Math.max(step - this.maxDelaySteps, this.leftRecentStep[j] + 1, 0);
+    for (let s = from; s <= step; s++) {
+      const slot = this.emittedSlot(s);
       if (slot < 0) continue;
-      const n = this.ringCount[slot];
-      const rb = slot * this.nPre;
-      for (let r = 0; r < this.recentCount; r++) {
-        const j = this.recent[r];
-        const p = this.post1Now[j];
-        if (p === 0) continue;
-        for (let e = 0; e < n; e++) {
-          const idx = ringIdx[rb + e] * nPost + j;
-          if (delays[idx] !== d) continue;
-          const old = w[idx];
-          const c = Math.max(old - nuPre * p, wMin);
-          w[idx] = c;
-          if (sums) sums[j] += c - old;
-        }
+      const base = slot * this.nPre;
+      for (let e = 0; e < this.ringCount[slot]; e++) {
+        const idx = this.ringIdx[base + e] * nPost + j;
+        const arrival = s + this.delaySteps[idx];
+        if (arrival > step) this.pushArrival(arrival % slots, idx);
       }
     }
   }
@@ -419,13 +548,17 @@ export class DelayedDiehlCookSynapses {
           w[idx] = c;
           delta += c - old;
         }
-        if (this.sums) this.sums[j] += delta;
+        if (this.sums) {
+          this.sums[j] += delta;
+          if (this.changed[j] === 0) this.markChanged(j);
+        }
       }
       this.lastPost[j] = step;
       this.post1Now[j] = 1;
       if (this.inRecent[j] === 0) {
         this.inRecent[j] = 1;
         this.recent[this.recentCount++] = j;
+        if (this.transmission === 'emission') this.subscribeArrivals(j, step);
       }
     }
   }
@@ -450,7 +583,13 @@ export class DelayedDiehlCookSynapses {
 
   /** Copies the spike history (for checkpoints). */
   getState(): DelayedDiehlCookState {
-    return { history: this.history.slice(), historyHead: this.historyHead.slice(), lastPostStep: this.lastPost.slice(), deliveredStep: this.deliveredStep };
+    return {
+      history: this.history.slice(),
+      historyHead: this.historyHead.slice(),
+      lastPostStep: this.lastPost.slice(),
+      deliveredStep: this.deliveredStep,
+      ...(this.transmission === 'emission' ? { pendingGe: this.pendingGe.slice() } : {}),
+    };
   }
 
   /**
@@ -463,6 +602,7 @@ export class DelayedDiehlCookSynapses {
     checkLength(state.history, this.nPre * slots, 'history');
     checkLength(state.historyHead, this.nPre, 'historyHead');
     checkLength(state.lastPostStep, this.nPost, 'lastPostStep');
+    if (this.transmission === 'emission' && state.pendingGe) checkLength(state.pendingGe, this.pendingGe.length, 'pendingGe');
     this.history.set(state.history);
     this.historyHead.set(state.historyHead);
     this.lastPost.set(state.lastPostStep);
@@ -480,6 +620,9 @@ export class DelayedDiehlCookSynapses {
     this.ringCount.fill(0);
     this.ringStep.fill(Number.NEGATIVE_INFINITY);
     this.pendingGe.fill(0);
+    if (this.transmission === 'emission' && state.pendingGe) this.pendingGe.set(state.pendingGe);
+    this.arrivalCount.fill(0);
+    this.leftRecentStep.fill(Number.NEGATIVE_INFINITY);
     this.deliveredStep = state.deliveredStep ?? Number.NEGATIVE_INFINITY;
     let newest = Number.NEGATIVE_INFINITY;
     for (let k = 0; k < this.history.length; k++) if (this.history[k] > newest) newest = this.history[k];
@@ -492,11 +635,14 @@ export class DelayedDiehlCookSynapses {
         for (let r = 0; r < slots; r++) {
           if (this.history[i * slots + r] === s) {
             this.ringIdx[slot * this.nPre + this.ringCount[slot]++] = i;
-            if (this.transmission === 'emission' && state.deliveredStep !== undefined) this.restorePending(i, s, state.deliveredStep);
+            if (this.transmission === 'emission' && state.deliveredStep !== undefined && !state.pendingGe) this.restorePending(i, s, state.deliveredStep);
             break;
           }
         }
       }
+    }
+    if (this.transmission === 'emission' && state.deliveredStep !== undefined) {
+      for (let r = 0; r < this.recentCount; r++) this.subscribeArrivals(this.recent[r], state.deliveredStep);
     }
   }
 
@@ -506,13 +652,15 @@ export class DelayedDiehlCookSynapses {
     const row = i * nPost;
     for (let j = 0; j < nPost; j++) {
       const arrival = s + this.delaySteps[row + j];
-      if (arrival > delivered) this.pendingGe[(arrival % this.slots) * nPost + j] += this.weights[row + j];
+      if (arrival > delivered) this.pendingGe[(s % this.slots) * nPost + this.pendingOffset[row + j]] += this.weights[row + j];
     }
   }
 
   /** Forgets all spikes (history, traces, spikes in flight); the weights are kept. */
   reset(): void {
     this.pendingGe.fill(0);
+    this.arrivalCount.fill(0);
+    this.leftRecentStep.fill(Number.NEGATIVE_INFINITY);
     this.deliveredStep = Number.NEGATIVE_INFINITY;
     this.history.fill(Number.NEGATIVE_INFINITY);
     this.historyHead.fill(0);

@@ -2,7 +2,7 @@ import { Rng } from '@snn/core';
 import { describe, expect, it } from 'vitest';
 import { DiehlCookStdp, diehlCookStdpDenseReference, diehlCookStdpParams } from './diehl-cook-stdp.js';
 import { hebbianParams, hebbianUpdate, hebbianUpdateEvents } from './hebbian.js';
-import { normalizeColumns, normalizeColumnsWithSums } from './normalize.js';
+import { normalizeColumns, normalizeColumnsWithSums, normalizeSelectedColumns } from './normalize.js';
 import { PairStdp, pairStdpDenseReference, pairStdpParams } from './pair-stdp.js';
 
 describe('pair STDP', () => {
@@ -189,6 +189,30 @@ describe('normalizeColumns', () => {
     expect(Array.from(sums)).toEqual([1, 1]);
     expect(() => normalizeColumnsWithSums(w2, 2, 2, 1, new Float64Array(3))).toThrow('field sums: column sums have the wrong length; expected 2 values, found 3');
     expect(() => normalizeColumns(w, nRows, nCols, -1)).toThrow('field target: invalid normalisation target; expected a finite number > 0, found -1');
+  });
+
+  it('normalizeSelectedColumns rescales only the listed columns, as normalizeColumnsWithSums does them', () => {
+    const rng = new Rng(4);
+    const nRows = 11;
+    const nCols = 7;
+    const w = Float64Array.from({ length: nRows * nCols }, () => rng.uniform());
+    const sums = new Float64Array(nCols);
+    for (let k = 0; k < w.length; k++) sums[k % nCols] += w[k];
+    const full = w.slice();
+    const fullSums = sums.slice();
+    normalizeColumnsWithSums(full, nRows, nCols, 3, fullSums);
+    const listed = Int32Array.of(5, 1, 6, 0);
+    normalizeSelectedColumns(w, nRows, nCols, 3, sums, listed, 3);
+    for (let k = 0; k < w.length; k++) {
+      const j = k % nCols;
+      if (j === 5 || j === 1 || j === 6) expect(w[k]).toBe(full[k]);
+      else expect(w[k]).not.toBe(full[k]);
+    }
+    expect(sums[1]).toBe(fullSums[1]);
+    expect(sums[1]).toBeCloseTo(3, 12);
+    expect(Array.from(normalizeSelectedColumns(new Float64Array([1, 2, 3, 6]), 2, 2, 1, new Float64Array([4, 8]), [1], 1))).toEqual([1, 0.25, 3, 0.75]);
+    expect(() => normalizeSelectedColumns(w, nRows, nCols, 3, sums, [7], 1)).toThrow('field columns[0]: column index out of range; expected an integer in [0, 7), found 7');
+    expect(() => normalizeSelectedColumns(w, nRows, nCols, 3, sums, [1], 2)).toThrow('field count: invalid column count; expected an integer in [0, 1], found 2');
   });
 });
 

@@ -133,34 +133,37 @@ export function conductanceLifStepInPlace(state: ConductanceLifState, params: Co
   const timerThreshold = params.timerThresholdMs;
   const reset = params.resetMv;
   const refractory = params.refractoryMs;
+  spikesOut.fill(0);
   let count = 0;
+  // Written for speed, same arithmetic as the remarks: the state that changes every step is updated first, then
+  // refractory neurons (rare) are skipped before the membrane step and the threshold test.
   for (let i = 0; i < n; i++) {
     const left = refractoryLeftMs[i];
-    const active = left <= eps;
-    let vi = v[i];
+    const vi = v[i];
     const gei = ge[i];
     const gii = gi[i];
-    if (active) {
-      vi = membraneStep(vi, gei, gii, kMem, rest, eExc, eInh);
-    }
     ge[i] = gei * geDecay;
     gi[i] = gii * giDecay;
-    let th = theta[i] * thetaDecay;
+    const th = theta[i] * thetaDecay;
+    theta[i] = th;
     const timer = timerMs[i] + timerStep;
-    if (left !== 0) refractoryLeftMs[i] = Math.max(left - dtMs, 0);
-    if (active && vi > base + th && timer > timerThreshold) {
-      vi = reset;
-      th += thetaPlus;
+    timerMs[i] = timer;
+    if (left !== 0) {
+      const later = left - dtMs;
+      refractoryLeftMs[i] = Math.max(later, 0);
+      if (left > eps) continue;
+    }
+    const vNew = membraneStep(vi, gei, gii, kMem, rest, eExc, eInh);
+    if (vNew > base + th && timer > timerThreshold) {
+      v[i] = reset;
+      theta[i] = th + thetaPlus;
       timerMs[i] = 0;
       refractoryLeftMs[i] = refractory;
       spikesOut[i] = 1;
       count++;
     } else {
-      timerMs[i] = timer;
-      spikesOut[i] = 0;
+      v[i] = vNew;
     }
-    v[i] = vi;
-    theta[i] = th;
   }
   return count;
 }
@@ -209,31 +212,32 @@ export function conductanceLifStepSubset(
   for (let e = 0; e < listed; e++) {
     const i = indices[e];
     const left = refractoryLeftMs[i];
-    const active = left <= eps;
-    let vi = v[i];
+    const vi = v[i];
     const gei = ge[i];
     const gii = gi[i];
-    if (active) {
-      vi = membraneStep(vi, gei, gii, kMem, rest, eExc, eInh);
-    }
     ge[i] = gei * geDecay;
     gi[i] = gii * giDecay;
-    let th = theta[i] * thetaDecay;
+    const th = theta[i] * thetaDecay;
+    theta[i] = th;
     const timer = timerMs[i] + timerStep;
-    if (left !== 0) refractoryLeftMs[i] = Math.max(left - dtMs, 0);
-    if (active && vi > base + th && timer > timerThreshold) {
-      vi = reset;
-      th += thetaPlus;
+    timerMs[i] = timer;
+    spikesOut[i] = 0;
+    if (left !== 0) {
+      const later = left - dtMs;
+      refractoryLeftMs[i] = Math.max(later, 0);
+      if (left > eps) continue;
+    }
+    const vNew = membraneStep(vi, gei, gii, kMem, rest, eExc, eInh);
+    if (vNew > base + th && timer > timerThreshold) {
+      v[i] = reset;
+      theta[i] = th + thetaPlus;
       timerMs[i] = 0;
       refractoryLeftMs[i] = refractory;
       spikesOut[i] = 1;
       count++;
     } else {
-      timerMs[i] = timer;
-      spikesOut[i] = 0;
+      v[i] = vNew;
     }
-    v[i] = vi;
-    theta[i] = th;
   }
   return count;
 }
