@@ -371,7 +371,8 @@ export class DelayedDiehlCookSynapses {
     const bucket = this.bucket;
     const ringIdx = this.ringIdx;
     const doLearn = learn && this.params.nuPre > 0;
-    if (doLearn) this.refresh(step);
+    // Also when not learning: keeps the recent list (and the arrivals listed for it) short, e.g. in test mode.
+    this.refresh(step);
     this.deliveredStep = step;
     if (this.transmission === 'emission') {
       this.deliverPending(step, ge, doLearn);
