@@ -11,7 +11,7 @@
 // 40 ms/example for n_e = 400 (Brian2 C++ standalone).
 //
 // Needs the built app (`pnpm --filter @snn-apps/izhikevich-mnist build`). Usage:
-//   node bench/diehl-cook.mjs [--sizes 100,400] [--examples 200] [--warmup 20] [--seed 0]
+//   node bench/diehl-cook.mjs [--sizes 100,400] [--examples 200] [--warmup 20] [--seed 0] [--repeat 3]
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,6 +29,7 @@ const { values: args } = parseArgs({
     examples: { type: 'string', default: '200' },
     warmup: { type: 'string', default: '20' },
     seed: { type: 'string', default: '0' },
+    repeat: { type: 'string', default: '3' },
   },
 });
 if (!existsSync(CLI)) {
@@ -36,6 +37,11 @@ if (!existsSync(CLI)) {
   process.exit(1);
 }
 const examples = Number(args.examples);
+const repeat = Number(args.repeat);
+if (!Number.isInteger(repeat) || repeat < 1) {
+  console.error(`--repeat must be an integer >= 1, found ${args.repeat}`);
+  process.exit(1);
+}
 const warmup = Number(args.warmup);
 if (!(examples % warmup === 0)) {
   console.error(`--examples (${examples}) must be a multiple of --warmup (${warmup})`);
@@ -54,8 +60,7 @@ function calibrate() {
   return { wall, cpu: (c.user * 1000) / 1e8, s };
 }
 const before = calibrate();
-const rows = [];
-for (const nE of args.sizes.split(',').map(Number)) {
+function measure(nE) {
   const dir = mkdtempSync(join(tmpdir(), 'dc-bench-'));
   const run = join(dir, 'run');
   const total = warmup + examples;
@@ -97,20 +102,31 @@ for (const nE of args.sizes.split(',').map(Number)) {
   // An example with fewer than 5 spikes is presented again at a higher rate, so an example can cost more than one
   // 500 ms simulation; per presentation is the time per 500 ms simulated.
   const presentations = measured.reduce((a, m) => a + m.mean_presentations, 0) / measured.length;
-  rows.push({ nE, ms, cpuMs, cpuWholeMs, spikes, presentations });
   rmSync(dir, { recursive: true, force: true });
+  return { nE, ms, cpuMs, cpuWholeMs, spikes, presentations };
 }
+// Runs alternate between the sizes; the machine's speed drifts (shared host), so every run is printed and the
+// summary gives the fastest and the median run per size.
+const runs = [];
+for (let r = 0; r < repeat; r++) for (const nE of args.sizes.split(',').map(Number)) runs.push(measure(nE));
 const after = calibrate();
 console.log(
   `machine check: a dependent multiply-add took ${before.wall.toFixed(2)} ns (before) and ${after.wall.toFixed(2)} ns (after) wall; load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`,
 );
 console.log(`Diehl & Cook training, ${examples} examples after ${warmup} warm-up (500 ms simulated = 1000 steps each), one core, Node ${process.version}`);
-console.log(
-  'n_e | wall ms/example | examples/s | CPU ms/example | CPU ms/example incl. start-up | exc spikes/example | presentations/example | wall ms per 500 ms simulated | Brian2 ms per 500 ms (given) | speed-up vs Brian2 (per 500 ms simulated)',
-);
-for (const r of rows) {
+const header =
+  'n_e | wall ms/example | examples/s | CPU ms/example | CPU ms/example incl. start-up | exc spikes/example | presentations/example | wall ms per 500 ms simulated | Brian2 ms per 500 ms (given) | speed-up vs Brian2 (per 500 ms simulated)';
+const line = (r, label = String(r.nE)) => {
   const brian = BRIAN2_MS[r.nE];
-  console.log(
-    `${r.nE} | ${r.ms.toFixed(2)} | ${(1000 / r.ms).toFixed(1)} | ${r.cpuMs.toFixed(2)} | ${r.cpuWholeMs.toFixed(2)} | ${r.spikes.toFixed(1)} | ${r.presentations.toFixed(3)} | ${(r.ms / r.presentations).toFixed(2)} | ${brian ?? 'n/a'} | ${brian ? `${((brian * r.presentations) / r.ms).toFixed(2)}×` : 'n/a'}`,
-  );
+  return `${label} | ${r.ms.toFixed(2)} | ${(1000 / r.ms).toFixed(1)} | ${r.cpuMs.toFixed(2)} | ${r.cpuWholeMs.toFixed(2)} | ${r.spikes.toFixed(1)} | ${r.presentations.toFixed(3)} | ${(r.ms / r.presentations).toFixed(2)} | ${brian ?? 'n/a'} | ${brian ? `${((brian * r.presentations) / r.ms).toFixed(2)}×` : 'n/a'}`;
+};
+console.log(`every run (${repeat} per size):`);
+console.log(header);
+for (const r of runs) console.log(line(r));
+console.log(`summary: fastest and median of the ${repeat} runs per size`);
+console.log(header);
+for (const nE of [...new Set(runs.map((r) => r.nE))]) {
+  const mine = runs.filter((r) => r.nE === nE).sort((a, b) => a.ms - b.ms);
+  console.log(line(mine[0], `${nE} fastest`));
+  console.log(line(mine[(mine.length - 1) >> 1], `${nE} median`));
 }
