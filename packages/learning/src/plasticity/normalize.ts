@@ -41,6 +41,19 @@ export function normalizeColumns<W extends WeightArray>(weights: W, nRows: numbe
   return weights;
 }
 
+/** Checks the arguments shared by {@link normalizeColumnsWithSums} and {@link normalizeSelectedColumns}. */
+function checkWithSums(weights: WeightArray, nRows: number, nCols: number, target: number, sums: Float64Array): void {
+  checkCount(nRows, 'nRows');
+  checkCount(nCols, 'nCols');
+  checkWeights(weights, nRows, nCols);
+  if (sums.length !== nCols) {
+    throw new ShapeError('column sums have the wrong length', { field: 'sums', expected: `${nCols} values`, found: `${sums.length}` });
+  }
+  if (typeof target !== 'number' || !Number.isFinite(target) || target <= 0) {
+    throw new ValidationError('invalid normalisation target', { field: 'target', expected: 'a finite number > 0', found: String(target) });
+  }
+}
+
 /**
  * {@link normalizeColumns} in one pass, with the current column sums supplied (e.g. tracked by
  * `DiehlCookStdp.trackColumnSums`): scales column j by `target / sums[j]` and writes the new exact column sums back
@@ -65,15 +78,7 @@ export function normalizeColumns<W extends WeightArray>(weights: W, nRows: numbe
  * ```
  */
 export function normalizeColumnsWithSums<W extends WeightArray>(weights: W, nRows: number, nCols: number, target: number, sums: Float64Array): W {
-  checkCount(nRows, 'nRows');
-  checkCount(nCols, 'nCols');
-  checkWeights(weights, nRows, nCols);
-  if (sums.length !== nCols) {
-    throw new ShapeError('column sums have the wrong length', { field: 'sums', expected: `${nCols} values`, found: `${sums.length}` });
-  }
-  if (typeof target !== 'number' || !Number.isFinite(target) || target <= 0) {
-    throw new ValidationError('invalid normalisation target', { field: 'target', expected: 'a finite number > 0', found: String(target) });
-  }
+  checkWithSums(weights, nRows, nCols, target, sums);
   const factors = new Float64Array(nCols);
   for (let j = 0; j < nCols; j++) {
     factors[j] = sums[j] > 0 ? target / sums[j] : 1;
@@ -125,15 +130,7 @@ export function normalizeSelectedColumns<W extends WeightArray>(
   columns: ArrayLike<number>,
   count: number,
 ): W {
-  checkCount(nRows, 'nRows');
-  checkCount(nCols, 'nCols');
-  checkWeights(weights, nRows, nCols);
-  if (sums.length !== nCols) {
-    throw new ShapeError('column sums have the wrong length', { field: 'sums', expected: `${nCols} values`, found: `${sums.length}` });
-  }
-  if (typeof target !== 'number' || !Number.isFinite(target) || target <= 0) {
-    throw new ValidationError('invalid normalisation target', { field: 'target', expected: 'a finite number > 0', found: String(target) });
-  }
+  checkWithSums(weights, nRows, nCols, target, sums);
   if (!Number.isInteger(count) || count < 0 || count > columns.length) {
     throw new ValidationError('invalid column count', { field: 'count', expected: `an integer in [0, ${columns.length}]`, found: String(count) });
   }

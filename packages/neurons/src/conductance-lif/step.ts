@@ -136,7 +136,9 @@ export function conductanceLifStepInPlace(state: ConductanceLifState, params: Co
   spikesOut.fill(0);
   let count = 0;
   // Written for speed, same arithmetic as the remarks: the state that changes every step is updated first, then
-  // refractory neurons (rare) are skipped before the membrane step and the threshold test.
+  // refractory neurons (rare) are skipped before the membrane step and the threshold test. The loop body is repeated
+  // in conductanceLifStepSubset on purpose: sharing it through a per-neuron helper with a constants object measured
+  // about 7 % slower in Diehl & Cook training (n_e = 400), where this loop is a third of the time.
   for (let i = 0; i < n; i++) {
     const left = refractoryLeftMs[i];
     const vi = v[i];
