@@ -70,6 +70,45 @@ function setup(seed: number, nPre: number, nPost: number, maxDelay: number) {
   return { rng, w, delays };
 }
 
+/**
+ * Runs seeded random pre and post spikes for `steps` steps through fresh synapses (weights `wa`), and again through
+ * synapses saved after step `split - 1` and restored into new ones (weights `wb`); both learn.
+ */
+function resumeSplit(
+  transmission: 'arrival' | 'emission',
+  seed: number,
+  nPre: number,
+  nPost: number,
+  steps: number,
+  split: number,
+  params: Parameters<typeof diehlCookStdpParams>[0],
+  preRate: number,
+  postRate: number,
+) {
+  const { rng, w, delays } = setup(seed, nPre, nPost, 9);
+  const p = diehlCookStdpParams(params);
+  const spikes = Array.from({ length: steps }, () => [...Array(nPre).keys()].filter(() => rng.bernoulli(preRate)));
+  const posts = Array.from({ length: steps }, () => [...Array(nPost).keys()].filter(() => rng.bernoulli(postRate)));
+  const run = (syn: DelayedDiehlCookSynapses, from: number, to: number, ge: Float64Array) => {
+    for (let s = from; s < to; s++) {
+      syn.emit(spikes[s], 0, spikes[s].length, s);
+      syn.deliver(s, ge, true);
+      syn.onPostSpikes(posts[s], posts[s].length, s);
+    }
+  };
+  const wa = w.slice();
+  const geA = new Float64Array(nPost);
+  run(new DelayedDiehlCookSynapses(nPre, nPost, wa, delays, 0.5, p, transmission), 0, steps, geA);
+  const wb = w.slice();
+  const geB = new Float64Array(nPost);
+  const first = new DelayedDiehlCookSynapses(nPre, nPost, wb, delays, 0.5, p, transmission);
+  run(first, 0, split, geB);
+  const resumed = new DelayedDiehlCookSynapses(nPre, nPost, wb, delays, 0.5, p, transmission);
+  resumed.setState(first.getState());
+  run(resumed, split, steps, geB);
+  return { w, wa, wb, geA, geB, resumed };
+}
+
 describe('DelayedDiehlCookSynapses', () => {
   it('delivers each spike to each synapse after its own delay', () => {
     const w = Float64Array.from([0.5, 0.25, 0.125, 1, 2, 4]);
@@ -221,32 +260,9 @@ describe('DelayedDiehlCookSynapses', () => {
   });
 
   it("with 'emission' transmission and learning resumes exactly from getState/setState", () => {
-    const nPre = 6;
-    const nPost = 4;
-    const { rng, w, delays } = setup(13, nPre, nPost, 9);
-    const p = diehlCookStdpParams({ nuPre: 0.02, nuPost: 0.05, traceCutoff: 0.3 });
-    const spikes = Array.from({ length: 160 }, () => [...Array(nPre).keys()].filter(() => rng.bernoulli(0.25)));
-    const posts = Array.from({ length: 160 }, () => [...Array(nPost).keys()].filter(() => rng.bernoulli(0.04)));
-    const run = (syn: DelayedDiehlCookSynapses, from: number, to: number, ge: Float64Array) => {
-      for (let s = from; s < to; s++) {
-        syn.emit(spikes[s], 0, spikes[s].length, s);
-        syn.deliver(s, ge, true);
-        syn.onPostSpikes(posts[s], posts[s].length, s);
-      }
-    };
-    const wa = w.slice();
-    const a = new DelayedDiehlCookSynapses(nPre, nPost, wa, delays, 0.5, p, 'emission');
-    const geA = new Float64Array(nPost);
-    run(a, 0, 160, geA);
-    const wb = w.slice();
-    const b = new DelayedDiehlCookSynapses(nPre, nPost, wb, delays, 0.5, p, 'emission');
-    const geB = new Float64Array(nPost);
-    run(b, 0, 77, geB);
-    const c = new DelayedDiehlCookSynapses(nPre, nPost, wb, delays, 0.5, p, 'emission');
-    c.setState(b.getState());
-    run(c, 77, 160, geB);
-    for (let k = 0; k < wa.length; k++) expect(wb[k]).toBeCloseTo(wa[k], 14);
-    for (let j = 0; j < nPost; j++) expect(geB[j]).toBeCloseTo(geA[j], 12);
+    const { w, wa, wb, geA, geB } = resumeSplit('emission', 13, 6, 4, 160, 77, { nuPre: 0.02, nuPost: 0.05, traceCutoff: 0.3 }, 0.25, 0.04);
+    expect(Array.from(wb)).toEqual(Array.from(wa));
+    expect(Array.from(geB)).toEqual(Array.from(geA));
     expect(wb.some((x, k) => x !== w[k])).toBe(true);
   });
 
@@ -279,28 +295,7 @@ describe('DelayedDiehlCookSynapses', () => {
   it('resumes exactly from getState/setState, spikes in flight included', () => {
     const nPre = 5;
     const nPost = 3;
-    const { rng, w, delays } = setup(8, nPre, nPost, 9);
-    const p = diehlCookStdpParams({ nuPre: 0.02, nuPost: 0.05 });
-    const spikes = Array.from({ length: 120 }, () => [...Array(nPre).keys()].filter(() => rng.bernoulli(0.2)));
-    const posts = Array.from({ length: 120 }, () => [...Array(nPost).keys()].filter(() => rng.bernoulli(0.05)));
-    const run = (syn: DelayedDiehlCookSynapses, from: number, to: number, ge: Float64Array) => {
-      for (let s = from; s < to; s++) {
-        syn.emit(spikes[s], 0, spikes[s].length, s);
-        syn.deliver(s, ge, true);
-        syn.onPostSpikes(posts[s], posts[s].length, s);
-      }
-    };
-    const wa = w.slice();
-    const a = new DelayedDiehlCookSynapses(nPre, nPost, wa, delays, 0.5, p);
-    const geA = new Float64Array(nPost);
-    run(a, 0, 120, geA);
-    const wb = w.slice();
-    const b = new DelayedDiehlCookSynapses(nPre, nPost, wb, delays, 0.5, p);
-    const geB = new Float64Array(nPost);
-    run(b, 0, 57, geB);
-    const c = new DelayedDiehlCookSynapses(nPre, nPost, wb, delays, 0.5, p);
-    c.setState(b.getState());
-    run(c, 57, 120, geB);
+    const { wa, wb, geA, geB, resumed: c } = resumeSplit('arrival', 8, nPre, nPost, 120, 57, { nuPre: 0.02, nuPost: 0.05 }, 0.2, 0.05);
     expect(Array.from(wb)).toEqual(Array.from(wa));
     expect(Array.from(geB)).toEqual(Array.from(geA));
     expect(() => c.setState({ history: new Float64Array(3), historyHead: new Int32Array(nPre), lastPostStep: new Float64Array(nPost) })).toThrow(
