@@ -91,6 +91,12 @@ describe('izhikevich-mnist commands', () => {
     expect(mlpManifest.metrics).toMatchObject({ epochs: 3, parameters: macs + 74, macsPerImage: macs });
     expect(mlpManifest.metrics.energyPerImageJ as number).toBeCloseTo(macs * 4.6e-12, 18);
     expect(mlpManifest.metrics.testAccuracy).toBeGreaterThan(0.5);
+    // `--set` reaches every config field, data sizes included; a dedicated flag wins over it.
+    const viaSet = await runApp(['mlp', '-c', configPath('mlp-tiny'), '--runs-dir', root, '--name', 's', '--quiet', '--no-figures', '--epochs', '1', '--set', 'data.test_size=50']);
+    expect(viaSet.code).toBe(0);
+    expect(viaSet.stdout).toMatch(/^test accuracy: \d+\.\d\d% \(\d+\/50\) after 1 epoch\n/);
+    const both = await runApp(['mlp', '-c', configPath('mlp-tiny'), '--runs-dir', root, '--name', 'b', '--quiet', '--no-figures', '--epochs', '1', '--set', 'data.test_size=50', '--test-size', '40']);
+    expect(both.stdout).toMatch(/^test accuracy: \d+\.\d\d% \(\d+\/40\) after 1 epoch\n/);
     const cnn = await runApp(['cnn', '-c', configPath('cnn-tiny'), '--runs-dir', root, '--name', 'c', '--quiet', '--no-figures', '--epochs', '1']);
     expect(cnn.stderr).toBe('');
     expect(cnn.code).toBe(0);

@@ -88,16 +88,18 @@ export function addTrainingCommand<S extends z.ZodType>(program: Command, io: Ap
       if (flags.testMode && flags.resumeFrom === undefined) {
         throw new UsageError('--test-mode needs --resume-from <checkpoint>: the model to evaluate', { field: '--test-mode' });
       }
-      const overrides: Record<string, unknown> = {
-        ...parseAssignments(flags.set ?? []),
+      const flagValues: Record<string, unknown> = {
         'training.epochs': flags.epochs,
         'data.train_size': flags.trainSize,
         'data.test_size': flags.testSize,
         'data.mnist_path': flags.mnistPath,
         seed: global.seed,
       };
-      if (spec.batched) overrides['training.batch_size'] = flags.batchSize;
-      if (spec.lrField) overrides[spec.lrField] = flags.lr;
+      if (spec.batched) flagValues['training.batch_size'] = flags.batchSize;
+      if (spec.lrField) flagValues[spec.lrField] = flags.lr;
+      // A dedicated flag wins over `--set` for the same field; a flag not given must not erase a `--set` value.
+      const overrides: Record<string, unknown> = { ...parseAssignments(flags.set ?? []) };
+      for (const [key, value] of Object.entries(flagValues)) if (value !== undefined) overrides[key] = value;
       const raw = flags.config === undefined ? {} : await readConfigFile(flags.config);
       const config = mergeOverrides(raw, overrides, spec.schema, { file: flags.config }) as z.output<S> & SessionConfig;
       const backend = await spec.backend(global.backend);
