@@ -17,7 +17,7 @@ export { parseConfig } from './config/parse.js';
 export type { ParseConfigOptions } from './config/parse.js';
 export { loadConfig, readConfigFile, parseConfigText, configFormatOf } from './config/load.js';
 export type { ConfigFormat } from './config/load.js';
-export { mergeOverrides, parseAssignments } from './config/overrides.js';
+export { combineOverrides, mergeOverrides, parseAssignments } from './config/overrides.js';
 export type { MergeOverridesOptions } from './config/overrides.js';
 export { editDistance, suggest } from './config/suggest.js';
 

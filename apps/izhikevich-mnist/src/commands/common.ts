@@ -1,4 +1,4 @@
-import { UsageError, getGlobalOptions, mergeOverrides, numberOption, parseAssignments, readConfigFile } from '@snn/cli';
+import { UsageError, combineOverrides, getGlobalOptions, mergeOverrides, numberOption, parseAssignments, readConfigFile } from '@snn/cli';
 import type { BackendInfo } from '@snn/cli';
 import type { Command } from 'commander';
 import type { z } from 'zod';
@@ -97,9 +97,8 @@ export function addTrainingCommand<S extends z.ZodType>(program: Command, io: Ap
       };
       if (spec.batched) flagValues['training.batch_size'] = flags.batchSize;
       if (spec.lrField) flagValues[spec.lrField] = flags.lr;
-      // A dedicated flag wins over `--set` for the same field; a flag not given must not erase a `--set` value.
-      const overrides: Record<string, unknown> = { ...parseAssignments(flags.set ?? []) };
-      for (const [key, value] of Object.entries(flagValues)) if (value !== undefined) overrides[key] = value;
+      // A dedicated flag wins over `--set` for the same field; a flag not given leaves a `--set` value alone.
+      const overrides = combineOverrides(parseAssignments(flags.set ?? []), flagValues);
       const raw = flags.config === undefined ? {} : await readConfigFile(flags.config);
       const config = mergeOverrides(raw, overrides, spec.schema, { file: flags.config }) as z.output<S> & SessionConfig;
       const backend = await spec.backend(global.backend);

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { CheckpointError, type RngState, type Tensor, loadCheckpoint, saveCheckpoint, tensor } from '@snn/core';
-import type { DiehlCookSettings } from './config.js';
+import { type DiehlCookSettings, type DiehlCookSettingsInput, diehlCookSettings } from './config.js';
 import { DiehlCookNetwork } from './network.js';
 
 /** Training progress kept with the network in a checkpoint. */
@@ -138,7 +138,8 @@ export async function loadDiehlCookCheckpoint(path: string): Promise<LoadedDiehl
   if (meta.kind !== 'diehl-cook') {
     throw new CheckpointError('not a Diehl & Cook checkpoint', { file: path, expected: 'meta.kind "diehl-cook"', found: JSON.stringify(meta.kind) });
   }
-  const settings = meta.settings as DiehlCookSettings;
+  // Through the validation, so checkpoints written before a setting existed get its default.
+  const settings = diehlCookSettings(meta.settings as DiehlCookSettingsInput);
   const step = meta.step as number;
   const get = (name: string): Tensor => {
     const t = tensors[name];

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { type GlobalOptions, type RunDir, UsageError, createRunDir, getGlobalOptions, numberOption } from '@snn/cli';
 import { CheckpointError } from '@snn/core';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { APP_NAME, type AppIo } from '../app/io.js';
 import { runDiehlCookTest } from './activity.js';
 import { loadDiehlCookConfig } from './config-file.js';
@@ -23,6 +23,7 @@ interface TrainFlags {
   inputIntensity?: number;
   weightSum?: number;
   timerRate?: number;
+  preUpdate?: 'depress' | 'potentiate';
   resumeFrom?: string;
   mnistPath?: string;
   weightsDir?: string;
@@ -102,6 +103,12 @@ export function addDiehlCookCommands(program: Command, io: AppIo, argv: readonly
     .addOption(
       numberOption('--timer-rate <x>', 'excitatory timer growth, ms per ms; a spike needs timer > 5 ms: 100 = original Brian 1 code, 0.1 = Brian 2 port (50 ms) (default 100)', 'nonNegative'),
     )
+    .addOption(
+      new Option('--pre-update <sign>', "STDP change at an input spike, ν_pre·post1: 'depress' = original Brian 1 code (w −= …), 'potentiate' = Brian 2 port (w += …) (default depress)").choices([
+        'depress',
+        'potentiate',
+      ]),
+    )
     .option('-c, --config <file>', 'YAML or JSON config with these settings in snake_case (n_e, example_time, …, seed); flags override it')
     .option('--resume-from <path>', 'continue a run: its directory or a checkpoint file in it')
     .option('--mnist-path <dir>', 'directory with the MNIST IDX files (default: the embedded copy)')
@@ -126,6 +133,7 @@ export function addDiehlCookCommands(program: Command, io: AppIo, argv: readonly
         inputIntensity: flags.inputIntensity ?? file.input_intensity ?? 2,
         weightSum: flags.weightSum ?? file.weight_sum ?? 78,
         timerRate: flags.timerRate ?? file.timer_rate ?? 100,
+        preUpdate: flags.preUpdate ?? file.pre_update ?? 'depress',
         seed: global.seed ?? file.seed ?? 0,
       };
       const settings = diehlCookSettings({
@@ -136,6 +144,7 @@ export function addDiehlCookCommands(program: Command, io: AppIo, argv: readonly
         inputIntensity: f.inputIntensity,
         weightSum: f.weightSum,
         timerRate: f.timerRate,
+        preUpdate: f.preUpdate,
       });
       let run: RunDir;
       let resumeFrom: string | undefined;

@@ -14,6 +14,7 @@ export const diehlCookConfigSchema = z.strictObject({
   input_intensity: positive().optional(),
   weight_sum: positive().optional(),
   timer_rate: nonNegative().optional(),
+  pre_update: z.enum(['depress', 'potentiate']).optional(),
   seed: nonNegativeInt().optional(),
 });
 

@@ -32,6 +32,12 @@ export interface DiehlCookSettings {
    * (`dtimer/dt = 0.1 : second`, at most one spike per 50 ms). Default 100.
    */
   readonly timerRate: number;
+  /**
+   * Sign of the STDP change at an input spike, `ν_pre·post1` (ν_pre = 0.0001): `'depress'` subtracts it, as the
+   * authors' Brian 1 code (`w -= nu_ee_pre * post1`); `'potentiate'` adds it, as the Brian 2 port
+   * (`w = clip(w + nu_ee_pre * post1, 0, wmax_ee)`). Default `'depress'`.
+   */
+  readonly preUpdate: 'depress' | 'potentiate';
 }
 
 /** Options accepted by {@link diehlCookSettings}. */
@@ -72,5 +78,7 @@ export function diehlCookSettings(input: DiehlCookSettingsInput = {}): DiehlCook
   check(Number.isFinite(inhToExc) && inhToExc >= 0, 'inhToExc', 'a number >= 0', inhToExc);
   const timerRate = input.timerRate ?? 100;
   check(Number.isFinite(timerRate) && timerRate >= 0, 'timerRate', 'a number >= 0', timerRate);
-  return Object.freeze({ nE, nE2, dtMs, exampleTimeMs, restingTimeMs, inputIntensity, minSpikes, maxIntensity, weightSum, weightSum2, excToInh, inhToExc, timerRate });
+  const preUpdate = input.preUpdate ?? 'depress';
+  check(preUpdate === 'depress' || preUpdate === 'potentiate', 'preUpdate', "'depress' or 'potentiate'", JSON.stringify(preUpdate));
+  return Object.freeze({ nE, nE2, dtMs, exampleTimeMs, restingTimeMs, inputIntensity, minSpikes, maxIntensity, weightSum, weightSum2, excToInh, inhToExc, timerRate, preUpdate });
 }

@@ -269,6 +269,18 @@ describe('diehl-cook commands', () => {
     const { settings } = await loadDiehlCookCheckpoint(join(dir, 'run', 'checkpoints', 'last.safetensors'));
     expect(settings.nE).toBe(10);
     expect(settings.exampleTimeMs).toBe(50);
+    expect(settings.preUpdate).toBe('depress');
+    // The Brian 2 port's sign of the pre-spike STDP change, from the file, stored in the checkpoint.
+    writeFileSync(join(dir, 'port.yaml'), `${readFileSync(config, 'utf8')}\npre_update: potentiate\ntimer_rate: 0.1\n`);
+    const port = await cli(['diehl-cook', 'train', '--config', join(dir, 'port.yaml'), '--num-examples', '2', '--save-path', join(dir, 'port'), '--quiet']);
+    expect(port.stderr).toBe('');
+    const ported = await loadDiehlCookCheckpoint(join(dir, 'port', 'checkpoints', 'last.safetensors'));
+    expect(ported.settings).toMatchObject({ preUpdate: 'potentiate', timerRate: 0.1 });
+    expect(ported.net.layers[0].synapses.params.preUpdate).toBe('potentiate');
+    const badSign = await cli(['diehl-cook', 'train', '--config', config, '--pre-update', 'both']);
+    expect(badSign.code).toBe(2);
+    expect(badSign.stderr).toContain("option '--pre-update <sign>' argument 'both' is invalid. Allowed choices are depress, potentiate.");
+    expect(() => diehlCookSettings({ preUpdate: 'up' as never })).toThrow(`field preUpdate: invalid Diehl & Cook setting; expected 'depress' or 'potentiate', found "up"`);
     writeFileSync(join(dir, 'bad.yaml'), 'n_e: -3\nexample_tme: 0.1\n');
     const bad = await cli(['diehl-cook', 'train', '--config', join(dir, 'bad.yaml')]);
     expect(bad.code).toBe(2);

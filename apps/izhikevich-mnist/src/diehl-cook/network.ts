@@ -1,5 +1,5 @@
 import type { Rng } from '@snn/core';
-import { DelayedDiehlCookSynapses, diehlCookStdpParams, normalizeColumnsWithSums, normalizeSelectedColumns } from '@snn/learning';
+import { DelayedDiehlCookSynapses, type DiehlCookStdpParams, diehlCookStdpParams, normalizeColumnsWithSums, normalizeSelectedColumns } from '@snn/learning';
 import {
   type ConductanceLifParams,
   type ConductanceLifState,
@@ -52,14 +52,14 @@ export class DiehlCookLayer {
   /** Scratch: the columns STDP changed since the last normalisation. */
   readonly changedColumns: Int32Array;
 
-  constructor(projection: Projection, excParams: ConductanceLifParams, inhParams: ConductanceLifParams, dtMs: number) {
+  constructor(projection: Projection, excParams: ConductanceLifParams, inhParams: ConductanceLifParams, dtMs: number, stdp: DiehlCookStdpParams = diehlCookStdpParams()) {
     this.nPre = projection.nPre;
     this.n = projection.nPost;
     this.weights = projection.weights;
     this.delaySteps = projection.delaySteps;
     // 'emission': the weight at the emission enters a ring of future g_e increments, as Brian 1's DelayConnection in
     // the authors' code; one sequential pass over the input's weight row per input spike.
-    this.synapses = new DelayedDiehlCookSynapses(this.nPre, this.n, this.weights, this.delaySteps, dtMs, diehlCookStdpParams(), 'emission');
+    this.synapses = new DelayedDiehlCookSynapses(this.nPre, this.n, this.weights, this.delaySteps, dtMs, stdp, 'emission');
     this.exc = conductanceLifInitialState(this.n, excParams);
     this.inh = conductanceLifInitialState(this.n, inhParams);
     this.excSpikes = new Uint8Array(this.n);
@@ -201,7 +201,8 @@ export class DiehlCookNetwork {
     this.excParams = conductanceLifParams({ ...DIEHL_COOK_EXCITATORY, timerRate }, 'excitatory');
     this.excParamsFrozen = conductanceLifParams({ ...DIEHL_COOK_EXCITATORY, timerRate, adaptiveThreshold: false }, 'excitatory');
     this.inhParams = conductanceLifParams(DIEHL_COOK_INHIBITORY, 'inhibitory');
-    this.layers = projections.map((p) => new DiehlCookLayer(p, this.excParams, this.inhParams, settings.dtMs));
+    const stdp = diehlCookStdpParams({ preUpdate: settings.preUpdate });
+    this.layers = projections.map((p) => new DiehlCookLayer(p, this.excParams, this.inhParams, settings.dtMs, stdp));
   }
 
   /** Resets neuron states, delay queues, spike counters and STDP traces to fresh values (weights and θ are kept). */

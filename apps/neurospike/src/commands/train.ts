@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { RUN_LAYOUT, getGlobalOptions, mergeOverrides, numberOption, parseAssignments, readConfigFile, readResolvedConfig } from '@snn/cli';
+import { RUN_LAYOUT, combineOverrides, getGlobalOptions, mergeOverrides, numberOption, parseAssignments, readConfigFile, readResolvedConfig } from '@snn/cli';
 import { type Command, Option } from 'commander';
 import type { AppIo } from '../app/io.js';
 import { loadNeuroSpikeConfig } from '../config/load.js';
@@ -46,8 +46,7 @@ export function addTrainCommand(program: Command, io: AppIo, argv: readonly stri
     .option('--no-figures', 'skip the figures and report.html at the end (neurospike plot renders them later)')
     .action(async (flags: TrainFlags, cmd: Command) => {
       const global = getGlobalOptions(cmd, io.env);
-      const overrides: Record<string, unknown> = {
-        ...parseAssignments(flags.set ?? []),
+      const overrides = combineOverrides(parseAssignments(flags.set ?? []), {
         'training.epochs': flags.epochs,
         'training.batch_size': flags.batchSize,
         'training.learning_rate': flags.lr,
@@ -55,7 +54,7 @@ export function addTrainCommand(program: Command, io: AppIo, argv: readonly stri
         'model.residual': flags.residual ? true : undefined,
         workers: flags.workers,
         seed: global.seed,
-      };
+      });
       if (flags.resume) {
         const run = await openRunDir({ runsDir: global.runsDir, name: flags.name, resume: true, force: flags.force ?? false, seed: global.seed ?? 0 });
         const raw = flags.config ? await readConfigFile(flags.config) : await readResolvedConfig(run.path);

@@ -1,4 +1,4 @@
-import { UsageError, getGlobalOptions, numberOption, parseAssignments } from '@snn/cli';
+import { UsageError, combineOverrides, getGlobalOptions, numberOption, parseAssignments } from '@snn/cli';
 import type { Command } from 'commander';
 import type { AppIo } from '../app/io.js';
 import { loadConfig } from '../config/load.js';
@@ -32,8 +32,7 @@ interface TrainFlags {
  * @param seed - the global `--seed`, if given
  */
 export function trainOverrides(flags: Omit<TrainFlags, 'figures' | 'config' | 'resume' | 'forceOverwrite'>, seed: number | undefined): Record<string, unknown> {
-  return {
-    ...parseAssignments(flags.set ?? []),
+  return combineOverrides(parseAssignments(flags.set ?? []), {
     dataset: flags.dataset,
     'model.neuron': flags.neuron,
     'model.hidden_size': flags.hidden,
@@ -48,7 +47,7 @@ export function trainOverrides(flags: Omit<TrainFlags, 'figures' | 'config' | 'r
     'training.lr_schedule': flags.lrSchedule,
     workers: flags.workers,
     seed,
-  };
+  });
 }
 
 /**

@@ -9,7 +9,7 @@ import { ConfigError } from './config-error.js';
 import { intInRange, nonNegative, numberInRange, oneOf, positive, positiveInt, unitInterval } from './fields.js';
 import { locateJsonError } from './json-locate.js';
 import { configFormatOf, loadConfig, parseConfigText, readConfigFile } from './load.js';
-import { mergeOverrides, parseAssignments } from './overrides.js';
+import { combineOverrides, mergeOverrides, parseAssignments } from './overrides.js';
 import { parseConfig } from './parse.js';
 import { editDistance, suggest } from './suggest.js';
 
@@ -262,5 +262,12 @@ describe('mergeOverrides', () => {
     });
     expect(() => parseAssignments(['epochs'])).toThrow(UsageError);
     expect(messageOf(() => parseAssignments(['epochs']))).toBe('--set expects key=value, found "epochs"');
+  });
+
+  it('combines --set with dedicated flags: a given flag wins, a missing one keeps the --set value', () => {
+    const set = parseAssignments(['training.epochs=5', 'data.train_size=300', 'seed=1']);
+    const combined = combineOverrides(set, { 'training.epochs': undefined, 'data.train_size': 200, 'training.lr': undefined });
+    expect(combined).toEqual({ 'training.epochs': 5, 'data.train_size': 200, seed: 1 });
+    expect(set['data.train_size']).toBe(300);
   });
 });

@@ -131,3 +131,23 @@ export function parseAssignments(assignments: readonly string[], flag = '--set')
   }
   return out;
 }
+
+/**
+ * Combines parsed `--set` assignments with the values of dedicated flags (e.g. `--epochs` for
+ * `training.epochs`) into one overrides object for {@link mergeOverrides}. A flag that was given wins over
+ * `--set` for the same field; a flag that was not given (`undefined`) leaves a `--set` value of that field alone.
+ *
+ * @param assignments - from {@link parseAssignments}
+ * @param flags - dotted config path → flag value (`undefined` when the flag was not given)
+ * @returns a new object; the inputs are not modified
+ * @example
+ * ```ts
+ * combineOverrides({ 'training.epochs': 5, seed: 1 }, { 'training.epochs': undefined, seed: 3 });
+ * // { 'training.epochs': 5, seed: 3 }
+ * ```
+ */
+export function combineOverrides(assignments: Readonly<Record<string, unknown>>, flags: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...assignments };
+  for (const [key, value] of Object.entries(flags)) if (value !== undefined) out[key] = value;
+  return out;
+}

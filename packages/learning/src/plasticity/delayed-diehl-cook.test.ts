@@ -47,7 +47,10 @@ class NaiveSynapses {
         ge[j] += this.emission ? wEmitted : this.w[k];
         this.pre[k] = 1;
         // Depression only while post1 is above the cutoff, as the implementation.
-        if (learn && this.post1[j] > p.traceCutoff) this.w[k] = Math.max(p.wMin, this.w[k] - p.nuPre * this.post1[j]);
+        if (learn && this.post1[j] > p.traceCutoff) {
+          const sign = p.preUpdate === 'potentiate' ? 1 : -1;
+          this.w[k] = Math.min(p.wMax, Math.max(p.wMin, this.w[k] + sign * p.nuPre * this.post1[j]));
+        }
       }
     }
     if (!learn) return;
@@ -257,6 +260,36 @@ describe('DelayedDiehlCookSynapses', () => {
       for (let k = 0; k < w.length; k++) expect(w[k]).toBeCloseTo(wRef[k], 12);
     }
     expect(depressed).toBeGreaterThan(100);
+  });
+
+  it.each(['arrival', 'emission'] as const)("with preUpdate 'potentiate' (the Brian 2 port's sign) and %s transmission equals the reference", (transmission) => {
+    const nPre = 8;
+    const nPost = 5;
+    const { rng, w, delays } = setup(33, nPre, nPost, 6);
+    // Large ν_pre so that some weights reach w_max = 1 at a pre spike (the clip at the top is exercised).
+    const p = diehlCookStdpParams({ nuPre: 0.2, nuPost: 0.05, traceCutoff: 0.2, preUpdate: 'potentiate' });
+    const wRef = w.slice();
+    const syn = new DelayedDiehlCookSynapses(nPre, nPost, w, delays, 0.5, p, transmission);
+    const ref = new NaiveSynapses(nPre, nPost, wRef, delays, 0.5, p, transmission === 'emission');
+    const ge = new Float64Array(nPost);
+    const geRef = new Float64Array(nPost);
+    let strengthened = 0;
+    for (let step = 0; step < 600; step++) {
+      const emitted = [...Array(nPre).keys()].filter(() => rng.bernoulli(0.3));
+      const posts = [...Array(nPost).keys()].filter(() => rng.bernoulli(0.02));
+      const before = w.slice();
+      syn.emit(emitted, 0, emitted.length, step);
+      syn.deliver(step, ge, true);
+      for (let k = 0; k < w.length; k++) if (w[k] > before[k]) strengthened++;
+      expect(w.every((x) => x <= 1)).toBe(true);
+      syn.onPostSpikes(posts, posts.length, step);
+      ref.step(step, emitted, posts, geRef, true);
+      for (let j = 0; j < nPost; j++) expect(ge[j]).toBeCloseTo(geRef[j], 10);
+      for (let k = 0; k < w.length; k++) expect(w[k]).toBeCloseTo(wRef[k], 12);
+    }
+    // Strengthened at pre arrivals (deliver), not only at post spikes; some weights hit the bound.
+    expect(strengthened).toBeGreaterThan(50);
+    expect(w.some((x) => x === 1)).toBe(true);
   });
 
   it("with 'emission' transmission and learning resumes exactly from getState/setState", () => {

@@ -1,5 +1,5 @@
 import { ShapeError, ValidationError } from '@snn/core';
-import type { DiehlCookStdpParams } from './diehl-cook-stdp.js';
+import { type DiehlCookStdpParams, preDelta } from './diehl-cook-stdp.js';
 import { type WeightArray, checkCount, checkLength, checkWeights } from './validate.js';
 
 /** Saved state of {@link DelayedDiehlCookSynapses} (spike times in steps; −∞ = never). */
@@ -47,7 +47,8 @@ function table(dtMs: number, tauMs: number): Float64Array {
  * @remarks
  * Per synapse, with `a_ij` the last arrival time of a spike of i at (i, j):
  *
- * - arrival at (i, j) at step t: `g_e,j += w_ij`; `pre_ij ← 1`; `w_ij ← max(w_ij − ν_pre·post1_j(t), w_min)`;
+ * - arrival at (i, j) at step t: `g_e,j += w_ij`; `pre_ij ← 1`; `w_ij ← clip(w_ij − ν_pre·post1_j(t), w_min, w_max)`
+ *   (`+ ν_pre·post1_j` with `preUpdate: 'potentiate'`);
  * - post spike of j at step t: `w_ij ← min(w_ij + ν_post·pre_ij(t)·post2_j⁻, w_max)` for all i, with
  *   `pre_ij(t) = exp(−(t − a_ij)·Δt/τ_pre)` and `post2_j⁻` the post2 trace just before this spike; then
  *   `post1_j ← 1`, `post2_j ← 1` (`post1 = exp(−age/τ_post1)`, `post2 = exp(−age/τ_post2)`).
@@ -357,7 +358,8 @@ export class DelayedDiehlCookSynapses {
 
   /**
    * Delivers the spikes that reach their synapses at `step`: `ge[j] += w_ij`, and when `learn`, the depression
-   * `w_ij ← max(w_ij − ν_pre·post1_j, w_min)` with post1 at this step (before this step's post spikes).
+   * `w_ij ← clip(w_ij ∓ ν_pre·post1_j, w_min, w_max)` (sign from `preUpdate`) with post1 at this step (before this step's
+   * post spikes).
    *
    * @param step - current step (non-decreasing across calls)
    * @param ge - excitatory conductances of the post neurons, length nPost, incremented in place
@@ -379,8 +381,9 @@ export class DelayedDiehlCookSynapses {
       return;
     }
     const post1 = this.post1Now;
-    const nuPre = this.params.nuPre;
+    const delta = preDelta(this.params);
     const wMin = this.params.wMin;
+    const wMax = this.params.wMax;
     const sums = this.sums;
     for (let d = 0; d < slots; d++) {
       const slot = this.emittedSlot(step - d);
@@ -405,8 +408,8 @@ export class DelayedDiehlCookSynapses {
             ge[j] += old;
             const p = post1[j];
             if (p !== 0) {
-              const nw = old - nuPre * p;
-              const c = nw < wMin ? wMin : nw;
+              const nw = old + delta * p;
+              const c = Math.min(Math.max(nw, wMin), wMax);
               w[idx] = c;
               if (sums) {
                 sums[j] += c - old;
@@ -444,8 +447,9 @@ export class DelayedDiehlCookSynapses {
     if (!doLearn) return;
     const list = this.arrivals[slot];
     const w = this.weights;
-    const nuPre = this.params.nuPre;
+    const delta = preDelta(this.params);
     const wMin = this.params.wMin;
+    const wMax = this.params.wMax;
     const sums = this.sums;
     const post1 = this.post1Now;
     for (let e = 0; e < n; e++) {
@@ -454,7 +458,8 @@ export class DelayedDiehlCookSynapses {
       const p = post1[j];
       if (p === 0) continue;
       const old = w[idx];
-      const c = Math.max(old - nuPre * p, wMin);
+      const nw = old + delta * p;
+      const c = Math.min(Math.max(nw, wMin), wMax);
       w[idx] = c;
       if (sums) {
         sums[j] += c - old;

@@ -8,7 +8,8 @@ import { type WeightArray, checkBounds, checkCount, checkLength, checkWeights, n
  * Traces (set to 1 at a spike, exponential decay):
  * `dpre/dt = −pre/τ_pre`, `dpost1/dt = −post1/τ_post1`, `dpost2/dt = −post2/τ_post2`.
  *
- * - pre spike of i: `pre_i ← 1`; `w_ij ← clip(w_ij − ν_pre·post1_j, w_min, w_max)` for every j;
+ * - pre spike of i: `pre_i ← 1`; `w_ij ← clip(w_ij − ν_pre·post1_j, w_min, w_max)` for every j
+ *   (`preUpdate: 'potentiate'`: `w_ij ← clip(w_ij + ν_pre·post1_j, w_min, w_max)`);
  * - post spike of j: `w_ij ← clip(w_ij + ν_post·pre_i·post2_j⁻, w_min, w_max)` for every i
  *   (post2_j⁻ = post2 just before this spike); then `post1_j ← 1`, `post2_j ← 1`.
  *
@@ -18,6 +19,13 @@ import { type WeightArray, checkBounds, checkCount, checkLength, checkWeights, n
 export interface DiehlCookStdpParams {
   /** Depression rate ν_pre (applied at pre spikes). Default 0.0001. */
   readonly nuPre: number;
+  /**
+   * Sign of the pre-spike change ν_pre·post1. `'depress'` (default): subtracted, as in the authors' Brian 1 code
+   * (peter-u-diehl/stdp-mnist: `w -= nu_ee_pre * post1`). `'potentiate'`: added, as in the Brian 2 port
+   * (zxzhijia/Brian2STDPMNIST: `w = clip(w + nu_ee_pre * post1, 0, wmax_ee)`), so input spikes arriving just
+   * after a post spike strengthen their synapses too.
+   */
+  readonly preUpdate: 'depress' | 'potentiate';
   /** Potentiation rate ν_post (applied at post spikes). Default 0.01. */
   readonly nuPost: number;
   /** Pre trace time constant τ_pre, ms. Default 20. */
@@ -41,7 +49,7 @@ export interface DiehlCookStdpParams {
 export type DiehlCookStdpParamsInput = Partial<DiehlCookStdpParams>;
 
 /**
- * Validates Diehl & Cook STDP options and returns frozen params (defaults: ν_pre 0.0001, ν_post 0.01,
+ * Validates Diehl & Cook STDP options and returns frozen params (defaults: ν_pre 0.0001 (depression), ν_post 0.01,
  * τ_pre 20 ms, τ_post1 20 ms, τ_post2 40 ms, weights in [0, 1], trace cutoff 1e-6).
  *
  * @param input - any subset of {@link DiehlCookStdpParams}
@@ -62,8 +70,13 @@ export function diehlCookStdpParams(input: DiehlCookStdpParamsInput = {}, field 
   if (traceCutoff >= 1) {
     throw new ValidationError('invalid plasticity parameter', { field: `${field}.traceCutoff`, expected: 'a number in [0, 1)', found: String(traceCutoff) });
   }
+  const preUpdate = input.preUpdate ?? 'depress';
+  if (preUpdate !== 'depress' && preUpdate !== 'potentiate') {
+    throw new ValidationError('invalid plasticity parameter', { field: `${field}.preUpdate`, expected: "'depress' or 'potentiate'", found: JSON.stringify(preUpdate) });
+  }
   return Object.freeze({
     nuPre: nonNegativeNumber(input.nuPre ?? 0.0001, `${field}.nuPre`),
+    preUpdate,
     nuPost: nonNegativeNumber(input.nuPost ?? 0.01, `${field}.nuPost`),
     tauPreMs: positiveNumber(input.tauPreMs ?? 20, `${field}.tauPreMs`),
     tauPost1Ms: positiveNumber(input.tauPost1Ms ?? 20, `${field}.tauPost1Ms`),
@@ -190,7 +203,8 @@ export class DiehlCookStdp {
    */
   onPreSpikes(weights: WeightArray, indices: ArrayLike<number>, count: number, tMs: number): void {
     this.refresh(tMs);
-    const { nuPre, wMin } = this.params;
+    const { nuPre, wMin, wMax } = this.params;
+    const delta = preDelta(this.params);
     const nPost = this.nPost;
     const recent = this.recent;
     const n = this.recentCount;
@@ -205,13 +219,13 @@ export class DiehlCookStdp {
         for (let r = 0; r < n; r++) {
           const j = recent[r];
           const old = weights[row + j];
-          weights[row + j] = Math.max(old - nuPre * post1[j], wMin);
+          weights[row + j] = clip(old + delta * post1[j], wMin, wMax);
           sums[j] += weights[row + j] - old;
         }
       } else {
         for (let r = 0; r < n; r++) {
           const j = recent[r];
-          weights[row + j] = Math.max(weights[row + j] - nuPre * post1[j], wMin);
+          weights[row + j] = clip(weights[row + j] + delta * post1[j], wMin, wMax);
         }
       }
     }
@@ -326,10 +340,24 @@ export function diehlCookStdpDenseReference(
   for (let i = 0; i < nPre; i++) {
     for (let j = 0; j < nPost; j++) {
       let w = weights[i * nPost + j];
-      if (preSpikes[i] > 0.5) w = Math.max(params.wMin, Math.min(params.wMax, w - params.nuPre * post1[j]));
+      if (preSpikes[i] > 0.5) w = Math.max(params.wMin, Math.min(params.wMax, w + preDelta(params) * post1[j]));
       if (postSpikes[j] > 0.5) w = Math.max(params.wMin, Math.min(params.wMax, w + params.nuPost * pre[i] * post2Before[j]));
       out[i * nPost + j] = w;
     }
   }
   return out;
+}
+
+/**
+ * The signed pre-spike rate: `−ν_pre` for `preUpdate: 'depress'`, `+ν_pre` for `'potentiate'`; a pre spike changes
+ * `w_ij` by this times post1_j (then clipped to [w_min, w_max]).
+ *
+ * @param params - from {@link diehlCookStdpParams}
+ */
+export function preDelta(params: Pick<DiehlCookStdpParams, 'nuPre' | 'preUpdate'>): number {
+  return params.preUpdate === 'potentiate' ? params.nuPre : -params.nuPre;
+}
+
+function clip(w: number, lo: number, hi: number): number {
+  return Math.min(Math.max(w, lo), hi);
 }

@@ -52,11 +52,11 @@ for (const mode of ['cpu', 'webasm'] as const) {
       close(out, ref, 1e-6);
       expect(ref.some((x, k) => x !== w[k])).toBe(true);
     });
-    it('diehlCookStdpKernel', async () => {
-      const p = diehlCookStdpParams({ nuPre: 0.2, nuPost: 0.5 });
-      const run = backend.kernel('test.dc-stdp', diehlCookStdpKernel as never, {
+    it.each(['depress', 'potentiate'] as const)('diehlCookStdpKernel (pre spikes %s)', async (preUpdate) => {
+      const p = diehlCookStdpParams({ nuPre: 0.2, nuPost: 0.5, preUpdate });
+      const run = backend.kernel(`test.dc-stdp-${preUpdate}`, diehlCookStdpKernel as never, {
         output: [nPost, nPre],
-        constants: { nPost, nuPre: p.nuPre, nuPost: p.nuPost, wMin: p.wMin, wMax: p.wMax },
+        constants: { nPost, nuPre: p.nuPre, preSign: preUpdate === 'depress' ? -1 : 1, nuPost: p.nuPost, wMin: p.wMin, wMax: p.wMax },
       });
       const out = backend.flatten(await run(w, preTrace, postTrace, post2, preSpikes, postSpikes));
       const ref = diehlCookStdpDenseReference(w, preTrace, postTrace, post2, preSpikes, postSpikes, p);

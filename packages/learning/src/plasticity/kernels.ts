@@ -52,6 +52,8 @@ export interface DiehlCookStdpKernelConstants {
   readonly nPost: number;
   /** Depression rate ν_pre. */
   readonly nuPre: number;
+  /** −1 for `preUpdate: 'depress'`, +1 for `'potentiate'` (the pre-spike change is `preSign·ν_pre·post1`). */
+  readonly preSign: number;
   /** Potentiation rate ν_post. */
   readonly nuPost: number;
   /** Lower weight bound. */
@@ -86,7 +88,7 @@ export const diehlCookStdpKernel = function (
   const j = this.thread.x;
   let v = w[i * this.constants.nPost + j];
   if (preSpikes[i] > 0.5) {
-    v = Math.min(this.constants.wMax, Math.max(this.constants.wMin, v - this.constants.nuPre * post1[j]));
+    v = Math.min(this.constants.wMax, Math.max(this.constants.wMin, v + this.constants.preSign * this.constants.nuPre * post1[j]));
   }
   if (postSpikes[j] > 0.5) {
     v = Math.min(this.constants.wMax, Math.max(this.constants.wMin, v + this.constants.nuPost * pre[i] * post2Before[j]));

@@ -86,6 +86,19 @@ describe('Diehl & Cook STDP', () => {
     stdp.onPostSpikes(w, [0], 1, 1);
     expect(w[0]).toBe(1);
   });
+  it("preUpdate 'potentiate' (the Brian 2 port) adds ν_pre·post1 at a pre spike and clips at wMax; a bad value is named", () => {
+    const stdp = new DiehlCookStdp(2, 1, diehlCookStdpParams({ preUpdate: 'potentiate', traceCutoff: 0 }));
+    const w = new Float64Array([0.5, 0.99999]);
+    stdp.onPostSpikes(w, [0], 1, 0);
+    stdp.onPreSpikes(w, [0, 1], 2, 10); // post1 = e^{−10/20}
+    expect(w[0]).toBeCloseTo(0.5 + 0.0001 * Math.exp(-0.5), 14);
+    expect(w[1]).toBe(1);
+    const dense = diehlCookStdpDenseReference([0.5], [1], [Math.exp(-0.5)], [0], [1], [0], diehlCookStdpParams({ preUpdate: 'potentiate' }));
+    expect(dense[0]).toBeCloseTo(0.5 + 0.0001 * Math.exp(-0.5), 7);
+    expect(() => diehlCookStdpParams({ preUpdate: 'both' as never }, 'stdp')).toThrow(
+      `field stdp.preUpdate: invalid plasticity parameter; expected 'depress' or 'potentiate', found "both"`,
+    );
+  });
   it('event-driven path (cutoff 0) equals the dense reference step by step; state round-trips', () => {
     const rng = new Rng(5);
     const nPre = 9;
