@@ -15,6 +15,7 @@ interface TrainFlags {
   nE?: number;
   nE2?: number;
   exampleTime?: number;
+  dt?: number;
   restingTime?: number;
   numExamples?: number;
   updateInterval?: number;
@@ -92,6 +93,7 @@ export function addDiehlCookCommands(program: Command, io: AppIo, argv: readonly
     .description('train the network on MNIST training images (in order) and write a run directory (checkpoints, weights/*.npy, logs)')
     .addOption(numberOption('--n-e <n>', 'excitatory (= inhibitory) neurons (default 400)', 'positiveInt'))
     .addOption(numberOption('--n-e2 <n>', 'neurons of an optional second excitatory layer (0 = none) (default 0)', 'nonNegativeInt'))
+    .addOption(numberOption('--dt <ms>', 'simulation step in ms, at most 1 (default 0.5 = the Brian 1 code; the Brian 2 port runs at Brian 2\'s default 0.1)', 'positive'))
     .addOption(numberOption('--example-time <s>', 'input presentation per example, seconds (default 0.35)', 'positive'))
     .addOption(numberOption('--resting-time <s>', 'rest after each example, seconds (default 0.15)', 'nonNegative'))
     .addOption(numberOption('--num-examples <n>', 'examples to present (cycling through the 60,000 training images) (default 60000)', 'positiveInt'))
@@ -125,6 +127,7 @@ export function addDiehlCookCommands(program: Command, io: AppIo, argv: readonly
         nE: flags.nE ?? file.n_e ?? 400,
         nE2: flags.nE2 ?? file.n_e2 ?? 0,
         exampleTime: flags.exampleTime ?? file.example_time ?? 0.35,
+        dt: flags.dt ?? file.dt ?? 0.5,
         restingTime: flags.restingTime ?? file.resting_time ?? 0.15,
         numExamples: flags.numExamples ?? file.num_examples ?? 60000,
         updateInterval: flags.updateInterval ?? file.update_interval ?? 10000,
@@ -139,6 +142,7 @@ export function addDiehlCookCommands(program: Command, io: AppIo, argv: readonly
       const settings = diehlCookSettings({
         nE: f.nE,
         nE2: f.nE2,
+        dtMs: f.dt,
         exampleTimeMs: f.exampleTime * 1000,
         restingTimeMs: f.restingTime * 1000,
         inputIntensity: f.inputIntensity,

@@ -6,6 +6,7 @@ export const diehlCookConfigSchema = z.strictObject({
   n_e: positiveInt().optional(),
   n_e2: nonNegativeInt().optional(),
   example_time: positive().optional(),
+  dt: positive().optional(),
   resting_time: nonNegative().optional(),
   num_examples: positiveInt().optional(),
   update_interval: positiveInt().optional(),

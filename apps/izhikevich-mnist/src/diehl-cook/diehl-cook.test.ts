@@ -271,11 +271,13 @@ describe('diehl-cook commands', () => {
     expect(settings.exampleTimeMs).toBe(50);
     expect(settings.preUpdate).toBe('depress');
     // The Brian 2 port's sign of the pre-spike STDP change, from the file, stored in the checkpoint.
-    writeFileSync(join(dir, 'port.yaml'), `${readFileSync(config, 'utf8')}\npre_update: potentiate\ntimer_rate: 0.1\n`);
+    writeFileSync(join(dir, 'port.yaml'), `${readFileSync(config, 'utf8')}\npre_update: potentiate\ntimer_rate: 0.1\ndt: 0.1\n`);
     const port = await cli(['diehl-cook', 'train', '--config', join(dir, 'port.yaml'), '--num-examples', '2', '--save-path', join(dir, 'port'), '--quiet']);
     expect(port.stderr).toBe('');
     const ported = await loadDiehlCookCheckpoint(join(dir, 'port', 'checkpoints', 'last.safetensors'));
-    expect(ported.settings).toMatchObject({ preUpdate: 'potentiate', timerRate: 0.1 });
+    expect(ported.settings).toMatchObject({ preUpdate: 'potentiate', timerRate: 0.1, dtMs: 0.1 });
+    // Delays are drawn in ms and rounded to steps of 0.1 ms: U[0, 10) ms → 0–100 steps.
+    expect(Math.max(...ported.net.layers[0].delaySteps)).toBeGreaterThan(90);
     expect(ported.net.layers[0].synapses.params.preUpdate).toBe('potentiate');
     const badSign = await cli(['diehl-cook', 'train', '--config', config, '--pre-update', 'both']);
     expect(badSign.code).toBe(2);
