@@ -84,6 +84,7 @@ export const stdpSchema = z.strictObject({
       tau_plus_ms: positive().default(5),
       tau_minus_ms: positive().default(5),
       a_minus_ratio: nonNegative().default(1.05),
+      stdp_winners: nonNegativeInt().default(0),
       w_max: positive().default(10),
       teacher_current: positive().default(20),
       readout_rule: oneOf(['contrastive', 'hebbian']).default('contrastive'),

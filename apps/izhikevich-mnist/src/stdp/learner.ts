@@ -24,6 +24,12 @@ import type { SampleActivity, SpikeHooks, StdpNetwork } from './network.js';
  * test time (no teacher) the output neuron whose weights best match the hidden activity receives
  * the most current and fires most.
  *
+ * Competition (`stdp_winners: k > 0`): only the first k hidden neurons to spike in an image (ties in a step by
+ * index) learn during that image; the other neurons' spikes are not shown to the STDP rule, so their weights
+ * stay (their post traces remain 0: no depression either). First-spike winner-take-all learning as in Masquelier
+ * & Thorpe (2007) and Kheradpisheh et al. (2018), where the first neuron to fire inhibits the others' plasticity.
+ * `0` (the default) lets every spiking neuron learn.
+ *
  * With `readout_rule: contrastive` the image is first run freely (no teacher, no learning) and
  * that phase's Hebbian term is subtracted: `A += η · (h⁺o⁺ − h⁻o⁻) / T²` (contrastive Hebbian
  * learning, Movellan 1991), W2 = A with the same column scaling; training accuracy is then the
@@ -34,6 +40,9 @@ export class StdpLearner implements SpikeHooks {
   private readonly training: StdpConfig['training'];
   private readonly hebbian: HebbianParams;
   private stdp: PairStdp;
+  /** Neurons allowed to learn in the current image (`stdp_winners` > 0), in the order they first spiked. */
+  private readonly winners: Set<number> = new Set();
+  private readonly learning: number[] = [];
 
   /**
    * @param network - the network whose weights it changes
@@ -60,9 +69,21 @@ export class StdpLearner implements SpikeHooks {
     this.stdp.onPreSpikes(this.network.w1, indices, count, tMs);
   }
 
-  /** Potentiation of the spiking neurons' columns by the pre traces. */
+  /** Potentiation of the spiking neurons' columns by the pre traces (only the image's winners with `stdp_winners`). */
   onHiddenSpikes(indices: ArrayLike<number>, count: number, tMs: number): void {
-    this.stdp.onPostSpikes(this.network.w1, indices, count, tMs);
+    const k = this.training.stdp_winners;
+    if (k === 0) {
+      this.stdp.onPostSpikes(this.network.w1, indices, count, tMs);
+      return;
+    }
+    const learning = this.learning;
+    learning.length = 0;
+    for (let e = 0; e < count; e++) {
+      const j = indices[e];
+      if (!this.winners.has(j) && this.winners.size < k) this.winners.add(j);
+      if (this.winners.has(j)) learning.push(j);
+    }
+    if (learning.length > 0) this.stdp.onPostSpikes(this.network.w1, learning, learning.length, tMs);
   }
 
   /** Scales the input weights of each hidden neuron to `hidden_weight_sum` and recomputes W2 from the Hebbian traces. */
@@ -88,6 +109,7 @@ export class StdpLearner implements SpikeHooks {
     // Contrastive rule: a free run first (no teacher, no learning), whose Hebbian term is subtracted.
     const free = this.training.readout_rule === 'contrastive' ? this.network.run(spikes, b, -1, 0) : null;
     this.stdp = this.freshStdp();
+    this.winners.clear();
     const activity = this.network.run(spikes, b, label, this.training.teacher_current, this, true);
     hebbianUpdate(
       this.network.hebbian,

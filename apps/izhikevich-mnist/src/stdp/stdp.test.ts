@@ -6,8 +6,8 @@ import { stdpSchema } from '../config/schemas.js';
 import { StdpLearner } from './learner.js';
 import { StdpNetwork } from './network.js';
 
-function setup(hiddenSize = 16, readout: 'hebbian' | 'contrastive' = 'hebbian', hiddenCurrent = 40) {
-  const config = stdpSchema.parse({ model: { hidden_size: hiddenSize, num_steps: 10, hidden_current: hiddenCurrent }, training: { readout_rule: readout } });
+function setup(hiddenSize = 16, readout: 'hebbian' | 'contrastive' = 'hebbian', hiddenCurrent = 40, training: object = {}) {
+  const config = stdpSchema.parse({ model: { hidden_size: hiddenSize, num_steps: 10, hidden_current: hiddenCurrent }, training: { readout_rule: readout, ...training } });
   const m = config.model;
   const network = new StdpNetwork({
     hiddenSize,
@@ -59,6 +59,27 @@ describe('stdp network and learner', () => {
     for (let j = 0; j < 16; j++) norm += network.w2[j * 10 + 3] ** 2;
     expect(Math.sqrt(norm)).toBeCloseTo(config.training.output_weight_norm, 5);
     expect(Math.max(...network.theta)).toBeGreaterThan(0);
+  });
+
+  it('stdp_winners: only the first k hidden neurons to spike in an image change their input weights', () => {
+    const changedColumns = (winners: number) => {
+      // w_max 100: the normalisation to mean 5 never lifts a weight over the bound, so a column changes only by STDP
+      // (with w_max 10 a pre spike clips a normalised weight above 10 in any column).
+      const { config, network, spikes } = setup(16, 'hebbian', 40, { stdp_winners: winners, w_max: 100 });
+      const learner = new StdpLearner(network, config.training);
+      learner.normalize();
+      const before = network.w1.slice();
+      const activity = learner.trainSample(spikes, 0, 3);
+      const columns = new Set<number>();
+      for (let k = 0; k < before.length; k++) if (Math.abs(before[k] - network.w1[k]) > 1e-3) columns.add(k % 16);
+      return { columns: columns.size, spiking: activity.hiddenCounts.filter((c) => c > 0).length };
+    };
+    const all = changedColumns(0);
+    expect(all.spiking).toBeGreaterThan(2);
+    expect(all.columns).toBe(all.spiking);
+    expect(changedColumns(1).columns).toBe(1);
+    expect(changedColumns(2).columns).toBe(2);
+    expect(() => stdpSchema.parse({ training: { stdp_winners: -1 } })).toThrow(/stdp_winners/);
   });
 
   it('without a teacher the prediction is the output with most spikes, and nothing learns', () => {
