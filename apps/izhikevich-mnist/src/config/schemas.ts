@@ -81,6 +81,7 @@ export const stdpSchema = z.strictObject({
       epochs: positiveInt().default(1),
       stdp_lr: positive().default(0.01),
       hebbian_lr: positive().default(0.005),
+      hebbian_decay: numberInRange(0, 1).default(0),
       tau_plus_ms: positive().default(5),
       tau_minus_ms: positive().default(5),
       a_minus_ratio: nonNegative().default(1.05),

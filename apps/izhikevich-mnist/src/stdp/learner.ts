@@ -17,7 +17,8 @@ import type { SampleActivity, SpikeHooks, StdpNetwork } from './network.js';
  * Hidden→output: Hebbian learning with a teacher. During training the label's output neuron
  * receives `teacher_current` and the other output neurons are clamped silent, so the output
  * spikes are the teacher's. After the image the Hebbian trace A gets `hebbianUpdate`
- * (`A_jk += η_hebb · (h_j/T) · (o_k/T)`, Hebb 1949; A starts at 0) with h and o the hidden and
+ * (`A_jk += η_hebb · (h_j/T) · (o_k/T) − λ·A_jk`, Hebb 1949; λ = `hebbian_decay`, default 0, lets A forget
+ * associations with hidden features that STDP has since changed; A starts at 0) with h and o the hidden and
  * output spike counts of that teacher-forced run, and the synaptic weights W2 are A with each
  * output neuron's incoming vector scaled to L2 norm `output_weight_norm` (synaptic scaling,
  * Turrigiano 2008). W2[:,k] is then the direction of the summed hidden activity of digit k; at
@@ -39,6 +40,8 @@ export class StdpLearner implements SpikeHooks {
   private readonly network: StdpNetwork;
   private readonly training: StdpConfig['training'];
   private readonly hebbian: HebbianParams;
+  /** The same rule without decay (the free phase's term of the contrastive rule; the decay is applied once per image). */
+  private readonly hebbianNoDecay: HebbianParams;
   private stdp: PairStdp;
   /** Neurons allowed to learn in the current image (`stdp_winners` > 0), in the order they first spiked. */
   private readonly winners: Set<number> = new Set();
@@ -52,7 +55,9 @@ export class StdpLearner implements SpikeHooks {
     this.network = network;
     this.training = training;
     this.stdp = this.freshStdp();
-    this.hebbian = hebbianParams({ learningRate: training.hebbian_lr, wMin: -Number.MAX_VALUE, wMax: Number.MAX_VALUE }, 'training.hebbian');
+    const bounds = { wMin: -Number.MAX_VALUE, wMax: Number.MAX_VALUE };
+    this.hebbian = hebbianParams({ learningRate: training.hebbian_lr, decay: training.hebbian_decay, ...bounds }, 'training.hebbian');
+    this.hebbianNoDecay = hebbianParams({ learningRate: training.hebbian_lr, ...bounds }, 'training.hebbian');
   }
 
   private freshStdp(): PairStdp {
@@ -122,7 +127,7 @@ export class StdpLearner implements SpikeHooks {
         this.network.hebbian,
         free.hiddenCounts.map((c) => c / T),
         free.outputCounts.map((c) => -c / T),
-        this.hebbian,
+        this.hebbianNoDecay,
       );
     }
     this.normalize();

@@ -82,6 +82,20 @@ describe('stdp network and learner', () => {
     expect(() => stdpSchema.parse({ training: { stdp_winners: -1 } })).toThrow(/stdp_winners/);
   });
 
+  it('hebbian_decay shrinks the Hebbian trace once per image (also with the contrastive rule)', () => {
+    for (const readout of ['hebbian', 'contrastive'] as const) {
+      const { config, network, spikes } = setup(16, readout, 40, { hebbian_decay: 0.25 });
+      const learner = new StdpLearner(network, config.training);
+      for (let j = 0; j < 16; j++) network.hebbian[j * 10 + 6] = 1;
+      learner.normalize();
+      // Label 3: the teacher clamps output 6 silent; with hidden current 40 the free run does not reach it either.
+      const activity = learner.trainSample(spikes, 0, 3);
+      expect(activity.outputCounts[6]).toBe(0);
+      for (let j = 0; j < 16; j++) expect(network.hebbian[j * 10 + 6], readout).toBeCloseTo(0.75, 6);
+    }
+    expect(() => stdpSchema.parse({ training: { hebbian_decay: 2 } })).toThrow(/hebbian_decay/);
+  });
+
   it('without a teacher the prediction is the output with most spikes, and nothing learns', () => {
     const { network, spikes } = setup();
     network.w2.fill(0);
