@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { CheckpointError, type RngState, type Tensor, loadCheckpoint, saveCheckpoint, tensor } from '@snn/core';
+import { CheckpointError, type RngState, type Tensor, ValidationError, loadCheckpoint, saveCheckpoint, tensor } from '@snn/core';
 import { type DiehlCookSettings, type DiehlCookSettingsInput, diehlCookSettings } from './config.js';
 import { DiehlCookNetwork } from './network.js';
 
@@ -127,7 +127,8 @@ export interface LoadedDiehlCook {
 
 /**
  * Loads a checkpoint written by {@link saveDiehlCookCheckpoint}.
- * @throws `CheckpointError` naming the file when it is missing or not a Diehl & Cook checkpoint; the errors of
+ * @throws `CheckpointError` naming the file when it is missing, not a Diehl & Cook checkpoint, or has missing or
+ *   invalid network settings (the field is named, e.g. `meta.settings.preUpdate`); the errors of
  *   `loadCheckpoint` (shape, checksum) otherwise
  */
 export async function loadDiehlCookCheckpoint(path: string): Promise<LoadedDiehlCook> {
@@ -138,8 +139,7 @@ export async function loadDiehlCookCheckpoint(path: string): Promise<LoadedDiehl
   if (meta.kind !== 'diehl-cook') {
     throw new CheckpointError('not a Diehl & Cook checkpoint', { file: path, expected: 'meta.kind "diehl-cook"', found: JSON.stringify(meta.kind) });
   }
-  // Through the validation, so checkpoints written before a setting existed get its default.
-  const settings = diehlCookSettings(meta.settings as DiehlCookSettingsInput);
+  const settings = checkpointSettings(meta.settings, path);
   const step = meta.step as number;
   const get = (name: string): Tensor => {
     const t = tensors[name];
@@ -195,4 +195,20 @@ export async function loadDiehlCookCheckpoint(path: string): Promise<LoadedDiehl
     intervalCorrect2: (meta.intervalCorrect2 as number) ?? 0,
   };
   return { net, progress, settings };
+}
+
+/**
+ * The network settings stored in a checkpoint, through the validation (so checkpoints written before a setting
+ * existed get its default). A missing or invalid entry is a `CheckpointError` naming the file and the field.
+ */
+function checkpointSettings(raw: unknown, path: string): DiehlCookSettings {
+  if (raw === null || typeof raw !== 'object' || !('nE' in raw)) {
+    throw new CheckpointError('checkpoint lacks the network settings', { file: path, field: 'meta.settings', expected: 'an object with nE, dtMs, …', found: JSON.stringify(raw) ?? 'undefined' });
+  }
+  try {
+    return diehlCookSettings(raw as DiehlCookSettingsInput);
+  } catch (e) {
+    if (!(e instanceof ValidationError)) throw e;
+    throw new CheckpointError('checkpoint has invalid network settings', { file: path, field: `meta.settings.${e.field}`, expected: e.expected, found: e.found });
+  }
 }

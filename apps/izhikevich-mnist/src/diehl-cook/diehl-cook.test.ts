@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApp, runCli } from '@snn/cli';
-import { Rng, loadNpy, saveNpy } from '@snn/core';
+import { Rng, loadNpy, saveCheckpoint, saveNpy } from '@snn/core';
 import { loadMnist } from '@snn/datasets';
 import { describe, expect, it } from 'vitest';
 import type { AppIo } from '../app/io.js';
@@ -254,6 +254,15 @@ describe('diehl-cook commands', () => {
     const r4 = await cli(['--backend', 'webasm', 'diehl-cook', 'train', ...TINY]);
     expect(r4.code).toBe(2);
     expect(r4.stderr).toContain('diehl-cook runs on the js backend (event-driven simulation); --backend webasm is not supported');
+    // A checkpoint whose network settings are missing or invalid is named with the field.
+    await saveCheckpoint(join(dir, 'bare.safetensors'), { tensors: {}, meta: { kind: 'diehl-cook', step: 0 } });
+    await expect(loadDiehlCookCheckpoint(join(dir, 'bare.safetensors'))).rejects.toThrow(
+      `file ${join(dir, 'bare.safetensors')}, field meta.settings: checkpoint lacks the network settings; expected an object with nE, dtMs, …, found undefined`,
+    );
+    await saveCheckpoint(join(dir, 'bad.safetensors'), { tensors: {}, meta: { kind: 'diehl-cook', step: 0, settings: { nE: 10, preUpdate: 'both' } } });
+    await expect(loadDiehlCookCheckpoint(join(dir, 'bad.safetensors'))).rejects.toThrow(
+      `file ${join(dir, 'bad.safetensors')}, field meta.settings.preUpdate: checkpoint has invalid network settings; expected 'depress' or 'potentiate', found "both"`,
+    );
     const r3 = await cli(['diehl-cook', 'train', ...TINY, '--num-examples', '2', '--mnist-path', dir, '--save-path', join(dir, 'r3')]);
     expect(r3.code).toBe(1);
     expect(r3.stderr).toContain(dir);
