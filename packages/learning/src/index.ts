@@ -42,17 +42,18 @@ export { runRecurrentWorker } from './recurrent/pool.js';
 export type { WeightArray } from './plasticity/validate.js';
 export { pairStdpParams, PairStdp, pairStdpDenseReference } from './plasticity/pair-stdp.js';
 export type { PairStdpParams, PairStdpParamsInput, PairStdpState } from './plasticity/pair-stdp.js';
-export { diehlCookStdpParams, DiehlCookStdp, diehlCookStdpDenseReference } from './plasticity/diehl-cook-stdp.js';
+export { diehlCookStdpParams, DiehlCookStdp, diehlCookStdpDenseReference, diehlCookPowerLawDenseReference, powerLawStep } from './plasticity/diehl-cook-stdp.js';
 export type { DiehlCookStdpParams, DiehlCookStdpParamsInput, DiehlCookStdpState } from './plasticity/diehl-cook-stdp.js';
 export { DelayedDiehlCookSynapses } from './plasticity/delayed-diehl-cook.js';
 export type { DelayedDiehlCookState } from './plasticity/delayed-diehl-cook.js';
 export { hebbianParams, hebbianUpdate, hebbianUpdateEvents } from './plasticity/hebbian.js';
 export type { HebbianParams, HebbianParamsInput } from './plasticity/hebbian.js';
 export { normalizeColumns, normalizeColumnsWithSums, normalizeSelectedColumns } from './plasticity/normalize.js';
-export { pairStdpKernel, diehlCookStdpKernel, hebbianKernel, normalizeColumnsKernel } from './plasticity/kernels.js';
+export { pairStdpKernel, diehlCookStdpKernel, diehlCookPowerLawKernel, hebbianKernel, normalizeColumnsKernel } from './plasticity/kernels.js';
 export type {
   PairStdpKernelConstants,
   DiehlCookStdpKernelConstants,
+  DiehlCookPowerLawKernelConstants,
   HebbianKernelConstants,
   NormalizeColumnsKernelConstants,
 } from './plasticity/kernels.js';

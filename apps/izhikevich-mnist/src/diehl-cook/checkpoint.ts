@@ -90,6 +90,8 @@ export async function saveDiehlCookCheckpoint(path: string, net: DiehlCookNetwor
     put(tensors, `${p}.stdp_pre_history_age`, age(st.history), [layer.nPre, slots]);
     tensors[`${p}.stdp_pre_history_head`] = tensor(Float32Array.from(st.historyHead), [layer.nPre]);
     put(tensors, `${p}.stdp_post_age`, age(st.lastPostStep), [layer.n]);
+    // Power-law rule: the additive pre trace after each kept emission.
+    if (st.historyTrace) put(tensors, `${p}.stdp_pre_history_trace`, st.historyTrace, [layer.nPre, slots]);
   });
   const k = progress.intervalLabels.length;
   if (k > 0) {
@@ -179,6 +181,7 @@ export async function loadDiehlCookCheckpoint(path: string): Promise<LoadedDiehl
       historyHead: Int32Array.from(get(`${p}.stdp_pre_history_head`).data),
       lastPostStep: time(exact(`${p}.stdp_post_age`)),
       deliveredStep: step - 1,
+      ...(tensors[`${p}.stdp_pre_history_trace`] ? { historyTrace: exact(`${p}.stdp_pre_history_trace`) } : {}),
     });
     layer.wakeAllInhibitory();
   });

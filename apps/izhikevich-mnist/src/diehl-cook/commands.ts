@@ -25,6 +25,7 @@ interface TrainFlags {
   weightSum?: number;
   timerRate?: number;
   preUpdate?: 'depress' | 'potentiate';
+  stdpRule?: 'triplet' | 'power-law';
   resumeFrom?: string;
   mnistPath?: string;
   weightsDir?: string;
@@ -111,6 +112,12 @@ export function addDiehlCookCommands(program: Command, io: AppIo, argv: readonly
         'potentiate',
       ]),
     )
+    .addOption(
+      new Option(
+        '--stdp-rule <rule>',
+        "STDP on the input weights: 'triplet' = the authors' code (two post traces), 'power-law' = the paper's Eq. 3, Δw = 0.01·(x_pre − 0.4)·(1 − w)^0.2 at post spikes (default triplet)",
+      ).choices(['triplet', 'power-law']),
+    )
     .option('-c, --config <file>', 'YAML or JSON config with these settings in snake_case (n_e, example_time, …, seed); flags override it')
     .option('--resume-from <path>', 'continue a run: its directory or a checkpoint file in it')
     .option('--mnist-path <dir>', 'directory with the MNIST IDX files (default: the embedded copy)')
@@ -137,6 +144,7 @@ export function addDiehlCookCommands(program: Command, io: AppIo, argv: readonly
         weightSum: flags.weightSum ?? file.weight_sum ?? 78,
         timerRate: flags.timerRate ?? file.timer_rate ?? 100,
         preUpdate: flags.preUpdate ?? file.pre_update ?? 'depress',
+        stdpRule: flags.stdpRule ?? file.stdp_rule ?? 'triplet',
         seed: global.seed ?? file.seed ?? 0,
       };
       const settings = diehlCookSettings({
@@ -149,6 +157,7 @@ export function addDiehlCookCommands(program: Command, io: AppIo, argv: readonly
         weightSum: f.weightSum,
         timerRate: f.timerRate,
         preUpdate: f.preUpdate,
+        stdpRule: f.stdpRule,
       });
       let run: RunDir;
       let resumeFrom: string | undefined;

@@ -16,6 +16,7 @@ export const diehlCookConfigSchema = z.strictObject({
   weight_sum: positive().optional(),
   timer_rate: nonNegative().optional(),
   pre_update: z.enum(['depress', 'potentiate']).optional(),
+  stdp_rule: z.enum(['triplet', 'power-law']).optional(),
   seed: nonNegativeInt().optional(),
 });
 

@@ -38,6 +38,13 @@ export interface DiehlCookSettings {
    * (`w = clip(w + nu_ee_pre * post1, 0, wmax_ee)`). Default `'depress'`.
    */
   readonly preUpdate: 'depress' | 'potentiate';
+  /**
+   * STDP rule on the input weights: `'triplet'` (default), the authors' code's rule (one pre trace, two post traces;
+   * `preUpdate` applies); `'power-law'`, the rule the paper writes down (its Eq. 3): at a post spike
+   * `Δw = ν_post·(x_pre − x_tar)·(w_max − w)^μ` with ν_post 0.01, x_tar 0.4, μ 0.2 (the code's `nu_ee_post`,
+   * `STDP_offset`, `exp_ee_post`) and a pre trace that adds 1 per input spike; input spikes change no weight.
+   */
+  readonly stdpRule: 'triplet' | 'power-law';
 }
 
 /** Options accepted by {@link diehlCookSettings}. */
@@ -80,5 +87,7 @@ export function diehlCookSettings(input: DiehlCookSettingsInput = {}): DiehlCook
   check(Number.isFinite(timerRate) && timerRate >= 0, 'timerRate', 'a number >= 0', timerRate);
   const preUpdate = input.preUpdate ?? 'depress';
   check(preUpdate === 'depress' || preUpdate === 'potentiate', 'preUpdate', "'depress' or 'potentiate'", JSON.stringify(preUpdate));
-  return Object.freeze({ nE, nE2, dtMs, exampleTimeMs, restingTimeMs, inputIntensity, minSpikes, maxIntensity, weightSum, weightSum2, excToInh, inhToExc, timerRate, preUpdate });
+  const stdpRule = input.stdpRule ?? 'triplet';
+  check(stdpRule === 'triplet' || stdpRule === 'power-law', 'stdpRule', "'triplet' or 'power-law'", JSON.stringify(stdpRule));
+  return Object.freeze({ nE, nE2, dtMs, exampleTimeMs, restingTimeMs, inputIntensity, minSpikes, maxIntensity, weightSum, weightSum2, excToInh, inhToExc, timerRate, preUpdate, stdpRule });
 }

@@ -191,6 +191,29 @@ describe('diehl-cook commands', () => {
     expect(JSON.parse(lines[2])).toMatchObject({ mode: 'test', example: 3 });
   }, 30000);
 
+  it("--stdp-rule power-law (the paper's Eq. 3): stored in the checkpoint, learns, resumes with the same result", async () => {
+    const dir = tmp();
+    const args = ['--seed', '3', 'diehl-cook', 'train', ...TINY, '--stdp-rule', 'power-law', '--save-interval', '2', '--quiet'];
+    const full = await cli([...args, '--num-examples', '4', '--save-path', join(dir, 'full')]);
+    expect(full.stderr).toBe('');
+    const part = await cli([...args, '--num-examples', '2', '--save-path', join(dir, 'part')]);
+    expect(part.code).toBe(0);
+    const resumed = await cli([...args, '--num-examples', '4', '--resume-from', join(dir, 'part')]);
+    expect(resumed.code).toBe(0);
+    const a = await loadDiehlCookCheckpoint(join(dir, 'full', 'checkpoints', 'last.safetensors'));
+    const b = await loadDiehlCookCheckpoint(join(dir, 'part', 'checkpoints', 'last.safetensors'));
+    expect(a.settings.stdpRule).toBe('power-law');
+    expect(a.net.layers[0].synapses.params).toMatchObject({ rule: 'power-law', xTar: 0.4, mu: 0.2, nuPost: 0.01 });
+    expect(a.net.layers[0].synapses.getState().historyTrace?.some((x) => x > 1)).toBe(true);
+    expect(Array.from(b.net.layers[0].weights)).toEqual(Array.from(a.net.layers[0].weights));
+    // The rule depresses inputs whose trace is below x_tar: some weights reach 0 within four examples.
+    expect(a.net.layers[0].weights.some((w) => w === 0)).toBe(true);
+    const bad = await cli(['diehl-cook', 'train', ...TINY, '--stdp-rule', 'pair']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("option '--stdp-rule <rule>' argument 'pair' is invalid. Allowed choices are triplet, power-law.");
+    expect(() => diehlCookSettings({ stdpRule: 'pair' as never })).toThrow(`field stdpRule: invalid Diehl & Cook setting; expected 'triplet' or 'power-law', found "pair"`);
+  }, 30000);
+
   it('test + evaluate: assignments, accuracy, confusion matrix, error examples, figures', async () => {
     const dir = tmp();
     const run = join(dir, 'run');

@@ -45,6 +45,10 @@ class NaiveSynapses {
         const [, wEmitted] = q.shift() as [number, number];
         const j = k % this.nPost;
         ge[j] += this.emission ? wEmitted : this.w[k];
+        if (p.rule === 'power-law') {
+          this.pre[k] += 1;
+          continue;
+        }
         this.pre[k] = 1;
         // Depression only while post1 is above the cutoff, as the implementation.
         if (learn && this.post1[j] > p.traceCutoff) {
@@ -55,6 +59,14 @@ class NaiveSynapses {
     }
     if (!learn) return;
     for (const j of posts) {
+      if (p.rule === 'power-law') {
+        for (let i = 0; i < this.nPre; i++) {
+          const k = i * this.nPost + j;
+          const room = Math.max(p.wMax - this.w[k], 0);
+          this.w[k] = Math.min(p.wMax, Math.max(p.wMin, this.w[k] + p.nuPost * (this.pre[k] - p.xTar) * room ** p.mu));
+        }
+        continue;
+      }
       const before = this.post2[j];
       for (let i = 0; i < this.nPre; i++) {
         const k = i * this.nPost + j;
@@ -332,6 +344,43 @@ describe('DelayedDiehlCookSynapses', () => {
     c.setState(state);
     run(c, 57, 120, geB);
     for (let j = 0; j < nPost; j++) expect(geB[j]).toBeCloseTo(geA[j], 12);
+  });
+
+  it.each(['arrival', 'emission'] as const)('power-law rule (%s transmission) equals a per-synapse simulation with additive pre traces', (transmission) => {
+    const nPre = 7;
+    const nPost = 4;
+    const { rng, w, delays } = setup(21, nPre, nPost, 9);
+    const p = diehlCookStdpParams({ rule: 'power-law', nuPost: 0.3, xTar: 0.4, mu: 0.2 });
+    const wRef = w.slice();
+    const syn = new DelayedDiehlCookSynapses(nPre, nPost, w, delays, 0.5, p, transmission);
+    const sums = new Float64Array(nPost);
+    for (let i = 0; i < nPre; i++) for (let j = 0; j < nPost; j++) sums[j] += w[i * nPost + j];
+    syn.trackColumnSums(sums);
+    const ref = new NaiveSynapses(nPre, nPost, wRef, delays, 0.5, p, transmission === 'emission');
+    const { lowered, raised } = lockstep(syn, ref, w, wRef, rng, 600, 0.008, 0.03);
+    // An arrival changes no weight under the power-law rule.
+    expect(lowered + raised).toBe(0);
+    // Traces above 1 occur (the trace adds up), and the post spikes both raised and lowered weights, some to the bounds.
+    expect(Math.max(...Array.from(ref.pre))).toBeGreaterThan(1);
+    expect(w.some((x) => x === 0)).toBe(true);
+    expect(w.some((x) => x === 1)).toBe(true);
+    expect(w.some((x) => x > 0 && x < 1)).toBe(true);
+    expect(syn.preTrace(2, 1, 599)).toBeCloseTo(ref.pre[2 * nPost + 1], 12);
+    for (let j = 0; j < nPost; j++) {
+      let sum = 0;
+      for (let i = 0; i < nPre; i++) sum += w[i * nPost + j];
+      expect(sums[j]).toBeCloseTo(sum, 12);
+    }
+  });
+
+  it('power-law rule resumes exactly from getState/setState (the additive traces are saved)', () => {
+    const { wa, wb, geA, geB, resumed } = resumeSplit('emission', 5, 6, 3, 200, 91, { rule: 'power-law', nuPost: 0.05 }, 0.25, 0.04);
+    expect(Array.from(wb)).toEqual(Array.from(wa));
+    expect(Array.from(geB)).toEqual(Array.from(geA));
+    expect(resumed.getState().historyTrace?.length).toBe(6 * 10);
+    expect(() => resumed.setState({ ...resumed.getState(), historyTrace: new Float64Array(4) })).toThrow(
+      'field historyTrace: array has the wrong length; expected 60 values, found 4',
+    );
   });
 
   it('resumes exactly from getState/setState, spikes in flight included', () => {

@@ -1,5 +1,5 @@
 import { ShapeError, ValidationError } from '@snn/core';
-import { type DiehlCookStdpParams, preDelta } from './diehl-cook-stdp.js';
+import { type DiehlCookStdpParams, powerLawStep, preDelta } from './diehl-cook-stdp.js';
 import { type WeightArray, checkCount, checkLength, checkWeights } from './validate.js';
 
 /** Saved state of {@link DelayedDiehlCookSynapses} (spike times in steps; −∞ = never). */
@@ -25,6 +25,11 @@ export interface DelayedDiehlCookState {
    * flight); omitted, it is rebuilt from `history` as described under `deliveredStep`.
    */
   readonly pendingGe?: Float64Array;
+  /**
+   * Power-law rule only: the input's (additive) pre trace just after each emission in `history`, same layout. Omitted,
+   * it is rebuilt from the kept emissions (exact up to emissions older than the ring, whose share is ≤ e^{−slots·Δt/τ_pre}).
+   */
+  readonly historyTrace?: Float64Array;
 }
 
 /** Largest delay, in steps, that {@link DelayedDiehlCookSynapses} accepts. */
@@ -45,13 +50,17 @@ function table(dtMs: number, tauMs: number): Float64Array {
  * and depresses the synapse with j's post1 trace of that moment.
  *
  * @remarks
- * Per synapse, with `a_ij` the last arrival time of a spike of i at (i, j):
+ * Per synapse, with `a_ij` the last arrival time of a spike of i at (i, j) (triplet rule, the default):
  *
  * - arrival at (i, j) at step t: `g_e,j += w_ij`; `pre_ij ← 1`; `w_ij ← clip(w_ij − ν_pre·post1_j(t), w_min, w_max)`
  *   (`+ ν_pre·post1_j` with `preUpdate: 'potentiate'`);
  * - post spike of j at step t: `w_ij ← min(w_ij + ν_post·pre_ij(t)·post2_j⁻, w_max)` for all i, with
  *   `pre_ij(t) = exp(−(t − a_ij)·Δt/τ_pre)` and `post2_j⁻` the post2 trace just before this spike; then
  *   `post1_j ← 1`, `post2_j ← 1` (`post1 = exp(−age/τ_post1)`, `post2 = exp(−age/τ_post2)`).
+ *
+ * With `rule: 'power-law'` (the paper's Eq. 3, see `DiehlCookStdpParams`) an arrival only adds 1 to the synapse's pre
+ * trace `x_ij` (the sum of `exp(−(t − a)·Δt/τ_pre)` over its arrivals a); a post spike of j sets
+ * `w_ij ← clip(w_ij + ν_post·(x_ij − x_tar)·(w_max − w_ij)^μ)` for all i.
  *
  * Transmission: with `'arrival'` (the default, Brian 2's `on_pre` with a delay) the weight at the arrival is added to
  * `g_e`; with `'emission'` (Brian 1's `DelayConnection`, the authors' original code) the weight at the emission is
@@ -110,6 +119,11 @@ export class DelayedDiehlCookSynapses {
   private readonly ringCount: Int32Array;
   private readonly ringStep: Float64Array;
   private readonly history: Float64Array;
+  /** Power-law rule: the input's additive pre trace just after each `history` entry (empty for the triplet rule). */
+  private readonly historyTrace: Float64Array;
+  private readonly powerLaw: boolean;
+  /** Whether an arrival changes weights (the triplet rule with ν_pre > 0). */
+  private readonly preLearning: boolean;
   private readonly historyHead: Int32Array;
   private readonly lastPost: Float64Array;
   /** post1 of every post neuron at `cachedStep` (0 for those below the cutoff). */
@@ -201,6 +215,9 @@ export class DelayedDiehlCookSynapses {
     this.ringCount = new Int32Array(slots);
     this.ringStep = new Float64Array(slots).fill(Number.NEGATIVE_INFINITY);
     this.history = new Float64Array(nPre * slots).fill(Number.NEGATIVE_INFINITY);
+    this.powerLaw = params.rule === 'power-law';
+    this.preLearning = !this.powerLaw && params.nuPre > 0;
+    this.historyTrace = new Float64Array(this.powerLaw ? nPre * slots : 0);
     this.historyHead = new Int32Array(nPre);
     this.lastPost = new Float64Array(nPost).fill(Number.NEGATIVE_INFINITY);
     this.post1Now = new Float64Array(nPost);
@@ -298,10 +315,16 @@ export class DelayedDiehlCookSynapses {
     const base = slot * this.nPre;
     const history = this.history;
     const head = this.historyHead;
+    const powerLaw = this.powerLaw;
     for (let e = start; e < start + count; e++) {
       const i = indices[e];
       this.ringIdx[base + c++] = i;
       const h = head[i] + 1 === slots ? 0 : head[i] + 1;
+      if (powerLaw) {
+        // x just after this emission = 1 + x after the previous one, decayed over the steps between.
+        const prev = i * slots + head[i];
+        this.historyTrace[i * slots + h] = 1 + (history[prev] === Number.NEGATIVE_INFINITY ? 0 : this.historyTrace[prev] * this.preDecay(step - history[prev]));
+      }
       head[i] = h;
       history[i * slots + h] = step;
     }
@@ -318,7 +341,8 @@ export class DelayedDiehlCookSynapses {
         for (let k = row; k < end; k++) pending[slotBase + offset[k]] += w[k];
       }
       const delays = this.delaySteps;
-      for (let r = 0; r < this.recentCount; r++) {
+      const recentCount = this.preLearning ? this.recentCount : 0;
+      for (let r = 0; r < recentCount; r++) {
         const j = this.recent[r];
         for (let e = start; e < start + count; e++) {
           const idx = indices[e] * nPost + j;
@@ -372,7 +396,7 @@ export class DelayedDiehlCookSynapses {
     const order = this.order;
     const bucket = this.bucket;
     const ringIdx = this.ringIdx;
-    const doLearn = learn && this.params.nuPre > 0;
+    const doLearn = learn && this.preLearning;
     // Also when not learning: keeps the recent list (and the arrivals listed for it) short, e.g. in test mode.
     this.refresh(step);
     this.deliveredStep = step;
@@ -512,6 +536,10 @@ export class DelayedDiehlCookSynapses {
    * @param step - current step
    */
   onPostSpikes(indices: ArrayLike<number>, count: number, step: number): void {
+    if (this.powerLaw) {
+      this.powerLawPost(indices, count, step);
+      return;
+    }
     const { nuPost, wMax, tauPreMs, tauPost2Ms } = this.params;
     const slots = this.slots;
     const nPre = this.nPre;
@@ -564,19 +592,67 @@ export class DelayedDiehlCookSynapses {
       if (this.inRecent[j] === 0) {
         this.inRecent[j] = 1;
         this.recent[this.recentCount++] = j;
-        if (this.transmission === 'emission') this.subscribeArrivals(j, step);
+        if (this.transmission === 'emission' && this.preLearning) this.subscribeArrivals(j, step);
       }
     }
   }
 
-  /** The pre trace of synapse (i, j) at `step` (after this step's arrivals). */
+  /** `exp(−age·Δt/τ_pre)` for an age in steps. */
+  private preDecay(age: number): number {
+    return age < TABLE_STEPS ? this.preTable[age] : Math.exp((-age * this.dtMs) / this.params.tauPreMs);
+  }
+
+  /**
+   * Power-law rule at post spikes: `w_ij ← clip(w_ij + ν_post·(x_ij − x_tar)·(w_max − w_ij)^μ)` for every i, with
+   * `x_ij` the additive pre trace of the arrivals at (i, j) so far.
+   */
+  private powerLawPost(indices: ArrayLike<number>, count: number, step: number): void {
+    const { nuPost, xTar, mu, wMin, wMax } = this.params;
+    const nPre = this.nPre;
+    const nPost = this.nPost;
+    const w = this.weights;
+    this.refresh(step);
+    for (let e = 0; e < count; e++) {
+      const j = indices[e];
+      if (nuPost > 0) {
+        let delta = 0;
+        for (let i = 0; i < nPre; i++) {
+          const idx = i * nPost + j;
+          const old = w[idx];
+          const c = powerLawStep(old, this.preTrace(i, j, step), nuPost, xTar, mu, wMin, wMax);
+          w[idx] = c;
+          delta += c - old;
+        }
+        if (this.sums) {
+          this.sums[j] += delta;
+          if (this.changed[j] === 0) this.markChanged(j);
+        }
+      }
+      this.lastPost[j] = step;
+      this.post1Now[j] = 1;
+      if (this.inRecent[j] === 0) {
+        this.inRecent[j] = 1;
+        this.recent[this.recentCount++] = j;
+      }
+    }
+  }
+
+  /**
+   * The pre trace of synapse (i, j) at `step` (after this step's arrivals): `exp(−age·Δt/τ_pre)` of the newest arrival
+   * for the triplet rule, the decayed sum over all arrivals for the power-law rule.
+   */
   preTrace(i: number, j: number, step: number): number {
     const slots = this.slots;
     const limit = step - this.delaySteps[i * this.nPost + j];
     let h = this.historyHead[i];
     for (let r = 0; r < slots; r++) {
-      const t = this.history[i * slots + h];
-      if (t <= limit) return t === Number.NEGATIVE_INFINITY ? 0 : Math.exp((-(limit - t) * this.dtMs) / this.params.tauPreMs);
+      const k = i * slots + h;
+      const t = this.history[k];
+      if (t <= limit) {
+        if (t === Number.NEGATIVE_INFINITY) return 0;
+        const decay = this.preDecay(limit - t);
+        return this.powerLaw ? this.historyTrace[k] * decay : decay;
+      }
       h = h === 0 ? slots - 1 : h - 1;
     }
     return 0;
@@ -595,6 +671,7 @@ export class DelayedDiehlCookSynapses {
       lastPostStep: this.lastPost.slice(),
       deliveredStep: this.deliveredStep,
       ...(this.transmission === 'emission' ? { pendingGe: this.pendingGe.slice() } : {}),
+      ...(this.powerLaw ? { historyTrace: this.historyTrace.slice() } : {}),
     };
   }
 
@@ -609,8 +686,13 @@ export class DelayedDiehlCookSynapses {
     checkLength(state.historyHead, this.nPre, 'historyHead');
     checkLength(state.lastPostStep, this.nPost, 'lastPostStep');
     if (this.transmission === 'emission' && state.pendingGe) checkLength(state.pendingGe, this.pendingGe.length, 'pendingGe');
+    if (this.powerLaw && state.historyTrace) checkLength(state.historyTrace, this.nPre * slots, 'historyTrace');
     this.history.set(state.history);
     this.historyHead.set(state.historyHead);
+    if (this.powerLaw) {
+      if (state.historyTrace) this.historyTrace.set(state.historyTrace);
+      else this.rebuildHistoryTrace();
+    }
     this.lastPost.set(state.lastPostStep);
     this.recentCount = 0;
     this.inRecent.fill(0);
@@ -647,7 +729,7 @@ export class DelayedDiehlCookSynapses {
         }
       }
     }
-    if (this.transmission === 'emission' && state.deliveredStep !== undefined) {
+    if (this.transmission === 'emission' && this.preLearning && state.deliveredStep !== undefined) {
       for (let r = 0; r < this.recentCount; r++) this.subscribeArrivals(this.recent[r], state.deliveredStep);
     }
   }
@@ -662,8 +744,30 @@ export class DelayedDiehlCookSynapses {
     }
   }
 
+  /** Power-law rule: the additive traces of the kept emissions, oldest first (older emissions are not known). */
+  private rebuildHistoryTrace(): void {
+    const slots = this.slots;
+    for (let i = 0; i < this.nPre; i++) {
+      let prevStep = Number.NEGATIVE_INFINITY;
+      let prevX = 0;
+      // The ring is oldest-first starting just after the head.
+      for (let r = 1; r <= slots; r++) {
+        const k = i * slots + ((this.historyHead[i] + r) % slots);
+        const t = this.history[k];
+        if (t === Number.NEGATIVE_INFINITY) {
+          this.historyTrace[k] = 0;
+          continue;
+        }
+        prevX = 1 + (prevStep === Number.NEGATIVE_INFINITY ? 0 : prevX * this.preDecay(t - prevStep));
+        prevStep = t;
+        this.historyTrace[k] = prevX;
+      }
+    }
+  }
+
   /** Forgets all spikes (history, traces, spikes in flight); the weights are kept. */
   reset(): void {
+    this.historyTrace.fill(0);
     this.pendingGe.fill(0);
     this.arrivalCount.fill(0);
     this.leftRecentStep.fill(Number.NEGATIVE_INFINITY);

@@ -2,21 +2,37 @@ import { ValidationError } from '@snn/core';
 import { type WeightArray, checkBounds, checkCount, checkLength, checkWeights, nonNegativeNumber, positiveNumber } from './validate.js';
 
 /**
- * Parameters of the Diehl & Cook (2015) STDP rule (one pre trace, two post traces).
+ * Parameters of the Diehl & Cook (2015) STDP rules: the authors' code's rule (one pre trace, two post traces) and the
+ * paper's rule with power-law weight dependence.
  *
  * @remarks
- * Traces (set to 1 at a spike, exponential decay):
- * `dpre/dt = −pre/τ_pre`, `dpost1/dt = −post1/τ_post1`, `dpost2/dt = −post2/τ_post2`.
+ * `rule: 'triplet'` (default; the authors' Brian code, peter-u-diehl/stdp-mnist). Traces (set to 1 at a spike,
+ * exponential decay): `dpre/dt = −pre/τ_pre`, `dpost1/dt = −post1/τ_post1`, `dpost2/dt = −post2/τ_post2`.
  *
  * - pre spike of i: `pre_i ← 1`; `w_ij ← clip(w_ij − ν_pre·post1_j, w_min, w_max)` for every j
  *   (`preUpdate: 'potentiate'`: `w_ij ← clip(w_ij + ν_pre·post1_j, w_min, w_max)`);
  * - post spike of j: `w_ij ← clip(w_ij + ν_post·pre_i·post2_j⁻, w_min, w_max)` for every i
  *   (post2_j⁻ = post2 just before this spike); then `post1_j ← 1`, `post2_j ← 1`.
  *
+ * `rule: 'power-law'` (the rule the paper writes down, its Eq. 3): only the pre trace, which ADDS 1 at each pre
+ * spike (`dx/dt = −x/τ_pre`, `x_i ← x_i + 1`); a pre spike changes no weight; a post spike of j changes every
+ * synapse onto j by `Δw_ij = ν_post·(x_i − x_tar)·(w_max − w_ij)^μ`, then clips to [w_min, w_max]. Inputs whose
+ * trace is below x_tar (those that rarely precede j's spikes) are depressed. (w_max − w) is taken as 0 where a weight
+ * lies above w_max (possible after a column normalisation). ν_pre and the post traces are unused.
+ *
  * Diehl, P. U. & Cook, M. (2015). Unsupervised learning of digit recognition using spike-timing-dependent
  * plasticity. Front. Comput. Neurosci. 9:99. Made by {@link diehlCookStdpParams}.
  */
 export interface DiehlCookStdpParams {
+  /**
+   * Which rule: `'triplet'` (default; the authors' code, two post traces) or `'power-law'` (the paper's Eq. 3,
+   * `Δw = ν_post·(x_pre − x_tar)·(w_max − w)^μ` at post spikes). See the interface remarks.
+   */
+  readonly rule: 'triplet' | 'power-law';
+  /** `'power-law'`: target value x_tar of the pre trace at a post spike. Default 0.4 (`STDP_offset` of the authors' code). */
+  readonly xTar: number;
+  /** `'power-law'`: exponent μ of the weight dependence. Default 0.2 (`exp_ee_post` of the authors' code). */
+  readonly mu: number;
   /** Depression rate ν_pre (applied at pre spikes). Default 0.0001. */
   readonly nuPre: number;
   /**
@@ -49,8 +65,9 @@ export interface DiehlCookStdpParams {
 export type DiehlCookStdpParamsInput = Partial<DiehlCookStdpParams>;
 
 /**
- * Validates Diehl & Cook STDP options and returns frozen params (defaults: ν_pre 0.0001 (depression), ν_post 0.01,
- * τ_pre 20 ms, τ_post1 20 ms, τ_post2 40 ms, weights in [0, 1], trace cutoff 1e-6).
+ * Validates Diehl & Cook STDP options and returns frozen params (defaults: the triplet rule, ν_pre 0.0001
+ * (depression), ν_post 0.01, τ_pre 20 ms, τ_post1 20 ms, τ_post2 40 ms, weights in [0, 1], trace cutoff 1e-6;
+ * power-law x_tar 0.4, μ 0.2).
  *
  * @param input - any subset of {@link DiehlCookStdpParams}
  * @param field - prefix for error messages (default `"diehlCookStdp"`)
@@ -74,7 +91,14 @@ export function diehlCookStdpParams(input: DiehlCookStdpParamsInput = {}, field 
   if (preUpdate !== 'depress' && preUpdate !== 'potentiate') {
     throw new ValidationError('invalid plasticity parameter', { field: `${field}.preUpdate`, expected: "'depress' or 'potentiate'", found: JSON.stringify(preUpdate) });
   }
+  const rule = input.rule ?? 'triplet';
+  if (rule !== 'triplet' && rule !== 'power-law') {
+    throw new ValidationError('invalid plasticity parameter', { field: `${field}.rule`, expected: "'triplet' or 'power-law'", found: JSON.stringify(rule) });
+  }
   return Object.freeze({
+    rule,
+    xTar: nonNegativeNumber(input.xTar ?? 0.4, `${field}.xTar`),
+    mu: nonNegativeNumber(input.mu ?? 0.2, `${field}.mu`),
     nuPre: nonNegativeNumber(input.nuPre ?? 0.0001, `${field}.nuPre`),
     preUpdate,
     nuPost: nonNegativeNumber(input.nuPost ?? 0.01, `${field}.nuPost`),
@@ -93,6 +117,8 @@ export interface DiehlCookStdpState {
   readonly lastPreMs: Float64Array;
   /** Last spike time of each post neuron, ms. */
   readonly lastPostMs: Float64Array;
+  /** `'power-law'`: each pre trace just after its last spike (the trace adds 1 per spike); omitted = 1 per spiked input. */
+  readonly preValue?: Float64Array;
 }
 
 /**
@@ -122,6 +148,8 @@ export class DiehlCookStdp {
   readonly params: DiehlCookStdpParams;
   private readonly lastPre: Float64Array;
   private readonly lastPost: Float64Array;
+  /** `'power-law'`: pre trace of each input just after its last spike. */
+  private readonly preValue: Float64Array;
   /** Post neurons that may have post1 above the cutoff, and their count. */
   private readonly recent: Int32Array;
   private recentCount = 0;
@@ -142,6 +170,7 @@ export class DiehlCookStdp {
     this.params = params;
     this.lastPre = new Float64Array(nPre).fill(Number.NEGATIVE_INFINITY);
     this.lastPost = new Float64Array(nPost).fill(Number.NEGATIVE_INFINITY);
+    this.preValue = new Float64Array(nPre);
     this.recent = new Int32Array(nPost);
     this.inRecent = new Uint8Array(nPost);
     this.post1Now = new Float64Array(nPost);
@@ -160,9 +189,10 @@ export class DiehlCookStdp {
     this.sums = sums;
   }
 
-  /** Pre trace of input i at time t (ms). */
+  /** Pre trace of input i at time t (ms): `exp(−age/τ_pre)` for the triplet rule, the decayed sum for the power-law rule. */
   preTrace(i: number, tMs: number): number {
-    return Math.exp(-(tMs - this.lastPre[i]) / this.params.tauPreMs);
+    const decay = Math.exp(-(tMs - this.lastPre[i]) / this.params.tauPreMs);
+    return this.params.rule === 'power-law' ? this.preValue[i] * decay : decay;
   }
 
   /** First post trace (depression) of neuron j at time t (ms). */
@@ -194,7 +224,7 @@ export class DiehlCookStdp {
 
   /**
    * Applies the pre-spike part of the rule for `count` inputs that spiked at time t: depression of their rows,
-   * `w_ij ← clip(w_ij − ν_pre·post1_j(t))`, then `pre_i ← 1`.
+   * `w_ij ← clip(w_ij − ν_pre·post1_j(t))`, then `pre_i ← 1` (power-law rule: only `x_i ← x_i + 1`).
    *
    * @param weights - `[nPre, nPost]` row-major, modified in place
    * @param indices - the spiking inputs (first `count` entries are used)
@@ -202,6 +232,15 @@ export class DiehlCookStdp {
    * @param tMs - time of the spikes, ms (non-decreasing across calls)
    */
   onPreSpikes(weights: WeightArray, indices: ArrayLike<number>, count: number, tMs: number): void {
+    if (this.params.rule === 'power-law') {
+      // Only the trace changes: x_i ← x_i·e^{−Δt/τ_pre} + 1.
+      for (let e = 0; e < count; e++) {
+        const i = indices[e];
+        this.preValue[i] = 1 + this.preTrace(i, tMs);
+        this.lastPre[i] = tMs;
+      }
+      return;
+    }
     this.refresh(tMs);
     const { nuPre, wMin, wMax } = this.params;
     const delta = preDelta(this.params);
@@ -242,6 +281,10 @@ export class DiehlCookStdp {
    */
   onPostSpikes(weights: WeightArray, indices: ArrayLike<number>, count: number, tMs: number): void {
     if (count === 0) return;
+    if (this.params.rule === 'power-law') {
+      this.powerLawPost(weights, indices, count, tMs);
+      return;
+    }
     const { nuPost, wMax, tauPreMs } = this.params;
     const nPre = this.nPre;
     const nPost = this.nPost;
@@ -277,9 +320,32 @@ export class DiehlCookStdp {
     }
   }
 
-  /** Copies the last spike times (for checkpoints). */
+  /** Power-law rule at post spikes: `w_ij ← clip(w_ij + ν_post·(x_i − x_tar)·(w_max − w_ij)^μ)` for every i. */
+  private powerLawPost(weights: WeightArray, indices: ArrayLike<number>, count: number, tMs: number): void {
+    const { nuPost, xTar, mu, wMin, wMax } = this.params;
+    const nPre = this.nPre;
+    const nPost = this.nPost;
+    const x = new Float64Array(nPre);
+    for (let i = 0; i < nPre; i++) x[i] = this.preTrace(i, tMs);
+    for (let e = 0; e < count; e++) {
+      const j = indices[e];
+      let delta = 0;
+      if (nuPost > 0) {
+        for (let i = 0; i < nPre; i++) {
+          const k = i * nPost + j;
+          const old = weights[k];
+          weights[k] = powerLawStep(old, x[i], nuPost, xTar, mu, wMin, wMax);
+          delta += weights[k] - old;
+        }
+      }
+      if (this.sums) this.sums[j] += delta;
+      this.lastPost[j] = tMs;
+    }
+  }
+
+  /** Copies the last spike times (and the power-law pre traces) for checkpoints. */
   getState(): DiehlCookStdpState {
-    return { lastPreMs: this.lastPre.slice(), lastPostMs: this.lastPost.slice() };
+    return { lastPreMs: this.lastPre.slice(), lastPostMs: this.lastPost.slice(), preValue: this.preValue.slice() };
   }
 
   /**
@@ -289,8 +355,11 @@ export class DiehlCookStdp {
   setState(state: DiehlCookStdpState): void {
     checkLength(state.lastPreMs, this.nPre, 'lastPreMs');
     checkLength(state.lastPostMs, this.nPost, 'lastPostMs');
+    if (state.preValue) checkLength(state.preValue, this.nPre, 'preValue');
     this.lastPre.set(state.lastPreMs);
     this.lastPost.set(state.lastPostMs);
+    if (state.preValue) this.preValue.set(state.preValue);
+    else for (let i = 0; i < this.nPre; i++) this.preValue[i] = this.lastPre[i] > Number.NEGATIVE_INFINITY ? 1 : 0;
     this.recentCount = 0;
     this.inRecent.fill(0);
     this.cachedTimeMs = Number.NaN;
@@ -337,6 +406,7 @@ export function diehlCookStdpDenseReference(
   checkLength(preSpikes, nPre, 'preSpikes');
   checkLength(postSpikes, nPost, 'postSpikes');
   const out = new Float32Array(nPre * nPost);
+  if (params.rule === 'power-law') return diehlCookPowerLawDenseReference(weights, pre, postSpikes, params);
   for (let i = 0; i < nPre; i++) {
     for (let j = 0; j < nPost; j++) {
       let w = weights[i * nPost + j];
@@ -346,6 +416,59 @@ export function diehlCookStdpDenseReference(
     }
   }
   return out;
+}
+
+/**
+ * Dense (all synapses) power-law Diehl & Cook STDP update for one time step; the plain reference of
+ * {@link diehlCookPowerLawKernel}.
+ *
+ * @remarks
+ * `w'_ij = clip(w_ij + ν_post·(x_i − x_tar)·max(w_max − w_ij, 0)^μ)` (factor 1 when μ = 0) for the columns j with a post spike, unchanged
+ * elsewhere; `x` are the (additive) pre traces after this step's pre spikes. Diehl & Cook (2015), Eq. 3.
+ *
+ * @param weights - `[nPre, nPost]` row-major (not modified)
+ * @param pre - pre traces x, length nPre
+ * @param postSpikes - 1 where neuron j spiked this step, length nPost
+ * @param params - from {@link diehlCookStdpParams} (ν_post, x_tar, μ, bounds are used)
+ * @returns the new weights (Float32)
+ * @throws `ShapeError` when a length does not match
+ */
+export function diehlCookPowerLawDenseReference(
+  weights: ArrayLike<number>,
+  pre: ArrayLike<number>,
+  postSpikes: ArrayLike<number>,
+  params: DiehlCookStdpParams,
+): Float32Array {
+  const nPre = pre.length;
+  const nPost = postSpikes.length;
+  checkWeights(weights, nPre, nPost);
+  const out = new Float32Array(nPre * nPost);
+  for (let i = 0; i < nPre; i++) {
+    for (let j = 0; j < nPost; j++) {
+      const w = weights[i * nPost + j];
+      out[i * nPost + j] = postSpikes[j] > 0.5 ? powerLawStep(w, pre[i], params.nuPost, params.xTar, params.mu, params.wMin, params.wMax) : w;
+    }
+  }
+  return out;
+}
+
+/**
+ * One power-law STDP change of a weight at a post spike: `clip(w + ν·(x − x_tar)·max(w_max − w, 0)^μ, w_min, w_max)`
+ * (Diehl & Cook 2015, Eq. 3).
+ *
+ * @param w - the weight
+ * @param x - the synapse's pre trace at the post spike
+ * @param nu - learning rate ν_post
+ * @param xTar - target trace x_tar
+ * @param mu - exponent μ
+ * @param wMin - lower bound
+ * @param wMax - upper bound
+ */
+export function powerLawStep(w: number, x: number, nu: number, xTar: number, mu: number, wMin: number, wMax: number): number {
+  const room = wMax - w;
+  // μ = 0 means no weight dependence (factor 1, also at w ≥ w_max); otherwise no room means no change.
+  const nw = w + nu * (x - xTar) * (mu === 0 ? 1 : room > 0 ? room ** mu : 0);
+  return Math.min(Math.max(nw, wMin), wMax);
 }
 
 /**

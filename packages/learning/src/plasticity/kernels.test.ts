@@ -2,6 +2,8 @@ import { type Backend, Rng, createBackend } from '@snn/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // Kernels from the build: gpu.js compiles fn.toString(), so the built code is what must work.
 import {
+  diehlCookPowerLawDenseReference,
+  diehlCookPowerLawKernel,
   diehlCookStdpDenseReference,
   diehlCookStdpKernel,
   diehlCookStdpParams,
@@ -62,6 +64,19 @@ for (const mode of ['cpu', 'webasm'] as const) {
       const ref = diehlCookStdpDenseReference(w, preTrace, postTrace, post2, preSpikes, postSpikes, p);
       close(out, ref, 1e-6);
       expect(ref.some((x) => x === 0 || x === 1)).toBe(true);
+    });
+    it('diehlCookPowerLawKernel', async () => {
+      const p = diehlCookStdpParams({ rule: 'power-law', nuPost: 0.5 });
+      const x = Float32Array.from(preTrace, (v) => 2 * v); // additive traces reach above 1
+      const run = backend.kernel('test.dc-power-law', diehlCookPowerLawKernel as never, {
+        output: [nPost, nPre],
+        constants: { nPost, nuPost: p.nuPost, xTar: p.xTar, mu: p.mu, wMin: p.wMin, wMax: p.wMax },
+      });
+      const out = backend.flatten(await run(w, x, postSpikes));
+      const ref = diehlCookPowerLawDenseReference(w, x, postSpikes, p);
+      close(out, ref, 1e-5);
+      expect(ref.some((v, k) => v < w[k])).toBe(true);
+      expect(ref.some((v, k) => v > w[k])).toBe(true);
     });
     it('hebbianKernel', async () => {
       const p = hebbianParams({ learningRate: 0.5, decay: 0.1 });

@@ -96,6 +96,53 @@ export const diehlCookStdpKernel = function (
   return v;
 };
 
+/** Constants of {@link diehlCookPowerLawKernel}. */
+export interface DiehlCookPowerLawKernelConstants {
+  /** Post neurons (columns). */
+  readonly nPost: number;
+  /** Learning rate ν_post. */
+  readonly nuPost: number;
+  /** Target pre trace x_tar. */
+  readonly xTar: number;
+  /** Weight-dependence exponent μ. */
+  readonly mu: number;
+  /** Lower weight bound. */
+  readonly wMin: number;
+  /** Upper weight bound. */
+  readonly wMax: number;
+}
+
+/**
+ * gpu.js kernel of the dense power-law Diehl & Cook STDP step; output `[nPost, nPre]` in gpu.js order (x = j, y = i).
+ *
+ * @remarks
+ * Same update as {@link diehlCookPowerLawDenseReference}: `clip(w + ν_post·(x_i − x_tar)·max(w_max − w, 0)^μ)` where
+ * j spiked (Diehl & Cook 2015, Eq. 3).
+ *
+ * @param w - weights `[nPre·nPost]` row-major
+ * @param pre - pre traces x, length nPre
+ * @param postSpikes - 0/1, length nPost
+ */
+export const diehlCookPowerLawKernel = function (this: KernelThis<DiehlCookPowerLawKernelConstants>, w: Float32Array, pre: Float32Array, postSpikes: Float32Array): number {
+  const i = this.thread.y;
+  const j = this.thread.x;
+  const v = w[i * this.constants.nPost + j];
+  if (postSpikes[j] > 0.5) {
+    let factor = 1.0;
+    if (this.constants.mu !== 0) {
+      factor = 0.0;
+      const room = this.constants.wMax - v;
+      if (room > 0.0) {
+        // biome-ignore lint/style/useExponentiationOperator: gpu.js translates Math.pow, not the ** operator
+        factor = Math.pow(room, this.constants.mu);
+      }
+    }
+    const nw = v + this.constants.nuPost * (pre[i] - this.constants.xTar) * factor;
+    return Math.min(this.constants.wMax, Math.max(this.constants.wMin, nw));
+  }
+  return v;
+};
+
 /** Constants of {@link hebbianKernel}. */
 export interface HebbianKernelConstants {
   /** Post neurons (columns). */

@@ -1,6 +1,6 @@
 import { Rng } from '@snn/core';
 import { describe, expect, it } from 'vitest';
-import { DiehlCookStdp, diehlCookStdpDenseReference, diehlCookStdpParams } from './diehl-cook-stdp.js';
+import { DiehlCookStdp, diehlCookPowerLawDenseReference, diehlCookStdpDenseReference, diehlCookStdpParams, powerLawStep } from './diehl-cook-stdp.js';
 import { hebbianParams, hebbianUpdate, hebbianUpdateEvents } from './hebbian.js';
 import { normalizeColumns, normalizeColumnsWithSums, normalizeSelectedColumns } from './normalize.js';
 import { PairStdp, pairStdpDenseReference, pairStdpParams } from './pair-stdp.js';
@@ -97,6 +97,45 @@ describe('Diehl & Cook STDP', () => {
     expect(dense[0]).toBeCloseTo(0.5 + 0.0001 * Math.exp(-0.5), 7);
     expect(() => diehlCookStdpParams({ preUpdate: 'both' as never }, 'stdp')).toThrow(
       `field stdp.preUpdate: invalid plasticity parameter; expected 'depress' or 'potentiate', found "both"`,
+    );
+  });
+  it("rule 'power-law' (the paper's Eq. 3): the event-driven path equals the dense reference with additive traces; state round-trips", () => {
+    const rng = new Rng(12);
+    const nPre = 8;
+    const nPost = 3;
+    const p = diehlCookStdpParams({ rule: 'power-law', nuPost: 0.2 });
+    expect([p.xTar, p.mu]).toEqual([0.4, 0.2]);
+    const stdp = new DiehlCookStdp(nPre, nPost, p);
+    const wEvent = Float64Array.from({ length: nPre * nPost }, () => rng.uniform());
+    let wDense: Float32Array = Float32Array.from(wEvent);
+    const x = new Float64Array(nPre);
+    const dt = 0.5;
+    let maxTrace = 0;
+    for (let step = 0; step < 400; step++) {
+      const t = step * dt;
+      for (let i = 0; i < nPre; i++) x[i] *= Math.exp(-dt / 20);
+      const sPre = Float64Array.from({ length: nPre }, () => (rng.bernoulli(0.01) ? 1 : 0));
+      const sPost = Float64Array.from({ length: nPost }, () => (rng.bernoulli(0.03) ? 1 : 0));
+      for (let i = 0; i < nPre; i++) if (sPre[i]) x[i] += 1;
+      maxTrace = Math.max(maxTrace, ...x);
+      wDense = diehlCookPowerLawDenseReference(wDense, x, sPost, p);
+      const ip = [...sPre.keys()].filter((i) => sPre[i] === 1);
+      const jp = [...sPost.keys()].filter((j) => sPost[j] === 1);
+      stdp.onPreSpikes(wEvent, ip, ip.length, t);
+      stdp.onPostSpikes(wEvent, jp, jp.length, t);
+    }
+    expect(maxTrace).toBeGreaterThan(1);
+    for (let k = 0; k < wEvent.length; k++) expect(wEvent[k]).toBeCloseTo(wDense[k], 5);
+    expect(wEvent.some((w) => w === 0)).toBe(true);
+    // diehlCookStdpDenseReference dispatches on the rule.
+    expect(Array.from(diehlCookStdpDenseReference([0.5], [1.5], [0], [0], [0], [1], p))).toEqual(Array.from(diehlCookPowerLawDenseReference([0.5], [1.5], [1], p)));
+    expect(powerLawStep(0.5, 1.5, 0.2, 0.4, 0.2, 0, 1)).toBeCloseTo(0.5 + 0.2 * 1.1 * 0.5 ** 0.2, 14);
+    expect(powerLawStep(1.2, 0, 0.2, 0.4, 0.2, 0, 1)).toBe(1); // above w_max: no room, then clipped
+    const copy = new DiehlCookStdp(nPre, nPost, p);
+    copy.setState(stdp.getState());
+    expect(copy.preTrace(3, 210)).toBe(stdp.preTrace(3, 210));
+    expect(() => diehlCookStdpParams({ rule: 'pair' as never })).toThrow(
+      `field diehlCookStdp.rule: invalid plasticity parameter; expected 'triplet' or 'power-law', found "pair"`,
     );
   });
   it('event-driven path (cutoff 0) equals the dense reference step by step; state round-trips', () => {
