@@ -26,6 +26,7 @@ interface TrainFlags {
   timerRate?: number;
   preUpdate?: 'depress' | 'potentiate';
   stdpRule?: 'triplet' | 'power-law';
+  nuPost?: number;
   resumeFrom?: string;
   mnistPath?: string;
   weightsDir?: string;
@@ -118,6 +119,7 @@ export function addDiehlCookCommands(program: Command, io: AppIo, argv: readonly
         "STDP on the input weights: 'triplet' = the authors' code (two post traces), 'power-law' = the paper's Eq. 3, Δw = 0.01·(x_pre − 0.4)·(1 − w)^0.2 at post spikes (default triplet)",
       ).choices(['triplet', 'power-law']),
     )
+    .addOption(numberOption('--nu-post <x>', 'STDP rate ν_post at post spikes (both rules) (default 0.01)', 'nonNegative'))
     .option('-c, --config <file>', 'YAML or JSON config with these settings in snake_case (n_e, example_time, …, seed); flags override it')
     .option('--resume-from <path>', 'continue a run: its directory or a checkpoint file in it')
     .option('--mnist-path <dir>', 'directory with the MNIST IDX files (default: the embedded copy)')
@@ -145,6 +147,7 @@ export function addDiehlCookCommands(program: Command, io: AppIo, argv: readonly
         timerRate: flags.timerRate ?? file.timer_rate ?? 100,
         preUpdate: flags.preUpdate ?? file.pre_update ?? 'depress',
         stdpRule: flags.stdpRule ?? file.stdp_rule ?? 'triplet',
+        nuPost: flags.nuPost ?? file.nu_post ?? 0.01,
         seed: global.seed ?? file.seed ?? 0,
       };
       const settings = diehlCookSettings({
@@ -158,6 +161,7 @@ export function addDiehlCookCommands(program: Command, io: AppIo, argv: readonly
         timerRate: f.timerRate,
         preUpdate: f.preUpdate,
         stdpRule: f.stdpRule,
+        nuPost: f.nuPost,
       });
       let run: RunDir;
       let resumeFrom: string | undefined;

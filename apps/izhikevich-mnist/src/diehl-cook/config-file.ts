@@ -17,6 +17,7 @@ export const diehlCookConfigSchema = z.strictObject({
   timer_rate: nonNegative().optional(),
   pre_update: z.enum(['depress', 'potentiate']).optional(),
   stdp_rule: z.enum(['triplet', 'power-law']).optional(),
+  nu_post: nonNegative().optional(),
   seed: nonNegativeInt().optional(),
 });
 

@@ -45,6 +45,8 @@ export interface DiehlCookSettings {
    * `STDP_offset`, `exp_ee_post`) and a pre trace that adds 1 per input spike; input spikes change no weight.
    */
   readonly stdpRule: 'triplet' | 'power-law';
+  /** STDP rate ν_post at post spikes (both rules; the triplet rule's potentiation, the power-law rule's η). Default 0.01. */
+  readonly nuPost: number;
 }
 
 /** Options accepted by {@link diehlCookSettings}. */
@@ -89,5 +91,7 @@ export function diehlCookSettings(input: DiehlCookSettingsInput = {}): DiehlCook
   check(preUpdate === 'depress' || preUpdate === 'potentiate', 'preUpdate', "'depress' or 'potentiate'", JSON.stringify(preUpdate));
   const stdpRule = input.stdpRule ?? 'triplet';
   check(stdpRule === 'triplet' || stdpRule === 'power-law', 'stdpRule', "'triplet' or 'power-law'", JSON.stringify(stdpRule));
-  return Object.freeze({ nE, nE2, dtMs, exampleTimeMs, restingTimeMs, inputIntensity, minSpikes, maxIntensity, weightSum, weightSum2, excToInh, inhToExc, timerRate, preUpdate, stdpRule });
+  const nuPost = input.nuPost ?? 0.01;
+  check(Number.isFinite(nuPost) && nuPost >= 0, 'nuPost', 'a number >= 0', nuPost);
+  return Object.freeze({ nE, nE2, dtMs, exampleTimeMs, restingTimeMs, inputIntensity, minSpikes, maxIntensity, weightSum, weightSum2, excToInh, inhToExc, timerRate, preUpdate, stdpRule, nuPost });
 }

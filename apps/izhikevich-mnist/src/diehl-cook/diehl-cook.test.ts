@@ -193,7 +193,7 @@ describe('diehl-cook commands', () => {
 
   it("--stdp-rule power-law (the paper's Eq. 3): stored in the checkpoint, learns, resumes with the same result", async () => {
     const dir = tmp();
-    const args = ['--seed', '3', 'diehl-cook', 'train', ...TINY, '--stdp-rule', 'power-law', '--save-interval', '2', '--quiet'];
+    const args = ['--seed', '3', 'diehl-cook', 'train', ...TINY, '--stdp-rule', 'power-law', '--nu-post', '0.02', '--save-interval', '2', '--quiet'];
     const full = await cli([...args, '--num-examples', '4', '--save-path', join(dir, 'full')]);
     expect(full.stderr).toBe('');
     const part = await cli([...args, '--num-examples', '2', '--save-path', join(dir, 'part')]);
@@ -203,7 +203,7 @@ describe('diehl-cook commands', () => {
     const a = await loadDiehlCookCheckpoint(join(dir, 'full', 'checkpoints', 'last.safetensors'));
     const b = await loadDiehlCookCheckpoint(join(dir, 'part', 'checkpoints', 'last.safetensors'));
     expect(a.settings.stdpRule).toBe('power-law');
-    expect(a.net.layers[0].synapses.params).toMatchObject({ rule: 'power-law', xTar: 0.4, mu: 0.2, nuPost: 0.01 });
+    expect(a.net.layers[0].synapses.params).toMatchObject({ rule: 'power-law', xTar: 0.4, mu: 0.2, nuPost: 0.02 });
     expect(a.net.layers[0].synapses.getState().historyTrace?.some((x) => x > 1)).toBe(true);
     expect(Array.from(b.net.layers[0].weights)).toEqual(Array.from(a.net.layers[0].weights));
     // The rule depresses inputs whose trace is below x_tar: some weights reach 0 within four examples.

@@ -201,7 +201,7 @@ export class DiehlCookNetwork {
     this.excParams = conductanceLifParams({ ...DIEHL_COOK_EXCITATORY, timerRate }, 'excitatory');
     this.excParamsFrozen = conductanceLifParams({ ...DIEHL_COOK_EXCITATORY, timerRate, adaptiveThreshold: false }, 'excitatory');
     this.inhParams = conductanceLifParams(DIEHL_COOK_INHIBITORY, 'inhibitory');
-    const stdp = diehlCookStdpParams({ preUpdate: settings.preUpdate, rule: settings.stdpRule });
+    const stdp = diehlCookStdpParams({ preUpdate: settings.preUpdate, rule: settings.stdpRule, nuPost: settings.nuPost });
     this.layers = projections.map((p) => new DiehlCookLayer(p, this.excParams, this.inhParams, settings.dtMs, stdp));
   }
 
