@@ -1,12 +1,12 @@
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { type GlobalOptions, type RunDir, UsageError, createRunDir, getGlobalOptions, numberOption } from '@snn/cli';
-import { CheckpointError } from '@snn/core';
+import { CheckpointError, ValidationError } from '@snn/core';
 import { type Command, Option } from 'commander';
 import { APP_NAME, type AppIo } from '../app/io.js';
 import { runDiehlCookTest } from './activity.js';
 import { loadDiehlCookConfig } from './config-file.js';
-import { diehlCookSettings } from './config.js';
+import { type DiehlCookSettings, type DiehlCookSettingsInput, diehlCookSettings } from './config.js';
 import { runDiehlCookEvaluate } from './evaluate.js';
 import { runDiehlCookTraining } from './train.js';
 
@@ -62,6 +62,41 @@ export function resolveResume(path: string): { checkpoint: string; runPath: stri
 export function checkDiehlCookBackend(global: GlobalOptions): void {
   if (global.backend !== 'auto' && global.backend !== 'js') {
     throw new UsageError(`diehl-cook runs on the js backend (event-driven simulation); --backend ${global.backend} is not supported`, { field: '--backend' });
+  }
+}
+
+/** The flag and config key of each validated setting, for error messages (times are given in s, checked in ms). */
+const FLAG_OF: Readonly<Record<string, { flag: string; key: string; ms?: true }>> = {
+  nE: { flag: '--n-e', key: 'n_e' },
+  nE2: { flag: '--n-e2', key: 'n_e2' },
+  dtMs: { flag: '--dt', key: 'dt' },
+  exampleTimeMs: { flag: '--example-time', key: 'example_time', ms: true },
+  restingTimeMs: { flag: '--resting-time', key: 'resting_time', ms: true },
+  inputIntensity: { flag: '--input-intensity', key: 'input_intensity' },
+  weightSum: { flag: '--weight-sum', key: 'weight_sum' },
+  timerRate: { flag: '--timer-rate', key: 'timer_rate' },
+  preUpdate: { flag: '--pre-update', key: 'pre_update' },
+  stdpRule: { flag: '--stdp-rule', key: 'stdp_rule' },
+  nuPost: { flag: '--nu-post', key: 'nu_post' },
+};
+
+/**
+ * {@link diehlCookSettings} for the values of `diehl-cook train`'s flags and config: an invalid value is a
+ * `UsageError` naming the flag and the config key (e.g. `--dt (config dt): …`), not the internal field.
+ * @throws `UsageError` for an invalid setting
+ */
+export function settingsFromFlags(input: DiehlCookSettingsInput): DiehlCookSettings {
+  try {
+    return diehlCookSettings(input);
+  } catch (e) {
+    const names = e instanceof ValidationError && e.field ? FLAG_OF[e.field] : undefined;
+    if (!names || !(e instanceof ValidationError)) throw e;
+    const found = names.ms ? `${e.found} ms (${Number(e.found) / 1000} s)` : e.found;
+    throw new UsageError(`${names.flag} (config ${names.key}): invalid Diehl & Cook setting; expected ${e.expected}, found ${found}`, {
+      field: names.flag,
+      ...(e.expected !== undefined ? { expected: e.expected } : {}),
+      ...(found !== undefined ? { found } : {}),
+    });
   }
 }
 
@@ -150,7 +185,7 @@ export function addDiehlCookCommands(program: Command, io: AppIo, argv: readonly
         nuPost: flags.nuPost ?? file.nu_post ?? 0.01,
         seed: global.seed ?? file.seed ?? 0,
       };
-      const settings = diehlCookSettings({
+      const settings = settingsFromFlags({
         nE: f.nE,
         nE2: f.nE2,
         dtMs: f.dt,

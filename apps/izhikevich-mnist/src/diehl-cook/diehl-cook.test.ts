@@ -315,6 +315,13 @@ describe('diehl-cook commands', () => {
     expect(badSign.code).toBe(2);
     expect(badSign.stderr).toContain("option '--pre-update <sign>' argument 'both' is invalid. Allowed choices are depress, potentiate.");
     expect(() => diehlCookSettings({ preUpdate: 'up' as never })).toThrow(`field preUpdate: invalid Diehl & Cook setting; expected 'depress' or 'potentiate', found "up"`);
+    // Invalid values are named by their flag and config key, times in the unit given.
+    const badDt = await cli(['diehl-cook', 'train', '--config', config, '--dt', '2']);
+    expect(badDt.code).toBe(2);
+    expect(badDt.stderr).toContain('--dt (config dt): invalid Diehl & Cook setting; expected a number in (0, 1] ms, found 2');
+    const short = await cli(['diehl-cook', 'train', '--config', config, '--example-time', '0.0001']);
+    expect(short.code).toBe(2);
+    expect(short.stderr).toContain('--example-time (config example_time): invalid Diehl & Cook setting; expected a number >= dt (0.5 ms), found 0.1 ms (0.0001 s)');
     writeFileSync(join(dir, 'bad.yaml'), 'n_e: -3\nexample_tme: 0.1\n');
     const bad = await cli(['diehl-cook', 'train', '--config', join(dir, 'bad.yaml')]);
     expect(bad.code).toBe(2);
