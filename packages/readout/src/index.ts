@@ -7,5 +7,5 @@ export { confusionMatrix, classMetrics } from './metrics/confusion-matrix.js';
 export type { ConfusionMatrix, ClassMetrics } from './metrics/confusion-matrix.js';
 export { classProbabilities } from './probabilities/class-probabilities.js';
 export type { SoftmaxOptions } from './probabilities/class-probabilities.js';
-export { assignNeurons, classifyByAssignment, selectMisclassified } from './assignment/assignment.js';
+export { assignNeurons, classifyByAssignment, classifyByProportion, proportionWeights, selectMisclassified } from './assignment/assignment.js';
 export type { MisclassifiedExamples } from './assignment/assignment.js';

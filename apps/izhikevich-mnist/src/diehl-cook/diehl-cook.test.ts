@@ -257,11 +257,14 @@ describe('diehl-cook commands', () => {
     expect(e2.stdout).toMatch(/^test accuracy 100\.00 % \(10 test images, assignments from 20 training images\)/);
     const ev2 = JSON.parse(readFileSync(join(run, 'evaluation.json'), 'utf8'));
     expect(ev2.neuronsPerClass).toEqual([1, 1, 1, 1, 1, 1, 1, 1, 1, 1]);
+    expect(e2.stdout).toContain("proportion-weighted voting (Hazan et al. 2018, not the paper's classification): 100.00 %");
+    expect(ev2.accuracyProportion).toBe(1);
     // Flip the training labels: assignments follow them, so every test image is now misclassified.
     for (let k = 0; k < 20; k++) trainLabels[k] = (k + 1) % 10;
     await saveNpy(join(act, 'train-labels.npy'), { data: trainLabels, shape: [20] });
     const e3 = await cli(['diehl-cook', 'evaluate', '--run', run, '--no-figures']);
     expect(e3.stdout).toMatch(/^test accuracy 0\.00 % /);
+    expect(e3.stdout).toContain('voting (Hazan et al. 2018, not the paper\'s classification): 0.00 %');
   }, 60000);
 
   it('errors: missing checkpoint, wrong weight shape, MNIST path without IDX files', async () => {

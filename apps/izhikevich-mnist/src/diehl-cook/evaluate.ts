@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { readMetricsLog, updateManifest } from '@snn/cli';
 import { tensor } from '@snn/core';
 import type { ImageDataset } from '@snn/datasets';
-import { accuracy, assignNeurons, classifyByAssignment, confusionMatrix, selectMisclassified } from '@snn/readout';
+import { accuracy, assignNeurons, classifyByAssignment, classifyByProportion, confusionMatrix, proportionWeights, selectMisclassified } from '@snn/readout';
 import { confusionMatrixFigure, imageGrid, renderVegaLite, saveFigure, trainingCurves } from '@snn/viz';
 import { readActivity } from './activity.js';
 import { loadDiehlCookCheckpoint } from './checkpoint.js';
@@ -11,8 +11,13 @@ import { loadMnistSplit } from './train.js';
 
 /** Numbers written by {@link runDiehlCookEvaluate} (also to `<run>/evaluation.json`). */
 export interface DiehlCookEvaluation {
-  /** Test accuracy of layer 1 (voting of assigned neurons). */
+  /** Test accuracy of layer 1 (voting of assigned neurons: the paper's classification). */
   readonly accuracy: number;
+  /**
+   * Test accuracy of layer 1 with proportion-weighted voting (Hazan et al. 2018): each assigned neuron's count is
+   * weighted by the share of its training response that belongs to its class. Not the paper's classification.
+   */
+  readonly accuracyProportion: number;
   /** Test accuracy of layer 2, when present. */
   readonly accuracy2?: number;
   /** Training examples used for the assignments. */
@@ -52,6 +57,8 @@ export async function runDiehlCookEvaluate(options: DiehlCookEvaluateOptions): P
   const assignments = assignNeurons(train.counts, train.labels, nE, 10);
   const predictions = classifyByAssignment(test.counts, assignments, nE, 10);
   const acc = accuracy(predictions, test.labels);
+  const proportions = proportionWeights(train.counts, train.labels, nE, 10);
+  const accuracyProportion = accuracy(classifyByProportion(test.counts, assignments, proportions, nE, 10), test.labels);
   const cm = confusionMatrix(predictions, test.labels, 10);
   const neuronsPerClass = new Array(10).fill(0);
   for (const a of assignments) if (a >= 0) neuronsPerClass[a]++;
@@ -124,6 +131,7 @@ export async function runDiehlCookEvaluate(options: DiehlCookEvaluateOptions): P
   }
   const result: DiehlCookEvaluation = {
     accuracy: acc,
+    accuracyProportion,
     ...(accuracy2 !== undefined ? { accuracy2 } : {}),
     numAssign: train.labels.length,
     numTest: test.labels.length,
@@ -132,6 +140,6 @@ export async function runDiehlCookEvaluate(options: DiehlCookEvaluateOptions): P
     figures,
   };
   writeFileSync(join(runPath, 'evaluation.json'), `${JSON.stringify({ ...result, misclassified: { indices: Array.from(errors.indices), predicted: Array.from(errors.predicted), actual: Array.from(errors.actual) } }, null, 2)}\n`);
-  await updateManifest(runPath, { metrics: { test_accuracy: acc, ...(accuracy2 !== undefined ? { test_accuracy2: accuracy2 } : {}), num_assign: result.numAssign, num_test: result.numTest } });
+  await updateManifest(runPath, { metrics: { test_accuracy: acc, test_accuracy_proportion: accuracyProportion, ...(accuracy2 !== undefined ? { test_accuracy2: accuracy2 } : {}), num_assign: result.numAssign, num_test: result.numTest } });
   return result;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { confusionMatrix } from '../metrics/confusion-matrix.js';
-import { assignNeurons, classifyByAssignment, selectMisclassified } from './assignment.js';
+import { assignNeurons, classifyByAssignment, classifyByProportion, proportionWeights, selectMisclassified } from './assignment.js';
 
 describe('neuron class assignment (Diehl & Cook)', () => {
   // 4 samples × 4 neurons; classes 0, 1, 0, 2.
@@ -22,6 +22,27 @@ describe('neuron class assignment (Diehl & Cook)', () => {
     expect(Array.from(classifyByAssignment([0, 0, 0, 0], a, 4, 3, true))).toEqual([-1]);
     // class 0 has two neurons: mean (2 + 0)/2 = 1 loses against class 1's single neuron with 1.5.
     expect(Array.from(classifyByAssignment([2, 1.5, 0, 0], Int32Array.from([0, 1, 0, -1]), 4, 3))).toEqual([1]);
+  });
+  it('proportion weights: each neuron\'s class means divided by their sum; silent neurons 0', () => {
+    // neuron 0: means 3 (c0), 0, 0 -> [1, 0, 0]; neuron 2: 0.5, 1, 2 -> [1/7, 2/7, 4/7]; neuron 3 silent.
+    const p = proportionWeights(counts, labels, 4, 3);
+    expect(p.length).toBe(12);
+    expect([p[0], p[4], p[8]]).toEqual([1, 0, 0]);
+    expect(p[2]).toBeCloseTo(1 / 7, 14);
+    expect(p[6]).toBeCloseTo(2 / 7, 14);
+    expect(p[10]).toBeCloseTo(4 / 7, 14);
+    expect([p[3], p[7], p[11]]).toEqual([0, 0, 0]);
+  });
+  it('classifies by proportion-weighted votes: an untuned neuron counts less than a tuned one', () => {
+    const p = Float64Array.from([0.9, 0.5, 0.1, 0.5]);
+    const a = Int32Array.from([0, 1]);
+    expect(Array.from(classifyByProportion([3, 4, 1, 4], a, p, 2, 2))).toEqual([0, 1]);
+    expect(Array.from(classifyByAssignment([3, 4], a, 2, 2))).toEqual([1]);
+    // On the fixture, every neuron is fully or mostly tuned: the same predictions as plain voting.
+    const full = assignNeurons(counts, labels, 4, 3);
+    expect(Array.from(classifyByProportion(counts, full, proportionWeights(counts, labels, 4, 3), 4, 3))).toEqual([0, 1, 0, 2]);
+    expect(() => classifyByProportion([1, 2], a, [0.5], 2, 2)).toThrow('field proportions: proportions are not [numClasses, nNeurons]; expected 4 values, found 1');
+    expect(() => classifyByProportion([1, 2], [0, 3], p, 2, 2)).toThrow('field assignments[1]: assignment out of range; expected an integer in [-1, 1], found 3');
   });
   it('feeds the confusion matrix and picks misclassified examples', () => {
     const pred = [0, 1, 2, 2, 0];
