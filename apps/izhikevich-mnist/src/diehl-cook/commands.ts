@@ -263,6 +263,7 @@ export function addDiehlCookCommands(program: Command, io: AppIo, argv: readonly
       const r = await runDiehlCookEvaluate({ runPath: flags.run, figures: flags.figures, ...(flags.mnistPath ? { mnistPath: flags.mnistPath } : {}) });
       io.stdout.write(`test accuracy ${(100 * r.accuracy).toFixed(2)} % (${r.numTest} test images, assignments from ${r.numAssign} training images)\n`);
       io.stdout.write(`proportion-weighted voting (Hazan et al. 2018, not the paper's classification): ${(100 * r.accuracyProportion).toFixed(2)} %\n`);
+      io.stdout.write(`accuracy on the ${r.numAssign} assignment images (in-sample): ${(100 * r.assignAccuracy).toFixed(2)} %\n`);
       if (r.accuracy2 !== undefined) io.stdout.write(`layer 2 test accuracy ${(100 * r.accuracy2).toFixed(2)} %\n`);
       for (const f of r.figures) io.stdout.write(`figure ${join(flags.run, f)}\n`);
     });

@@ -259,6 +259,7 @@ describe('diehl-cook commands', () => {
     expect(ev2.neuronsPerClass).toEqual([1, 1, 1, 1, 1, 1, 1, 1, 1, 1]);
     expect(e2.stdout).toContain("proportion-weighted voting (Hazan et al. 2018, not the paper's classification): 100.00 %");
     expect(ev2.accuracyProportion).toBe(1);
+    expect(e2.stdout).toContain('accuracy on the 20 assignment images (in-sample): 100.00 %');
     // Flip the training labels: assignments follow them, so every test image is now misclassified.
     for (let k = 0; k < 20; k++) trainLabels[k] = (k + 1) % 10;
     await saveNpy(join(act, 'train-labels.npy'), { data: trainLabels, shape: [20] });

@@ -18,6 +18,8 @@ export interface DiehlCookEvaluation {
    * weighted by the share of its training response that belongs to its class. Not the paper's classification.
    */
   readonly accuracyProportion: number;
+  /** Accuracy on the training activity the assignments came from (in-sample; paper's voting). */
+  readonly assignAccuracy: number;
   /** Test accuracy of layer 2, when present. */
   readonly accuracy2?: number;
   /** Training examples used for the assignments. */
@@ -57,6 +59,7 @@ export async function runDiehlCookEvaluate(options: DiehlCookEvaluateOptions): P
   const assignments = assignNeurons(train.counts, train.labels, nE, 10);
   const predictions = classifyByAssignment(test.counts, assignments, nE, 10);
   const acc = accuracy(predictions, test.labels);
+  const assignAccuracy = accuracy(classifyByAssignment(train.counts, assignments, nE, 10), train.labels);
   const proportions = proportionWeights(train.counts, train.labels, nE, 10);
   const accuracyProportion = accuracy(classifyByProportion(test.counts, assignments, proportions, nE, 10), test.labels);
   const cm = confusionMatrix(predictions, test.labels, 10);
@@ -132,6 +135,7 @@ export async function runDiehlCookEvaluate(options: DiehlCookEvaluateOptions): P
   const result: DiehlCookEvaluation = {
     accuracy: acc,
     accuracyProportion,
+    assignAccuracy,
     ...(accuracy2 !== undefined ? { accuracy2 } : {}),
     numAssign: train.labels.length,
     numTest: test.labels.length,
