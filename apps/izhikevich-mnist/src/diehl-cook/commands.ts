@@ -151,7 +151,7 @@ export function addDiehlCookCommands(program: Command, io: AppIo, argv: readonly
     .addOption(
       new Option(
         '--stdp-rule <rule>',
-        "STDP on the input weights: 'triplet' = the authors' code (two post traces), 'power-law' = the paper's Eq. 3, Δw = 0.01·(x_pre − 0.4)·(1 − w)^0.2 at post spikes (default triplet)",
+        "STDP on the input weights: 'triplet' = the authors' code (two post traces), 'power-law' = the paper's Eq. 3, Δw = ν_post·(x_pre − 0.4)·(1 − w)^0.2 at post spikes (default triplet)",
       ).choices(['triplet', 'power-law']),
     )
     .addOption(numberOption('--nu-post <x>', 'STDP rate ν_post at post spikes (both rules) (default 0.01)', 'nonNegative'))
