@@ -582,18 +582,27 @@ export class DelayedDiehlCookSynapses {
           w[idx] = c;
           delta += c - old;
         }
-        if (this.sums) {
-          this.sums[j] += delta;
-          if (this.changed[j] === 0) this.markChanged(j);
-        }
+        this.addToColumnSum(j, delta);
       }
-      this.lastPost[j] = step;
-      this.post1Now[j] = 1;
-      if (this.inRecent[j] === 0) {
-        this.inRecent[j] = 1;
-        this.recent[this.recentCount++] = j;
-        if (this.transmission === 'emission' && this.preLearning) this.subscribeArrivals(j, step);
-      }
+      this.recordPostSpike(j, step);
+    }
+  }
+
+  /** While column sums are tracked: adds a column's weight change to its sum and lists the column as changed. */
+  private addToColumnSum(j: number, delta: number): void {
+    if (!this.sums) return;
+    this.sums[j] += delta;
+    if (this.changed[j] === 0) this.markChanged(j);
+  }
+
+  /** After j's weight update at a post spike: post traces set (post1 = post2 = 1), j joins the recent list. */
+  private recordPostSpike(j: number, step: number): void {
+    this.lastPost[j] = step;
+    this.post1Now[j] = 1;
+    if (this.inRecent[j] === 0) {
+      this.inRecent[j] = 1;
+      this.recent[this.recentCount++] = j;
+      if (this.transmission === 'emission' && this.preLearning) this.subscribeArrivals(j, step);
     }
   }
 
@@ -623,17 +632,9 @@ export class DelayedDiehlCookSynapses {
           w[idx] = c;
           delta += c - old;
         }
-        if (this.sums) {
-          this.sums[j] += delta;
-          if (this.changed[j] === 0) this.markChanged(j);
-        }
+        this.addToColumnSum(j, delta);
       }
-      this.lastPost[j] = step;
-      this.post1Now[j] = 1;
-      if (this.inRecent[j] === 0) {
-        this.inRecent[j] = 1;
-        this.recent[this.recentCount++] = j;
-      }
+      this.recordPostSpike(j, step);
     }
   }
 

@@ -43,27 +43,12 @@ function checkCounts(counts: ArrayLike<number>, nNeurons: number): number {
  * ```
  */
 export function assignNeurons(counts: ArrayLike<number>, labels: ArrayLike<number>, nNeurons: number, numClasses: number): Int32Array {
-  checkClasses(numClasses);
-  const n = checkCounts(counts, nNeurons);
-  if (n !== labels.length) {
-    throw new ShapeError('spike counts and labels differ in samples', { field: 'counts', expected: `${labels.length} rows of ${nNeurons}`, found: `${n} rows` });
-  }
-  checkLabels(labels, numClasses);
-  const sums = new Float64Array(numClasses * nNeurons);
-  const perClass = new Float64Array(numClasses);
-  for (let s = 0; s < n; s++) {
-    const c = labels[s];
-    perClass[c]++;
-    const row = s * nNeurons;
-    const out = c * nNeurons;
-    for (let k = 0; k < nNeurons; k++) sums[out + k] += counts[row + k];
-  }
+  const rates = classMeanRates(counts, labels, nNeurons, numClasses);
   const assignments = new Int32Array(nNeurons).fill(-1);
   const best = new Float64Array(nNeurons);
   for (let c = 0; c < numClasses; c++) {
-    if (perClass[c] === 0) continue;
     for (let k = 0; k < nNeurons; k++) {
-      const rate = sums[c * nNeurons + k] / perClass[c];
+      const rate = rates[c * nNeurons + k];
       if (rate > best[k]) {
         best[k] = rate;
         assignments[k] = c;
@@ -71,6 +56,29 @@ export function assignNeurons(counts: ArrayLike<number>, labels: ArrayLike<numbe
     }
   }
   return assignments;
+}
+
+/** Mean count of each neuron over the samples of each class, `[numClasses, nNeurons]` (0 for a class with no sample). */
+function classMeanRates(counts: ArrayLike<number>, labels: ArrayLike<number>, nNeurons: number, numClasses: number): Float64Array {
+  checkClasses(numClasses);
+  const n = checkCounts(counts, nNeurons);
+  if (n !== labels.length) {
+    throw new ShapeError('spike counts and labels differ in samples', { field: 'counts', expected: `${labels.length} rows of ${nNeurons}`, found: `${n} rows` });
+  }
+  checkLabels(labels, numClasses);
+  const rates = new Float64Array(numClasses * nNeurons);
+  const perClass = new Float64Array(numClasses);
+  for (let s = 0; s < n; s++) {
+    const c = labels[s];
+    perClass[c]++;
+    const row = s * nNeurons;
+    const out = c * nNeurons;
+    for (let k = 0; k < nNeurons; k++) rates[out + k] += counts[row + k];
+  }
+  for (let c = 0; c < numClasses; c++) {
+    if (perClass[c] > 0) for (let k = 0; k < nNeurons; k++) rates[c * nNeurons + k] /= perClass[c];
+  }
+  return rates;
 }
 
 /**
@@ -100,6 +108,21 @@ export function classifyByAssignment(
   numClasses: number,
   abstainWhenSilent = false,
 ): Int32Array {
+  return vote(counts, assignments, null, nNeurons, numClasses, abstainWhenSilent);
+}
+
+/**
+ * `argmax_c (1/|A_c|) Σ_{k ∈ A_c} weight_k·counts[n, k]` per sample (weight 1 when `weight` is null), ties to the
+ * lowest class; −1 for a sample whose best score is 0 when `abstainWhenSilent`.
+ */
+function vote(
+  counts: ArrayLike<number>,
+  assignments: ArrayLike<number>,
+  weight: Float64Array | null,
+  nNeurons: number,
+  numClasses: number,
+  abstainWhenSilent: boolean,
+): Int32Array {
   checkClasses(numClasses);
   const n = checkCounts(counts, nNeurons);
   if (assignments.length !== nNeurons) {
@@ -120,7 +143,7 @@ export function classifyByAssignment(
     const row = s * nNeurons;
     for (let k = 0; k < nNeurons; k++) {
       const a = assignments[k];
-      if (a >= 0) score[a] += counts[row + k];
+      if (a >= 0) score[a] += (weight ? weight[k] : 1) * counts[row + k];
     }
     let best = 0;
     let bestScore = -1;
@@ -160,22 +183,7 @@ export function classifyByAssignment(
  * ```
  */
 export function proportionWeights(counts: ArrayLike<number>, labels: ArrayLike<number>, nNeurons: number, numClasses: number): Float64Array {
-  checkClasses(numClasses);
-  const n = checkCounts(counts, nNeurons);
-  if (n !== labels.length) {
-    throw new ShapeError('spike counts and labels differ in samples', { field: 'counts', expected: `${labels.length} rows of ${nNeurons}`, found: `${n} rows` });
-  }
-  checkLabels(labels, numClasses);
-  const rates = new Float64Array(numClasses * nNeurons);
-  const perClass = new Float64Array(numClasses);
-  for (let s = 0; s < n; s++) {
-    const c = labels[s];
-    perClass[c]++;
-    for (let k = 0; k < nNeurons; k++) rates[c * nNeurons + k] += counts[s * nNeurons + k];
-  }
-  for (let c = 0; c < numClasses; c++) {
-    if (perClass[c] > 0) for (let k = 0; k < nNeurons; k++) rates[c * nNeurons + k] /= perClass[c];
-  }
+  const rates = classMeanRates(counts, labels, nNeurons, numClasses);
   for (let k = 0; k < nNeurons; k++) {
     let total = 0;
     for (let c = 0; c < numClasses; c++) total += rates[c * nNeurons + k];
@@ -217,11 +225,6 @@ export function classifyByProportion(
   nNeurons: number,
   numClasses: number,
 ): Int32Array {
-  checkClasses(numClasses);
-  const n = checkCounts(counts, nNeurons);
-  if (assignments.length !== nNeurons) {
-    throw new ShapeError('one assignment per neuron needed', { field: 'assignments', expected: `${nNeurons} values`, found: `${assignments.length}` });
-  }
   if (proportions.length !== numClasses * nNeurons) {
     throw new ShapeError('proportions are not [numClasses, nNeurons]', {
       field: 'proportions',
@@ -229,39 +232,13 @@ export function classifyByProportion(
       found: `${proportions.length}`,
     });
   }
-  const members = new Float64Array(numClasses);
+  // Each neuron's weight is its proportion for its own class (bad assignments are rejected by vote).
   const weight = new Float64Array(nNeurons);
-  for (let k = 0; k < nNeurons; k++) {
+  for (let k = 0; k < Math.min(nNeurons, assignments.length); k++) {
     const a = assignments[k];
-    if (!Number.isInteger(a) || a < -1 || a >= numClasses) {
-      throw new ValidationError('assignment out of range', { field: `assignments[${k}]`, expected: `an integer in [-1, ${numClasses - 1}]`, found: describeValue(a) });
-    }
-    if (a >= 0) {
-      members[a]++;
-      weight[k] = proportions[a * nNeurons + k];
-    }
+    if (Number.isInteger(a) && a >= 0 && a < numClasses) weight[k] = proportions[a * nNeurons + k];
   }
-  const predictions = new Int32Array(n);
-  const score = new Float64Array(numClasses);
-  for (let s = 0; s < n; s++) {
-    score.fill(0);
-    const row = s * nNeurons;
-    for (let k = 0; k < nNeurons; k++) {
-      const a = assignments[k];
-      if (a >= 0) score[a] += weight[k] * counts[row + k];
-    }
-    let best = 0;
-    let bestScore = -1;
-    for (let c = 0; c < numClasses; c++) {
-      const v = members[c] > 0 ? score[c] / members[c] : 0;
-      if (v > bestScore) {
-        bestScore = v;
-        best = c;
-      }
-    }
-    predictions[s] = best;
-  }
-  return predictions;
+  return vote(counts, assignments, weight, nNeurons, numClasses, false);
 }
 
 /** Misclassified samples picked by {@link selectMisclassified}, for a figure grid of errors. */
