@@ -56,4 +56,14 @@ describe('describeValue', () => {
     expect(describeValue(1.5)).toBe('1.5');
     expect(describeValue({ a: 1 })).toBe('{"a":1}');
   });
+
+  it('stays short and does not recurse without bound on deeply nested values', () => {
+    let nested: unknown = 1;
+    for (let i = 0; i < 100_000; i++) nested = i % 2 ? [nested] : { a: nested };
+    const text = describeValue(nested);
+    expect(text).toBe('[{"a":[{"a":[…]}]}]');
+    const wide = Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`k${i}`, 'x'.repeat(1000)]));
+    expect(describeValue(wide).length).toBeLessThanOrEqual(121);
+    expect(describeValue('y'.repeat(10_000)).length).toBeLessThanOrEqual(124);
+  });
 });

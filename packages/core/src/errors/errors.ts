@@ -88,15 +88,39 @@ export class CheckpointError extends SnnError {}
 /** Numbers went bad (NaN or infinite weights, states or losses). */
 export class NumericError extends SnnError {}
 
-/** Renders a value briefly for an error message (arrays are shortened). */
-export function describeValue(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.slice(0, 8).map(describeValue).join(', ')}${value.length > 8 ? ', …' : ''}]`;
+/** Longest rendering {@link describeValue} returns, in characters. */
+const DESCRIBE_MAX_CHARS = 120;
+/** Array items and object keys shown per level by {@link describeValue}. */
+const DESCRIBE_MAX_ITEMS = 8;
+/** Nesting levels shown by {@link describeValue}; deeper values render as `…`. */
+const DESCRIBE_MAX_DEPTH = 4;
+
+function describeNested(value: unknown, depth: number): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > DESCRIBE_MAX_CHARS ? `${value.slice(0, DESCRIBE_MAX_CHARS)}…` : value);
   if (value === undefined) return 'undefined';
-  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
-  try {
-    return JSON.stringify(value).slice(0, 80);
-  } catch {
-    return String(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' || value === null) return String(value);
+  if (typeof value !== 'object') return typeof value;
+  if (depth >= DESCRIBE_MAX_DEPTH) return Array.isArray(value) ? '[…]' : '{…}';
+  if (Array.isArray(value)) {
+    const items = value.slice(0, DESCRIBE_MAX_ITEMS).map((item) => describeNested(item, depth + 1));
+    return `[${items.join(', ')}${value.length > DESCRIBE_MAX_ITEMS ? ', …' : ''}]`;
   }
+  if (ArrayBuffer.isView(value)) return `${value.constructor.name}(${value.byteLength} bytes)`;
+  const keys = Object.keys(value);
+  const parts = keys.slice(0, DESCRIBE_MAX_ITEMS).map((key) => `${JSON.stringify(key)}:${describeNested((value as Record<string, unknown>)[key], depth + 1)}`);
+  return `{${parts.join(',')}${keys.length > DESCRIBE_MAX_ITEMS ? ',…' : ''}}`;
+}
+
+/**
+ * Renders a value briefly for an error message.
+ *
+ * @remarks
+ * Bounded whatever the value: at most 8 items or keys per level, 4 levels deep and
+ * 120 characters in all, without recursion deeper than that, so a hostile file
+ * (e.g. a JSON header nested thousands of brackets deep) cannot make the error
+ * formatter itself fail.
+ */
+export function describeValue(value: unknown): string {
+  const text = describeNested(value, 0);
+  return text.length > DESCRIBE_MAX_CHARS ? `${text.slice(0, DESCRIBE_MAX_CHARS)}…` : text;
 }

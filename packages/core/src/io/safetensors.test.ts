@@ -136,3 +136,18 @@ describe('saveSafetensors / loadSafetensors', () => {
     await expect(loadSafetensors(join(dir, 'none.safetensors'))).rejects.toThrow(`file ${join(dir, 'none.safetensors')}: file not found`);
   });
 });
+
+describe('decodeSafetensors on a deeply nested header', () => {
+  it('throws a FileFormatError naming the entry, not a stack overflow from the error message', () => {
+    const depth = 50_000;
+    const header = `{"w":{"dtype":"F32","shape":${'['.repeat(depth)}${']'.repeat(depth)},"data_offsets":[0,0]}}`;
+    let error: unknown;
+    try {
+      decodeSafetensors(stFile(header, []), 'deep.safetensors');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(FileFormatError);
+    expect((error as FileFormatError).message).toMatch(/^file deep\.safetensors, field w: invalid safetensors shape/);
+  });
+});
