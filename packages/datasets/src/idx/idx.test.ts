@@ -5,7 +5,7 @@ import { FileFormatError, ShapeError, ValidationError } from '@snn/core';
 import { describe, expect, it } from 'vitest';
 import { useTempDir } from '../test-utils/temp-dir.js';
 import type { IdxDtype } from './dtype.js';
-import { parseIdx, readIdx } from './read.js';
+import { idxPromisedBytes, parseIdx, readIdx, readMaybeGzip } from './read.js';
 import { encodeIdx, writeIdx } from './write.js';
 
 const dir = useTempDir('idx');
@@ -88,6 +88,41 @@ describe('IDX errors', () => {
     const gz = gzipSync(encodeIdx({ dtype: 'u8', shape: [100], data: new Uint8Array(100).fill(3) }));
     writeFileSync(path, gz.subarray(0, gz.length - 6));
     expect(() => readIdx(path)).toThrow(`file ${path}: corrupt or truncated gzip data`);
+  });
+
+  it('stops inflating a gzip bomb at the size the IDX header promises', () => {
+    // A valid 10-byte IDX header and data followed by 64 MiB of zeros: ~64 KiB of gzip.
+    const bomb = new Uint8Array(8 + 10 + 64 * 2 ** 20);
+    bomb.set(encodeIdx({ dtype: 'u8', shape: [10], data: new Uint8Array(10) }));
+    const path = join(dir, 'bomb.gz');
+    writeFileSync(path, gzipSync(bomb));
+    const before = process.memoryUsage().arrayBuffers;
+    expect(() => readIdx(path)).toThrow(
+      `file ${path}: gzip data inflates past the size its header promises; expected 18 bytes after gunzip, as its header promises, found more than 18 bytes`,
+    );
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(16 * 2 ** 20);
+  });
+
+  it('reports a bad header inside gzip data without inflating the rest', () => {
+    const junk = new Uint8Array(64 * 2 ** 20).fill(0xab);
+    const path = join(dir, 'junk.gz');
+    writeFileSync(path, gzipSync(junk));
+    expect(() => readIdx(path)).toThrow(`file ${path}: not an IDX file (bad magic number); expected magic bytes 00 00 <type code> <ndim>, found ab ab ab ab`);
+  });
+
+  it('refuses a header that promises more than the size limit', () => {
+    const path = join(dir, 'huge.gz');
+    writeFileSync(path, gzipSync(Uint8Array.from([0, 0, 0x0e, 2, 0, 1, 0, 0, 0, 1, 0, 0])));
+    expect(() => readIdx(path)).toThrow(`file ${path}: file too large; expected at most 1073741824 bytes after gunzip, found a header that promises 34359738380 bytes`);
+    const plain = join(dir, 'plain-big');
+    writeFileSync(plain, new Uint8Array(100));
+    expect(() => readMaybeGzip(plain, { maxBytes: 99 })).toThrow(`file ${plain}: file too large; expected at most 99 bytes, found 100 bytes`);
+  });
+
+  it('computes the byte length an IDX header promises', () => {
+    expect(idxPromisedBytes(encodeIdx({ dtype: 'f32', shape: [2, 3], data: new Float32Array(6) }))).toBe(12 + 24);
+    expect(idxPromisedBytes(Uint8Array.from([0, 0, 8, 2, 0, 0]))).toBeUndefined();
+    expect(idxPromisedBytes(Uint8Array.from([1, 0, 8, 1, 0, 0, 0, 1]))).toBeUndefined();
   });
 
   it('names a missing file', () => {

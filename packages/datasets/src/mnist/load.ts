@@ -1,6 +1,6 @@
 import { FileFormatError, ValidationError } from '@snn/core';
 import type { ImageDataset } from '../api.js';
-import { readMaybeGzip, parseIdx } from '../idx/read.js';
+import { idxPromisedBytes, parseIdx, readMaybeGzip } from '../idx/read.js';
 import type { IdxArray } from '../idx/dtype.js';
 import { MNIST_MD5, type MnistChecksums, type MnistSplit, findMnistFile, mnistPackageDir, verifyMd5 } from './files.js';
 
@@ -39,7 +39,7 @@ const COLS = 28;
  *
  * @param options - split, optional directory, verification
  * @returns images (`count * 784` bytes), labels, count, rows = 28, cols = 28
- * @throws FileFormatError for a missing directory or file, a malformed IDX file, mismatched counts or a label outside 0..9
+ * @throws FileFormatError for a missing directory or file, a malformed IDX file, no images, mismatched counts or a label outside 0..9
  * @throws ChecksumError when `verify` is on and an md5 differs
  * @throws ValidationError for a split other than `'train'` or `'test'`
  *
@@ -61,9 +61,9 @@ export function loadMnist(options: LoadMnistOptions): ImageDataset {
   const imagesPath = findMnistFile(dir, split, 'images');
   const labelsPath = findMnistFile(dir, split, 'labels');
 
-  const imagesBytes = readMaybeGzip(imagesPath).bytes;
+  const imagesBytes = readMaybeGzip(imagesPath, { promisedBytes: idxPromisedBytes }).bytes;
   if (verify) verifyMd5(imagesBytes, md5.images, imagesPath);
-  const labelsBytes = readMaybeGzip(labelsPath).bytes;
+  const labelsBytes = readMaybeGzip(labelsPath, { promisedBytes: idxPromisedBytes }).bytes;
   if (verify) verifyMd5(labelsBytes, md5.labels, labelsPath);
 
   const images = parseIdx(imagesBytes, imagesPath);
@@ -72,6 +72,9 @@ export function loadMnist(options: LoadMnistOptions): ImageDataset {
   checkLayout(labels, labelsPath, 1, 'u8 [n]', true);
 
   const count = images.shape[0];
+  if (count === 0) {
+    throw new FileFormatError('MNIST image file holds no images', { file: imagesPath, expected: 'at least 1 image', found: 'a header that says 0 images' });
+  }
   if (labels.shape[0] !== count) {
     throw new FileFormatError('label count differs from image count', {
       file: labelsPath,

@@ -99,6 +99,13 @@ describe('loadMnist (own directory)', () => {
     expect(loadMnist({ split: 'test', dir }).labels[0]).toBe(8);
   });
 
+  it('rejects an image file with 0 images', async () => {
+    const dir = join(tmp, 'empty');
+    await fakeSplit(dir, 0);
+    const images = join(dir, 't10k-images-idx3-ubyte');
+    expect(() => loadMnist({ split: 'test', dir })).toThrow(`file ${images}: MNIST image file holds no images; expected at least 1 image, found a header that says 0 images`);
+  });
+
   it('rejects a label count that differs from the image count', async () => {
     const dir = join(tmp, 'counts');
     await fakeSplit(dir, 4, 3);
