@@ -210,6 +210,37 @@ describe('parseConfigText and loadConfig', () => {
     );
   });
 
+  it('refuses a "billion laughs" YAML document with a ConfigError', () => {
+    let text = 'a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\n';
+    let previous = 'a';
+    for (const name of 'bcdefghi') {
+      text += `${name}: &${name} [${Array(9).fill(`*${previous}`).join(', ')}]\n`;
+      previous = name;
+    }
+    let error: unknown;
+    try {
+      parseConfigText(text, 'yaml', 'laughs.yaml');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toBe(
+      'file laughs.yaml: YAML aliases expand too far; expected at most 100 alias expansions per alias, found aliases that expand to many copies (a "billion laughs" document)',
+    );
+  });
+
+  it('refuses a config file over 1 MiB before reading it', async () => {
+    const path = join(dir, 'big.yaml');
+    await writeFile(path, `# ${'x'.repeat(2 ** 20)}\n`);
+    await expect(readConfigFile(path)).rejects.toThrow(`file ${path}: config file too large; expected at most 1048576 bytes, found 1048579 bytes`);
+  });
+
+  it('says "a list" when the whole config is a list', () => {
+    expect(messageOf(() => mergeOverrides(parseConfigText('- a\n- b\n', 'yaml', 'l.yaml'), {}, exampleSchema, { file: 'l.yaml' }))).toBe(
+      'file l.yaml: the config must be a mapping of keys to values, found a list ["a", "b"]',
+    );
+  });
+
   it('reports a missing file', async () => {
     const path = join(dir, 'missing.yml');
     await expect(readConfigFile(path)).rejects.toThrow(`file ${path}: config file not found`);

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
@@ -8,6 +8,12 @@ import { type ParseConfigOptions, parseConfig } from './parse.js';
 
 /** Config file formats, chosen by extension. */
 export type ConfigFormat = 'yaml' | 'json';
+
+/** Largest config file read, in bytes (1 MiB; configs are a few hundred bytes). */
+export const MAX_CONFIG_FILE_BYTES = 2 ** 20;
+
+/** How many times YAML aliases may be expanded, as the yaml library counts them; more is refused. */
+const MAX_YAML_ALIAS_COUNT = 100;
 
 const EXTENSIONS: Record<string, ConfigFormat> = { '.yaml': 'yaml', '.yml': 'yaml', '.json': 'json' };
 
@@ -46,6 +52,8 @@ function yamlSummary(message: string): string {
  * @remarks
  * Syntax errors name the file, the line and the column. An empty YAML document (or one with
  * only comments) is read as `{}` so that every default applies. Duplicate keys are errors.
+ * Aliases that expand without bound (a "billion laughs" document) are refused with a
+ * {@link ConfigError}, not the yaml library's bare `ReferenceError`.
  *
  * @param text - the file content
  * @param format - `yaml` or `json`
@@ -80,7 +88,23 @@ export function parseConfigText(text: string, format: ConfigFormat, file?: strin
     }));
     throw new ConfigError(issues);
   }
-  const value: unknown = doc.toJS();
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_YAML_ALIAS_COUNT });
+  } catch (error) {
+    // The yaml library throws a bare ReferenceError when aliases expand too far (a "billion laughs" file).
+    const detail = error instanceof Error ? error.message : String(error);
+    const aliases = /alias/i.test(detail);
+    throw new ConfigError([
+      {
+        file,
+        field: '',
+        summary: aliases ? 'YAML aliases expand too far' : `invalid YAML: ${detail}`,
+        expected: aliases ? `at most ${MAX_YAML_ALIAS_COUNT} alias expansions per alias` : undefined,
+        found: aliases ? 'aliases that expand to many copies (a "billion laughs" document)' : undefined,
+      },
+    ]);
+  }
   return value === null || value === undefined ? {} : value;
 }
 
@@ -91,14 +115,19 @@ export function parseConfigText(text: string, format: ConfigFormat, file?: strin
  * Use it with {@link mergeOverrides} to apply command-line flags before the one validation pass.
  *
  * @param path - `.yaml`, `.yml` or `.json` file
- * @throws {@link ConfigError} when the extension is unknown, the file cannot be read, or its syntax is invalid
+ * @throws {@link ConfigError} when the extension is unknown, the file cannot be read or is over {@link MAX_CONFIG_FILE_BYTES}, or its syntax is invalid
  */
 export async function readConfigFile(path: string): Promise<unknown> {
   const format = configFormatOf(path);
   let text: string;
   try {
+    const size = (await stat(path)).size;
+    if (size > MAX_CONFIG_FILE_BYTES) {
+      throw new ConfigError([{ file: path, field: '', summary: 'config file too large', expected: `at most ${MAX_CONFIG_FILE_BYTES} bytes`, found: `${size} bytes` }]);
+    }
     text = await readFile(path, 'utf8');
   } catch (error) {
+    if (error instanceof ConfigError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     const summary = code === 'ENOENT' ? 'config file not found' : `cannot read the config file (${code ?? String(error)})`;
     throw new ConfigError([{ file: path, field: '', summary }]);

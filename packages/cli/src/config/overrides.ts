@@ -1,4 +1,5 @@
 import { parse as parseYaml } from 'yaml';
+import { describeValue } from '@snn/core';
 import type { z } from 'zod';
 import { UsageError } from '../command/usage-error.js';
 import { ConfigError } from './config-error.js';
@@ -79,7 +80,12 @@ export function mergeOverrides<S extends z.ZodType>(
   const base: unknown = config === undefined || config === null ? {} : structuredClone(config);
   if (!isPlainObject(base)) {
     throw new ConfigError([
-      { file: options.file, field: '', summary: 'the config must be a mapping of keys to values', found: typeof base },
+      {
+        file: options.file,
+        field: '',
+        summary: 'the config must be a mapping of keys to values',
+        found: Array.isArray(base) ? `a list ${describeValue(base)}` : describeValue(base),
+      },
     ]);
   }
   const paths: string[] = [];
