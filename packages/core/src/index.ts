@@ -34,3 +34,9 @@ export { encodeSafetensors, decodeSafetensors, saveSafetensors, loadSafetensors 
 export type { SafetensorsContent, SafetensorsDtype, SafetensorsTensor } from './io/safetensors.js';
 export { saveCheckpoint, loadCheckpoint, CHECKPOINT_FORMAT, CHECKPOINT_FORMAT_VERSION } from './checkpoint/checkpoint.js';
 export type { CheckpointContents, CheckpointExpectation, CheckpointManifest, LoadedCheckpoint } from './checkpoint/checkpoint.js';
+export { parsePickle, PickleError, PICKLE_ALLOWED_GLOBALS } from './io/pickle/read.js';
+export type { ParsePickleOptions } from './io/pickle/read.js';
+export { encodePickle } from './io/pickle/write.js';
+export { pickleArrayNumbers, decodeNpyObject, loadNpyObject, encodeNpyObject, saveNpyObject } from './io/pickle/numpy.js';
+export { isPickleDict, isPickleTuple, isPickleNdArray, describePickleValue } from './io/pickle/values.js';
+export type { PickleValue, PickleTuple, PickleDict, PickleDtype, PickleDtypeField, PickleNdArray } from './io/pickle/values.js';

@@ -104,7 +104,7 @@ export function encodeNpy(array: NdArray): Uint8Array {
 
 // --- header parsing: the Python literal subset NumPy writes --------------------------------
 
-type PyValue = string | number | boolean | null | PyValue[] | { readonly [key: string]: PyValue };
+export type PyValue = string | number | boolean | null | PyValue[] | { readonly [key: string]: PyValue };
 
 class LiteralParser {
   private at = 0;
@@ -198,22 +198,23 @@ function shorten(text: string): string {
   return JSON.stringify(trimmed.length > 80 ? `${trimmed.slice(0, 80)}…` : trimmed);
 }
 
+/** The parts of a `.npy` header: the dtype string, the order flag, the shape and where the data starts. */
+export interface NpyHeader {
+  /** The `descr` entry (e.g. `'<f4'`, `'|O'`). */
+  readonly descr: PyValue;
+  /** The `fortran_order` entry. */
+  readonly fortranOrder: PyValue;
+  /** The `shape` entry. */
+  readonly shape: PyValue;
+  /** Byte offset of the array data. */
+  readonly dataStart: number;
+}
+
 /**
- * Decodes a `.npy` file (format versions 1.0, 2.0 and 3.0).
- *
- * @remarks
- * Every check names the file: the magic and version, the header (a Python
- * dict with `descr`, `fortran_order` and `shape`), the dtype (one of
- * {@link NpyDtype}; big-endian, complex, object and structured dtypes are
- * refused), C order only, and that the data is exactly as long as the shape
- * says. Floats come back as `Float32Array` unless `keepFloat64` is set.
- *
- * @param bytes - the whole file
- * @param file - the file name, for error messages
- * @param options - how to return 64-bit floats
- * @throws {@link FileFormatError} naming the file and what is wrong
+ * Reads and checks the magic, version and header dict of a `.npy` file.
+ * @internal
  */
-export function decodeNpy(bytes: Uint8Array, file?: string, options: ReadOptions = {}): NpyArray {
+export function parseNpyHeader(bytes: Uint8Array, file?: string): NpyHeader {
   const fail = (summary: string, field: string | undefined, expected: string, found: string): never => {
     throw new FileFormatError(summary, { file, field, expected, found });
   };
@@ -249,11 +250,34 @@ export function decodeNpy(bytes: Uint8Array, file?: string, options: ReadOptions
   for (const key of ['descr', 'fortran_order', 'shape']) {
     if (!(key in dict)) fail(`.npy header lacks '${key}'`, 'header', "keys 'descr', 'fortran_order' and 'shape'", shorten(headerText));
   }
+  return { descr: dict.descr, fortranOrder: dict.fortran_order, shape: dict.shape, dataStart };
+}
+
+/**
+ * Decodes a `.npy` file (format versions 1.0, 2.0 and 3.0).
+ *
+ * @remarks
+ * Every check names the file: the magic and version, the header (a Python
+ * dict with `descr`, `fortran_order` and `shape`), the dtype (one of
+ * {@link NpyDtype}; big-endian, complex, object and structured dtypes are
+ * refused), C order only, and that the data is exactly as long as the shape
+ * says. Floats come back as `Float32Array` unless `keepFloat64` is set.
+ *
+ * @param bytes - the whole file
+ * @param file - the file name, for error messages
+ * @param options - how to return 64-bit floats
+ * @throws {@link FileFormatError} naming the file and what is wrong
+ */
+export function decodeNpy(bytes: Uint8Array, file?: string, options: ReadOptions = {}): NpyArray {
+  const fail = (summary: string, field: string | undefined, expected: string, found: string): never => {
+    throw new FileFormatError(summary, { file, field, expected, found });
+  };
+  const { dataStart, ...dict } = parseNpyHeader(bytes, file);
   const descr = dict.descr;
   const known = typeof descr === 'string' ? READ_DTYPES[descr] : undefined;
   if (!known) return fail('unsupported .npy dtype', 'descr', `one of ${SUPPORTED}`, pyRepr(descr));
-  if (dict.fortran_order !== false) {
-    fail('Fortran-order .npy arrays are not supported', 'fortran_order', 'False (C order; save with np.ascontiguousarray)', pyRepr(dict.fortran_order));
+  if (dict.fortranOrder !== false) {
+    fail('Fortran-order .npy arrays are not supported', 'fortran_order', 'False (C order; save with np.ascontiguousarray)', pyRepr(dict.fortranOrder));
   }
   const shape = dict.shape;
   if (!Array.isArray(shape) || !shape.every((d) => typeof d === 'number' && Number.isSafeInteger(d) && d >= 0)) {
