@@ -36,3 +36,14 @@ export {
 } from './spiking-dataset/format.js';
 export { sparseToSpikingDataset, spikingDatasetToSparse, timeToStep } from './spiking-dataset/convert.js';
 export type { FromSparseOptions, ToSparseOptions } from './spiking-dataset/convert.js';
+export {
+  SEED_TIME_UNIT,
+  seedDictToSpikingDataset,
+  spikingDatasetToSeedDict,
+  decodeSeedSpikingDataset,
+  encodeSeedSpikingDataset,
+  readAnySpikingDataset,
+  writeSeedSpikingDataset,
+  denseToSpikingDataset,
+} from './spiking-dataset/seed-npy.js';
+export type { DenseToSpikingOptions } from './spiking-dataset/seed-npy.js';
