@@ -57,3 +57,4 @@ export type {
   HebbianKernelConstants,
   NormalizeColumnsKernelConstants,
 } from './plasticity/kernels.js';
+export * from './compose/index.js';

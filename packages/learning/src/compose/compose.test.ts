@@ -1,0 +1,288 @@
+import { CheckpointError, NumericError, Rng, ShapeError, type SparseSpikes } from '@snn/core';
+import { describe, expect, it } from 'vitest';
+import { LifNetwork } from '../bptt/network.js';
+import { Adam } from '../optim/adam.js';
+import { Dropout, Flatten, Residual } from './containers.js';
+import { gradCheck } from './grad-check.js';
+import { Linear } from './linear.js';
+import { type Loss, ceCountLoss, ceRateLoss, membraneCrossEntropy, mseMembraneLoss, mseSpikeCountLoss } from './losses.js';
+import { Network } from './network.js';
+import { NeuronLayer, type NeuronModel } from './neuron.js';
+import { alif } from './neurons/alif.js';
+import { alphaNeuron } from './neurons/alpha.js';
+import { leaky, leakyModel, rleaky } from './neurons/leaky.js';
+import { li } from './neurons/li.js';
+import { rsynaptic, synaptic } from './neurons/synaptic.js';
+
+/** Random spike trains `[batch, T, size]` with rate p. */
+function randomSpikes(batch: number, T: number, size: number, p: number, seed: number): SparseSpikes {
+  const rng = new Rng(seed);
+  const offsets = [0];
+  const indices: number[] = [];
+  for (let r = 0; r < batch * T; r++) {
+    for (let i = 0; i < size; i++) if (rng.uniform() < p) indices.push(i);
+    offsets.push(indices.length);
+  }
+  return { batch, numSteps: T, size, offsets: Uint32Array.from(offsets), indices: Uint32Array.from(indices) };
+}
+
+function expectClose(got: readonly number[], want: readonly number[], digits: number): void {
+  expect(got.length).toBe(want.length);
+  for (let i = 0; i < want.length; i++) expect(got[i]).toBeCloseTo(want[i], digits);
+}
+
+/** Input current sequence [T, 1, 1] for one neuron. */
+function currents(values: number[]) {
+  return { data: Float32Array.from(values), steps: values.length, batch: 1, shape: [1] };
+}
+
+describe('composition engine', () => {
+  it('matches LifNetwork (the old engine) on loss and gradients', () => {
+    const old = new LifNetwork({ sizes: [20, 16, 5], lif: { beta: 0.9 }, seed: 3 });
+    const net = new Network(
+      [new Linear(20, 16, { name: 'fc1' }), leaky({ beta: 0.9, name: 'lif1' }), new Linear(16, 5, { name: 'fc2' }), leaky({ beta: 0.9, name: 'lif2' })],
+      { inputShape: [20] },
+    );
+    const dict = net.stateDict();
+    old.layers.forEach((layer, l) => {
+      const w = dict[`fc${l + 1}.weight`];
+      const [out, inn] = w.shape;
+      const t = new Float32Array(out * inn);
+      for (let j = 0; j < out; j++) for (let i = 0; i < inn; i++) t[j * inn + i] = layer.weight.value[i * out + j];
+      dict[`fc${l + 1}.weight`] = { shape: w.shape, data: t };
+      dict[`fc${l + 1}.bias`] = { shape: [out], data: layer.bias.value.slice() };
+    });
+    net.loadStateDict(dict);
+    const spikes = randomSpikes(4, 12, 20, 0.3, 1);
+    const labels = [0, 3, 1, 4];
+    const a = old.forwardBackward(spikes, labels, { kind: 'membraneCrossEntropy' });
+    const b = net.trainStep(spikes, labels, membraneCrossEntropy());
+    expect(b.loss).toBeCloseTo(a.loss, 4);
+    expect(Array.from(b.output.counts as Float32Array)).toEqual(Array.from(a.counts));
+    const p = net.parameters();
+    old.layers.forEach((layer, l) => {
+      const gw = p[2 * l].grad;
+      const [out, inn] = p[2 * l].shape;
+      for (let j = 0; j < out; j++) for (let i = 0; i < inn; i++) expect(gw[j * inn + i]).toBeCloseTo(layer.weight.grad[i * out + j], 4);
+      for (let j = 0; j < out; j++) expect(p[2 * l + 1].grad[j]).toBeCloseTo(layer.bias.grad[j], 4);
+    });
+  });
+
+  it('follows the snnTorch 0.9 Leaky equations (golden traces)', () => {
+    // β = 0.5, θ = 1, I = [1.5, 0, 0.8, 0.8]
+    const run = (opts: Parameters<typeof leaky>[0]) => {
+      const net = new Network([leaky(opts)], { inputShape: [1] });
+      const o = net.forward(currents([1.5, 0, 0.8, 0.8]));
+      return { spk: Array.from(o.spikes as Float32Array), mem: Array.from(o.mem) };
+    };
+    // subtract, delayed: U = 1.5 (S=1), 0.75 − 1 = −0.25, −0.125 + 0.8 = 0.675, 0.3375 + 0.8 = 1.1375 (S=1)
+    let r = run({ beta: 0.5 });
+    expect(r.spk).toEqual([1, 0, 0, 1]);
+    expectClose(r.mem, [1.5, -0.25, 0.675, 1.1375], 6);
+    // zero (0.9): U = β(1 − R)U + I: 1.5, 0 + 0 = 0, 0.8, 0.4 + 0.8 = 1.2
+    r = run({ beta: 0.5, resetMechanism: 'zero' });
+    expectClose(r.mem, [1.5, 0, 0.8, 1.2], 6);
+    // subtract, no delay: 1.5 − 1 = 0.5, 0.25, 0.925, 0.4625 + 0.8 = 1.2625 − 1 = 0.2625
+    r = run({ beta: 0.5, resetDelay: false });
+    expect(r.spk).toEqual([1, 0, 0, 1]);
+    expectClose(r.mem, [0.5, 0.25, 0.925, 0.2625], 6);
+    // zero, no delay: 0, 0, 0.8, 1.2 → 0
+    r = run({ beta: 0.5, resetMechanism: 'zero', resetDelay: false });
+    expectClose(r.mem, [0, 0, 0.8, 0], 6);
+  });
+
+  it('follows the Synaptic, Alpha, ALIF and LI equations (golden traces)', () => {
+    const trace = (layer: NeuronLayer, input: number[]) => {
+      const net = new Network([layer], { inputShape: [1] });
+      const o = net.forward(currents(input));
+      return { spk: o.spikes === null ? null : Array.from(o.spikes), mem: Array.from(o.mem) };
+    };
+    // Synaptic α = 0.5, β = 0.5: syn = 1, 0.5, 0.25; U = 1, 0.5 + 0.5 = 1, 0.5 + 0.25 = 0.75 (no spike reaches > 1)
+    let r = trace(synaptic({ alpha: 0.5, beta: 0.5 }), [1, 0, 0]);
+    expectClose(r.mem, [1, 1, 0.75], 6);
+    expect(r.spk).toEqual([0, 0, 0]);
+    // syn = 2 → U = 2 (S = 1); syn = 1, U = 1 + 1 − 1 = 1; syn = 0.5, U = 0.5 + 0.5 = 1.
+    r = trace(synaptic({ alpha: 0.5, beta: 0.5 }), [2, 0, 0]);
+    expectClose(r.mem, [2, 1, 1], 6);
+    // Alpha α = 0.5, β = 0.25: τ = ln .5/(ln .25 − ln .5) + 1 = 2; I = [1, 1]: e = 1, 1.5; i = −1, −1.25; U = 0, 0.5
+    r = trace(alphaNeuron({ alpha: 0.5, beta: 0.25 }), [1, 1]);
+    expectClose(r.mem, [0, 0.5], 6);
+    // Alpha α = 0.8, β = 0.4: τ = ln .8/(ln .4 − ln .8) + 1 = 1.32193; I = [1, 0]: e = 1, 0.8; i = −1, −0.4; U = 0, 0.52877
+    const tau = Math.log(0.8) / (Math.log(0.4) - Math.log(0.8)) + 1;
+    r = trace(alphaNeuron({ alpha: 0.8, beta: 0.4 }), [1, 0]);
+    expectClose(r.mem, [0, tau * 0.4], 5);
+    // ALIF α = 0.5, ρ = 0.5, θ0 = 1, β_a = 1: I = [1.5, 0, 1]: v = 1.5 (z=1, a=0); a = 0.5, v = 0.75 − 1 = −0.25; a = 0.25, v = 0.875 (A = 1.25)
+    r = trace(alif({ alpha: 0.5, rho: 0.5, adaptStrength: 1 }), [1.5, 0, 1]);
+    expect(r.spk).toEqual([1, 0, 0]);
+    expectClose(r.mem, [1.5, -0.25, 0.875], 6);
+    // LI β = 0.5: y = 1, 0.5 + 2 = 2.5
+    r = trace(li({ beta: 0.5 }), [1, 2]);
+    expect(r.spk).toBeNull();
+    expectClose(r.mem, [1, 2.5], 6);
+  });
+
+  it('passes gradCheck for every built-in neuron, reset and delay', () => {
+    const models: NeuronModel[] = [];
+    for (const resetMechanism of ['subtract', 'zero', 'none'] as const) {
+      for (const resetDelay of [true, false]) {
+        models.push(leaky({ beta: [0.8, 0.6, 0.9], learnBeta: true, resetMechanism, resetDelay }).model);
+        models.push(synaptic({ alpha: 0.7, beta: [0.8, 0.6, 0.9], learnAlpha: true, learnBeta: true, resetMechanism, resetDelay }).model);
+        models.push(rleaky({ beta: 0.8, learnBeta: true, resetMechanism, resetDelay }).model);
+        models.push(rsynaptic({ alpha: 0.7, beta: 0.8, resetMechanism, resetDelay }).model);
+      }
+      models.push(alphaNeuron({ alpha: 0.9, beta: 0.6, resetMechanism }).model);
+    }
+    models.push(alif({ alpha: [0.9, 0.8, 0.7], rho: 0.95, learnAlpha: true, learnRho: true }).model);
+    models.push(li({ beta: 0.7, learnBeta: true }).model);
+    for (const m of models) {
+      const report = gradCheck(m, { throwOnFailure: false });
+      for (const e of report.entries) expect(e.maxRelError, `${m.kind} ${e.name}`).toBeLessThan(1e-4);
+    }
+  });
+
+  it('gradCheck names the parameter of a wrong VJP and by how much', () => {
+    const good = leakyModel({ beta: 0.8, learnBeta: true });
+    const broken: NeuronModel = {
+      ...good,
+      kind: 'BrokenLeaky',
+      backward(io) {
+        good.backward(io);
+        io.paramGrads[3][0] *= 1.5; // wrong dL/dβ
+      },
+    };
+    expect(() => gradCheck(broken)).toThrow(NumericError);
+    expect(() => gradCheck(broken)).toThrow(/field beta\[0\]: BrokenLeaky: the VJP does not match/);
+  });
+});
+
+describe('composition errors', () => {
+  it('names both layers and shapes when a composition does not chain', () => {
+    const build = () => new Network([new Linear(8, 6, { name: 'fc1' }), leaky({ beta: 0.9, name: 'lif1' }), new Linear(5, 3, { name: 'fc2' })], { inputShape: [8] });
+    expect(build).toThrow(ShapeError);
+    expect(build).toThrow("field fc2: layer 'fc2' (Linear) does not take the output of 'lif1' (Leaky) with output [6]; expected input [5], found [6] from 'lif1' (Leaky) with output [6]");
+  });
+
+  it('rejects a NaN loss and a gradient of the wrong shape', () => {
+    const net = new Network([new Linear(4, 2), leaky({ beta: 0.9 })], { inputShape: [4] });
+    const x = randomSpikes(2, 3, 4, 0.5, 0);
+    const nan: Loss = { name: 'nanLoss', compute: () => ({ value: Number.NaN, grad: { spikes: new Float32Array(12) } }) };
+    expect(() => net.trainStep(x, [0, 1], nan)).toThrow('field nanLoss: the loss is not a finite number; expected a finite value, found NaN');
+    const wrong: Loss = { name: 'short', compute: () => ({ value: 1, grad: { spikes: new Float32Array(5) } }) };
+    expect(() => net.trainStep(x, [0, 1], wrong)).toThrow('field short.grad.spikes: loss gradient has the wrong shape; expected 12 values ([3, 2, 2]), found 5');
+  });
+
+  it('saves a state dict in PyTorch layout and names tensor and shapes for another architecture', () => {
+    const net = new Network([new Linear(4, 3, { name: 'fc1' }), leaky({ beta: 0.9, name: 'lif1' })], { inputShape: [4], seed: 1 });
+    expect(Object.keys(net.stateDict())).toEqual(['fc1.weight', 'fc1.bias', 'lif1.threshold', 'lif1.graded_spikes_factor', 'lif1.reset_mechanism_val', 'lif1.beta']);
+    expect(net.stateDict()['fc1.weight'].shape).toEqual([3, 4]);
+    const bytes = net.stateDictBytes();
+    const copy = new Network([new Linear(4, 3, { name: 'fc1' }), leaky({ beta: 0.5, name: 'lif1' })], { inputShape: [4], seed: 2 });
+    copy.loadStateDictBytes(bytes);
+    expect(copy.stateDict()).toEqual(net.stateDict());
+    const other = new Network([new Linear(4, 5, { name: 'fc1' }), leaky({ beta: 0.9, name: 'lif1' })], { inputShape: [4] });
+    expect(() => other.loadStateDictBytes(bytes)).toThrow(CheckpointError);
+    expect(() => other.loadStateDictBytes(bytes)).toThrow('field fc1.weight: state dict tensor has another shape (another architecture?); expected [5, 4], found [3, 4]');
+  });
+});
+
+describe('composition features', () => {
+  it('records hidden layers only when asked', () => {
+    const net = new Network([new Linear(6, 4, { name: 'fc1' }), leaky({ beta: 0.9, name: 'lif1' }), new Linear(4, 2, { name: 'fc2' }), li({ beta: 0.8, name: 'out' })], {
+      inputShape: [6],
+    });
+    const x = randomSpikes(3, 5, 6, 0.5, 2);
+    expect(net.forward(x).records).toEqual({});
+    const o = net.forward(x, { record: ['lif1', 'fc1'] });
+    expect(o.records.lif1.spikes?.length).toBe(5 * 3 * 4);
+    expect(o.records.lif1.mem.length).toBe(5 * 3 * 4);
+    expect(o.records.fc1.spikes).toBeNull();
+    expect(o.spikes).toBeNull();
+    expect(() => net.forward(x, { record: ['nope'] })).toThrow(/no layer of that name/);
+  });
+
+  it('trains a composition no old engine had (Synaptic → ALIF → LI) and a custom neuron', () => {
+    const rng = new Rng(5);
+    const labels = Array.from({ length: 16 }, () => rng.int(2));
+    // Class c fires inputs [c*5, c*5 + 5) more often.
+    const offsets = [0];
+    const indices: number[] = [];
+    const T = 10;
+    for (const y of labels) {
+      for (let t = 0; t < T; t++) {
+        for (let i = 0; i < 10; i++) if (rng.uniform() < (Math.floor(i / 5) === y ? 0.6 : 0.1)) indices.push(i);
+        offsets.push(indices.length);
+      }
+    }
+    const x: SparseSpikes = { batch: 16, numSteps: T, size: 10, offsets: Uint32Array.from(offsets), indices: Uint32Array.from(indices) };
+    // A custom neuron: a leaky neuron with a fixed β = 0.8 and subtract reset, written against the NeuronModel contract.
+    const custom: NeuronModel = {
+      kind: 'MyLeaky',
+      states: ['mem'],
+      membrane: 0,
+      spiking: true,
+      params: () => [],
+      step({ input, prev, next, out, fire }) {
+        for (let k = 0; k < input.length; k++) {
+          const r = prev[0][k] > 1 ? 1 : 0;
+          next[0][k] = 0.8 * prev[0][k] + input[k] - r;
+          out[k] = fire.spike(next[0][k] - 1);
+        }
+      },
+      backward({ input, next, fire, gradOut, gradNext, gradPrev, gradInput }) {
+        for (let k = 0; k < input.length; k++) {
+          const g = gradNext[0][k] + gradOut[k] * fire.derivative(next[0][k] - 1);
+          gradInput[k] = g;
+          gradPrev[0][k] += 0.8 * g;
+        }
+      },
+    };
+    expect(gradCheck(custom).ok).toBe(true);
+    const nets = [
+      new Network([new Linear(10, 8), synaptic({ alpha: 0.8, beta: 0.9 }), new Linear(8, 8), alif({ alpha: 0.9, rho: 0.9, adaptStrength: 0.2 }), new Linear(8, 2), li({ beta: 0.9 })], {
+        inputShape: [10],
+        seed: 1,
+      }),
+      new Network([new Linear(10, 8), new NeuronLayer(custom, { fire: { spike: (v) => (v > 0 ? 1 : 0), derivative: (v) => 1 / (1 + 10 * v * v) } }), new Linear(8, 2), leaky({ beta: 0.9 })], {
+        inputShape: [10],
+        seed: 1,
+      }),
+    ];
+    for (const [n, net] of nets.entries()) {
+      const loss = n === 0 ? mseMembraneLoss({ onTarget: 1, offTarget: -1 }) : mseSpikeCountLoss({ correctRate: 0.8, incorrectRate: 0.1 });
+      const adam = new Adam(net.parameters(), { lr: 0.05 });
+      const first = net.evaluateLoss(x, labels, loss).loss;
+      for (let e = 0; e < 30; e++) {
+        adam.zeroGrad();
+        net.trainStep(x, labels, loss);
+        adam.step();
+      }
+      expect(net.evaluateLoss(x, labels, loss).loss, `net ${n}`).toBeLessThan(0.7 * first);
+    }
+  });
+
+  it('computes the snnTorch losses from their formulas', () => {
+    // One sample, T = 2, C = 2, label 0; spikes [[1, 0], [1, 1]], counts [2, 1].
+    const input = { steps: 2, batch: 1, batchSize: 1, size: 2, spikes: Float32Array.from([1, 0, 1, 1]), mem: Float32Array.from([0.5, -0.5, 1, 0]), layers: {} };
+    const ce = (z: number[], y: number) => Math.log(z.reduce((s, v) => s + Math.exp(v), 0)) - z[y];
+    expect(ceRateLoss().compute(input, [0], false).value).toBeCloseTo((ce([1, 0], 0) + ce([1, 1], 0)) / 2, 6);
+    expect(ceCountLoss().compute(input, [0], false).value).toBeCloseTo(ce([2, 1], 0), 6);
+    // targets ⌊2·1⌋ = 2 and 0: ((2 − 2)² + (1 − 0)²)/(1·2)/2
+    expect(mseSpikeCountLoss().compute(input, [0], false).value).toBeCloseTo(0.25, 6);
+    // ((0.5 − 1)² + 0.25 + 0 + 0)/2 per step, averaged over 2 steps
+    expect(mseMembraneLoss().compute(input, [0], false).value).toBeCloseTo((0.25 + 0.25) / 2 / 2, 6);
+    expect(membraneCrossEntropy().compute(input, [0], false).value).toBeCloseTo(ce([0.5, -0.5], 0) + ce([1, 0], 0), 6);
+  });
+
+  it('runs flatten, dropout and residual blocks and checks them', () => {
+    const net = new Network(
+      [new Flatten(), new Linear(8, 6, { name: 'fc1' }), leaky({ beta: 0.9, name: 'lif1' }), new Residual([new Linear(6, 6), leaky({ beta: 0.9 })], { name: 'res' }), new Dropout(0.2), new Linear(6, 2, { name: 'fc2' }), leaky({ beta: 0.9, name: 'lif2' })],
+      { inputShape: [2, 4], seed: 0 },
+    );
+    expect(Object.keys(net.stateDict())).toContain('res.0.weight');
+    const x = randomSpikes(2, 4, 8, 0.5, 1);
+    const r = net.trainStep(x, [0, 1], ceRateLoss());
+    expect(Number.isFinite(r.loss)).toBe(true);
+    expect(net.parameters().some((p) => p.grad.some((g) => g !== 0))).toBe(true);
+    expect(() => new Network([new Residual([new Linear(4, 3)], { name: 'bad' })], { inputShape: [4] })).toThrow("field bad: residual block 'bad' changes the shape of its input; expected output [4] (the input's shape), found [3]");
+  });
+});

@@ -1,0 +1,296 @@
+import { ValidationError } from '@snn/core';
+import type { FloatArray } from './types.js';
+
+/** The recorded outputs of one layer over time, time-major `[T, B, size]`. */
+export interface RecordedOutput {
+  /** Spikes (null for a non-spiking layer such as an LI readout or a Linear). */
+  readonly spikes: FloatArray | null;
+  /** Membrane (for a non-spiking layer: its output values). */
+  readonly mem: FloatArray;
+}
+
+/** What a {@link Loss} reads: the network output and any recorded layers, for one batch (or one worker's part of it). */
+export interface LossInput extends RecordedOutput {
+  /** Number of steps T. */
+  readonly steps: number;
+  /** Number of samples B in these arrays. */
+  readonly batch: number;
+  /** The batch size losses average over: the whole batch, also when workers split it. */
+  readonly batchSize: number;
+  /** Width of the output layer. */
+  readonly size: number;
+  /** Outputs of the layers the loss asked for ({@link Loss.layers}), by layer name. */
+  readonly layers: Readonly<Record<string, RecordedOutput>>;
+}
+
+/** Gradient of a loss with respect to recorded outputs (each `[T, B, size]`, same length as the output). */
+export interface LossGradient {
+  /** dL/d(output spikes). */
+  readonly spikes?: FloatArray;
+  /** dL/d(output membrane) (for a non-spiking output: its values). */
+  readonly mem?: FloatArray;
+  /** dL/d(outputs) of the layers in {@link Loss.layers}. */
+  readonly layers?: Readonly<Record<string, { readonly spikes?: FloatArray; readonly mem?: FloatArray }>>;
+}
+
+/** What {@link Loss.compute} returns. */
+export interface LossResult {
+  /** The loss of these samples, already divided as the loss averages over `batchSize` (so parts add up). */
+  readonly value: number;
+  /** The gradient, when asked for. */
+  readonly grad?: LossGradient;
+}
+
+/**
+ * A training loss for the composition engine: a value and its gradient with
+ * respect to recorded outputs (membranes and/or spikes per step).
+ *
+ * @remarks
+ * The contract: `compute(input, targets, wantGrad)` returns the loss of the
+ * samples in `input` normalised by `input.batchSize` (the whole batch), so
+ * that the parts computed by worker threads add up to the batch loss, and,
+ * when `wantGrad`, dL/d(spikes) and/or dL/d(mem) with the shape of the output
+ * `[T, B, size]`. Hidden layers named in `layers` are recorded and passed in
+ * `input.layers`; their gradients go in `grad.layers`. The engine checks the
+ * value (a `NumericError` for NaN) and the gradient lengths (a `ShapeError`).
+ * `targets` is what `trainStep` received, restricted to these samples when it
+ * is an array of one entry per sample.
+ *
+ * @example
+ * ```ts
+ * // Push the output spike count of class y towards 5, others towards 0 (squared error).
+ * const countTo5: Loss = {
+ *   name: 'countTo5',
+ *   compute({ spikes, steps, batch, size, batchSize }, labels, wantGrad) {
+ *     const s = spikes as Float32Array;
+ *     const grad = new Float32Array(s.length);
+ *     let value = 0;
+ *     for (let b = 0; b < batch; b++) for (let c = 0; c < size; c++) {
+ *       let n = 0;
+ *       for (let t = 0; t < steps; t++) n += s[(t * batch + b) * size + c];
+ *       const e = n - (c === labels[b] ? 5 : 0);
+ *       value += (e * e) / batchSize;
+ *       for (let t = 0; t < steps; t++) grad[(t * batch + b) * size + c] = (2 * e) / batchSize;
+ *     }
+ *     return { value, grad: wantGrad ? { spikes: grad } : undefined };
+ *   },
+ * };
+ * ```
+ */
+export interface Loss<Targets = ArrayLike<number>> {
+  /** Name for messages, e.g. `"ceRateLoss"`. */
+  readonly name: string;
+  /** Hidden layers whose outputs the loss reads (recorded for it). */
+  readonly layers?: readonly string[];
+  /** Value and gradient; see the contract above. */
+  compute(input: LossInput, targets: Targets, wantGrad: boolean): LossResult;
+}
+
+function checkLabels(labels: ArrayLike<number>, input: LossInput, loss: string): void {
+  if (labels.length !== input.batch) {
+    throw new ValidationError('one label per sample needed', { field: `${loss}.targets`, expected: `${input.batch}`, found: `${labels.length}` });
+  }
+  for (let b = 0; b < input.batch; b++) {
+    const y = labels[b];
+    if (!Number.isInteger(y) || y < 0 || y >= input.size) {
+      throw new ValidationError('label out of range', { field: `${loss}.targets[${b}]`, expected: `an integer in [0, ${input.size})`, found: String(y) });
+    }
+  }
+}
+
+function needSpikes(input: LossInput, loss: string): FloatArray {
+  if (input.spikes === null) {
+    throw new ValidationError('this loss reads output spikes but the output layer does not spike', {
+      field: loss,
+      expected: 'a spiking output layer (Leaky, Synaptic, …)',
+      found: 'a non-spiking output (LI readout or Linear); use a membrane loss',
+    });
+  }
+  return input.spikes;
+}
+
+/** Adds `scale·CE(row, y)` and writes `scale·(softmax − onehot)` into grad; float64 with the row maximum subtracted. */
+function crossEntropyRow(z: ArrayLike<number>, off: number, n: number, y: number, scale: number, grad: FloatArray | null, gOff: number, gStride: number): number {
+  let max = Number.NEGATIVE_INFINITY;
+  for (let c = 0; c < n; c++) max = Math.max(max, z[off + c]);
+  let sum = 0;
+  for (let c = 0; c < n; c++) sum += Math.exp(z[off + c] - max);
+  if (grad !== null) {
+    for (let c = 0; c < n; c++) grad[gOff + c * gStride] += (scale * Math.exp(z[off + c] - max)) / sum - (c === y ? scale : 0);
+  }
+  return scale * (Math.log(sum) + max - z[off + y]);
+}
+
+function zerosLike(a: FloatArray): FloatArray {
+  return a instanceof Float64Array ? new Float64Array(a.length) : new Float32Array(a.length);
+}
+
+/**
+ * Cross-entropy of the output membrane at every step, summed over steps (snnTorch tutorial 5).
+ *
+ * @remarks
+ * `L = Σ_t (1/B) Σ_b CE(U[t, b], y_b)`; dL/dU[t, b] = (softmax(U[t, b]) − onehot(y_b))/B.
+ */
+export function membraneCrossEntropy(): Loss {
+  return {
+    name: 'membraneCrossEntropy',
+    compute(input, labels, wantGrad) {
+      checkLabels(labels, input, 'membraneCrossEntropy');
+      const { steps: T, batch: B, size: C, mem, batchSize } = input;
+      const grad = wantGrad ? zerosLike(mem) : null;
+      let value = 0;
+      for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) value += crossEntropyRow(mem, (t * B + b) * C, C, labels[b], 1 / batchSize, grad, (t * B + b) * C, 1);
+      return { value, grad: grad === null ? undefined : { mem: grad } };
+    },
+  };
+}
+
+/**
+ * snnTorch's `ce_rate_loss`: cross-entropy of the output spikes at every step, averaged over steps.
+ *
+ * @remarks
+ * `L = (1/T) Σ_t (1/B) Σ_b CE(S[t, b], y_b)`, the log-softmax taken over the
+ * classes of each step's spikes (snnTorch 0.9, reduction `'mean'`).
+ */
+export function ceRateLoss(): Loss {
+  return {
+    name: 'ceRateLoss',
+    compute(input, labels, wantGrad) {
+      checkLabels(labels, input, 'ceRateLoss');
+      const spikes = needSpikes(input, 'ceRateLoss');
+      const { steps: T, batch: B, size: C, batchSize } = input;
+      const grad = wantGrad ? zerosLike(spikes) : null;
+      let value = 0;
+      const scale = 1 / (T * batchSize);
+      for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) value += crossEntropyRow(spikes, (t * B + b) * C, C, labels[b], scale, grad, (t * B + b) * C, 1);
+      return { value, grad: grad === null ? undefined : { spikes: grad } };
+    },
+  };
+}
+
+function counts(spikes: FloatArray, T: number, B: number, C: number): Float64Array {
+  const n = new Float64Array(B * C);
+  for (let t = 0; t < T; t++) for (let k = 0; k < B * C; k++) n[k] += spikes[t * B * C + k];
+  return n;
+}
+
+/**
+ * snnTorch's `ce_count_loss` (cross-entropy of the spike counts): `L = (1/B) Σ_b CE(Σ_t S[t, b], y_b)`.
+ *
+ * @remarks
+ * The gradient with respect to each step's spikes is the gradient with
+ * respect to the count, `(softmax(n_b) − onehot(y_b))/B`, at every step.
+ */
+export function ceCountLoss(): Loss {
+  return {
+    name: 'ceCountLoss',
+    compute(input, labels, wantGrad) {
+      checkLabels(labels, input, 'ceCountLoss');
+      const spikes = needSpikes(input, 'ceCountLoss');
+      const { steps: T, batch: B, size: C, batchSize } = input;
+      const n = counts(spikes, T, B, C);
+      const gn = wantGrad ? new Float64Array(B * C) : null;
+      let value = 0;
+      for (let b = 0; b < B; b++) value += crossEntropyRow(n, b * C, C, labels[b], 1 / batchSize, gn, b * C, 1);
+      if (gn === null) return { value };
+      const grad = zerosLike(spikes);
+      for (let t = 0; t < T; t++) for (let k = 0; k < B * C; k++) grad[t * B * C + k] = gn[k];
+      return { value, grad: { spikes: grad } };
+    },
+  };
+}
+
+/** Options of {@link mseSpikeCountLoss}; snnTorch's defaults. */
+export interface MseCountOptions {
+  /** Target rate of the true class in [0, 1]: its target count is ⌊T·correctRate⌋. Default 1. */
+  readonly correctRate?: number;
+  /** Target rate of the other classes in [0, 1]. Default 0. */
+  readonly incorrectRate?: number;
+}
+
+function rate(v: number | undefined, fallback: number, field: string): number {
+  const r = v ?? fallback;
+  if (typeof r !== 'number' || !(r >= 0 && r <= 1)) throw new ValidationError('invalid target rate', { field, expected: 'a number in [0, 1]', found: String(r) });
+  return r;
+}
+
+/**
+ * snnTorch's `mse_count_loss`: squared error of the spike counts against target counts, divided by T.
+ *
+ * @remarks
+ * `target = ⌊T·correctRate⌋` for the true class, `⌊T·incorrectRate⌋` for the
+ * others; `L = (1/(B·C)) Σ_bc (n_bc − target_bc)² / T`.
+ */
+export function mseSpikeCountLoss(opts: MseCountOptions = {}): Loss {
+  const correct = rate(opts.correctRate, 1, 'mseCountLoss.correctRate');
+  const incorrect = rate(opts.incorrectRate, 0, 'mseCountLoss.incorrectRate');
+  return {
+    name: 'mseCountLoss',
+    compute(input, labels, wantGrad) {
+      checkLabels(labels, input, 'mseCountLoss');
+      const spikes = needSpikes(input, 'mseCountLoss');
+      const { steps: T, batch: B, size: C, batchSize } = input;
+      const n = counts(spikes, T, B, C);
+      const on = Math.trunc(T * correct);
+      const off = Math.trunc(T * incorrect);
+      const scale = 1 / (batchSize * C * T);
+      const grad = wantGrad ? zerosLike(spikes) : null;
+      let value = 0;
+      for (let b = 0; b < B; b++) {
+        for (let c = 0; c < C; c++) {
+          const e = n[b * C + c] - (c === labels[b] ? on : off);
+          value += scale * e * e;
+          if (grad !== null) for (let t = 0; t < T; t++) grad[(t * B + b) * C + c] = 2 * scale * e;
+        }
+      }
+      return { value, grad: grad === null ? undefined : { spikes: grad } };
+    },
+  };
+}
+
+/** Options of {@link mseMembraneLoss}; snnTorch's defaults. */
+export interface MseMembraneOptions {
+  /** Target membrane of the true class. Default 1. */
+  readonly onTarget?: number;
+  /** Target membrane of the other classes. Default 0. */
+  readonly offTarget?: number;
+}
+
+/**
+ * snnTorch's `mse_membrane_loss`: squared error of the membrane against fixed targets, averaged over steps.
+ *
+ * @remarks
+ * `L = (1/T) Σ_t (1/(B·C)) Σ_bc (U[t, b, c] − target_bc)²`, target `onTarget`
+ * for the true class and `offTarget` for the others.
+ */
+export function mseMembraneLoss(opts: MseMembraneOptions = {}): Loss {
+  const on = opts.onTarget ?? 1;
+  const off = opts.offTarget ?? 0;
+  for (const [field, v] of [
+    ['onTarget', on],
+    ['offTarget', off],
+  ] as const) {
+    if (!Number.isFinite(v)) throw new ValidationError('invalid target', { field: `mseMembraneLoss.${field}`, expected: 'a finite number', found: String(v) });
+  }
+  return {
+    name: 'mseMembraneLoss',
+    compute(input, labels, wantGrad) {
+      checkLabels(labels, input, 'mseMembraneLoss');
+      const { steps: T, batch: B, size: C, batchSize, mem } = input;
+      const scale = 1 / (T * batchSize * C);
+      const grad = wantGrad ? zerosLike(mem) : null;
+      let value = 0;
+      for (let t = 0; t < T; t++) {
+        for (let b = 0; b < B; b++) {
+          for (let c = 0; c < C; c++) {
+            const k = (t * B + b) * C + c;
+            const e = mem[k] - (c === labels[b] ? on : off);
+            value += scale * e * e;
+            if (grad !== null) grad[k] = 2 * scale * e;
+          }
+        }
+      }
+      return { value, grad: grad === null ? undefined : { mem: grad } };
+    },
+  };
+}

@@ -1,0 +1,415 @@
+import { CheckpointError, NumericError, Rng, ShapeError, type SparseSpikes, ValidationError, decodeSafetensors, encodeSafetensors, loadSafetensors, saveSafetensors } from '@snn/core';
+import type { Parameter } from '../optim/parameter.js';
+import { Sequential } from './containers.js';
+import type { Layer, LayerGrad, LayerOutput, RunContext } from './layer.js';
+import type { Loss, LossGradient, LossInput, RecordedOutput } from './losses.js';
+import { type FloatArray, type NamedTensor, type Seq, type SpikeFunction, shapeSize, showShape } from './types.js';
+
+/** Options of {@link Network}. */
+export interface NetworkOptions {
+  /** Shape of one input sample at one step, e.g. `[784]` or `[1, 28, 28]`. */
+  readonly inputShape: readonly number[];
+  /** Seed of the initial weights (and of dropout masks). Default 0. */
+  readonly seed?: number;
+}
+
+/** Input of a run: spike trains `[batch, T, size]` as `SparseSpikes`, or a dense time-major sequence `[T, B, ...inputShape]`. */
+export type NetworkInput = SparseSpikes | Seq;
+
+/** Options of {@link Network.forward}. */
+export interface ForwardOptions {
+  /** Names of layers whose spikes and membranes to return (snnTorch's `spk_rec`/`mem_rec` of hidden layers). */
+  readonly record?: readonly string[];
+}
+
+/** What {@link Network.forward} returns. */
+export interface NetworkOutput extends RecordedOutput {
+  /** Number of steps T. */
+  readonly steps: number;
+  /** Number of samples B. */
+  readonly batch: number;
+  /** Width of the output. */
+  readonly size: number;
+  /** Output spike counts `[B, size]` (summed over T); null for a non-spiking output. */
+  readonly counts: Float32Array | null;
+  /** The recorded layers, by name (copies, `[T, B, width]`). */
+  readonly records: Readonly<Record<string, RecordedOutput>>;
+}
+
+/** What {@link Network.trainStep} returns. */
+export interface TrainStepResult {
+  /** The batch loss. */
+  readonly loss: number;
+  /** The output of the forward pass. */
+  readonly output: NetworkOutput;
+}
+
+/** A state dict: tensors by PyTorch name, with PyTorch shapes and layouts. */
+export type StateDict = Record<string, { readonly shape: readonly number[]; readonly data: Float32Array }>;
+
+const NO_GRAD: ReadonlyMap<Layer, LayerGrad> = new Map();
+
+function isSparse(x: NetworkInput): x is SparseSpikes {
+  return (x as SparseSpikes).offsets !== undefined;
+}
+
+/** Every layer in the tree, depth first. */
+function allLayers(root: Layer): Layer[] {
+  const out: Layer[] = [];
+  const walk = (l: Layer): void => {
+    out.push(l);
+    for (const c of l.children()) walk(c);
+  };
+  walk(root);
+  return out;
+}
+
+/**
+ * Trains any composition of layers by backpropagation through time: the one
+ * BPTT engine of the toolkit.
+ *
+ * @remarks
+ * The engine runs the root layer (a {@link Sequential} of the parts) over all
+ * T steps of a batch, time-major `[T, B, …]`: each layer keeps what its
+ * backward needs; the loss ({@link Loss}) reads the output (and any layers it
+ * names) and returns its gradient; backward runs every layer's VJP in
+ * reverse, adding into each `Parameter.grad`. Layers whose input is spikes
+ * run event-driven (a {@link Linear} touches only the weight columns of
+ * active inputs). Hidden activity is copied out only for the layers asked
+ * for in `record`, so runs that do not ask pay nothing.
+ *
+ * Gradients are added, not written: call the optimiser's `zeroGrad()` first.
+ *
+ * @example
+ * ```ts
+ * const net = new Network([
+ *   new Linear(784, 1000, { name: 'fc1' }), leaky({ beta: 0.95, name: 'lif1' }),
+ *   new Linear(1000, 10, { name: 'fc2' }), leaky({ beta: 0.95, name: 'lif2' }),
+ * ], { inputShape: [784], seed: 0 });
+ * const adam = new Adam(net.parameters(), { lr: 5e-4 });
+ * adam.zeroGrad();
+ * const { loss } = net.trainStep(spikes, labels, membraneCrossEntropy());
+ * adam.step();
+ * ```
+ */
+export class Network {
+  /** The root layer. */
+  readonly root: Layer;
+  /** Shape of one input sample at one step. */
+  readonly inputShape: readonly number[];
+  /** Shape of one output sample at one step. */
+  readonly outputShape: readonly number[];
+  private readonly byName = new Map<string, Layer>();
+  private readonly outputLayer: Layer;
+  private readonly seed: number;
+  private runs = 0;
+  private spikeOverride: SpikeFunction | null = null;
+
+  /**
+   * @param layers - the parts (wrapped in a {@link Sequential}) or one root layer
+   * @param opts - input shape and seed
+   * @throws `ShapeError` naming both layers and shapes when the parts do not chain;
+   *   `ValidationError` for duplicate names or a bad input shape
+   */
+  constructor(layers: readonly Layer[] | Layer, opts: NetworkOptions) {
+    const shape = opts?.inputShape;
+    if (!Array.isArray(shape) || shape.length === 0 || !shape.every((d) => Number.isInteger(d) && d > 0)) {
+      throw new ValidationError('invalid input shape', { field: 'inputShape', expected: 'positive integer sizes, e.g. [784]', found: JSON.stringify(shape) });
+    }
+    this.root = Array.isArray(layers) ? new Sequential(layers) : (layers as Layer);
+    this.inputShape = [...shape];
+    this.seed = opts.seed ?? 0;
+    this.outputShape = this.root.build(this.inputShape, { rng: new Rng(this.seed), needInputGrad: false, previous: `the input ${showShape(this.inputShape)}` });
+    for (const l of allLayers(this.root)) if (l !== this.root && l.name !== '') this.byName.set(l.name, l);
+    this.outputLayer = this.root instanceof Sequential ? lastLeaf(this.root) : this.root;
+    const names = new Set<string>();
+    for (const t of this.root.tensors()) {
+      if (names.has(t.name)) throw new ValidationError('two tensors have the same name', { field: t.name, expected: 'unique layer names', found: 'a duplicate' });
+      names.add(t.name);
+    }
+  }
+
+  /** Width of the output. */
+  get outputSize(): number {
+    return shapeSize(this.outputShape);
+  }
+
+  /** The trainable parameters in a stable order (`fc1.weight`, `fc1.bias`, …). */
+  parameters(): Parameter[] {
+    return this.root.parameters();
+  }
+
+  /**
+   * The layer of that name.
+   * @throws `ValidationError` listing the names when there is none
+   */
+  layer(name: string): Layer {
+    const l = this.byName.get(name);
+    if (l === undefined) throw new ValidationError('no layer of that name', { field: name, expected: `one of ${[...this.byName.keys()].join(', ')}`, found: JSON.stringify(name) });
+    return l;
+  }
+
+  /**
+   * Inference on a batch (no gradients, dropout off).
+   * @param input - spike trains or a dense sequence
+   * @param opts - `record`: names of layers to return
+   * @throws `ShapeError` for input of the wrong size; `ValidationError` for an unknown layer name
+   */
+  forward(input: NetworkInput, opts: ForwardOptions = {}): NetworkOutput {
+    const x = this.toSeq(input);
+    const ctx = this.context(false);
+    const out = this.root.forward(x, ctx);
+    return this.output(out, opts.record ?? []);
+  }
+
+  /**
+   * Forward, loss and backward on a batch: adds d(loss)/d(parameter) into every `Parameter.grad`.
+   * @param input - spike trains or a dense sequence
+   * @param targets - what the loss compares with (labels for the built-in losses)
+   * @param loss - the loss
+   * @param opts - `record`: layers to return as well
+   * @throws `NumericError` when the loss is NaN or infinite; `ShapeError` for a gradient of the wrong length
+   */
+  trainStep<Y>(input: NetworkInput, targets: Y, loss: Loss<Y>, opts: ForwardOptions = {}): TrainStepResult {
+    const x = this.toSeq(input);
+    const ctx = this.context(true);
+    const out = this.root.forward(x, ctx);
+    const output = this.output(out, [...(opts.record ?? []), ...(loss.layers ?? [])]);
+    const { value, grad } = this.computeLoss(loss, output, targets, true);
+    const g = grad as LossGradient;
+    const extra = new Map<Layer, LayerGrad>();
+    let top: LayerGrad | null = null;
+    const size = output.mem.length;
+    const spiking = output.spikes !== null;
+    const topOut = spiking ? g.spikes : g.mem;
+    top = { out: topOut ?? new Float32Array(size), mem: spiking ? (g.mem ?? null) : null };
+    for (const [name, lg] of Object.entries(g.layers ?? {})) {
+      const layer = this.layer(name);
+      const rec = output.records[name];
+      const n = rec.mem.length;
+      const lout = rec.spikes !== null ? lg.spikes : lg.mem;
+      const lgrad: LayerGrad = { out: lout ?? new Float32Array(n), mem: rec.spikes !== null ? (lg.mem ?? null) : null };
+      if (layer === this.outputLayer) top = addGrads(top, lgrad);
+      else extra.set(layer, lgrad);
+    }
+    this.root.backward(top, { ...ctx, extraGrad: extra });
+    return { loss: value, output };
+  }
+
+  /** Loss of a batch without gradients (dropout off). */
+  evaluateLoss<Y>(input: NetworkInput, targets: Y, loss: Loss<Y>): TrainStepResult {
+    const x = this.toSeq(input);
+    const out = this.root.forward(x, this.context(false));
+    const output = this.output(out, loss.layers ?? []);
+    return { loss: this.computeLoss(loss, output, targets, false).value, output };
+  }
+
+  /** Used by {@link gradCheck}: replaces every neuron's spike function (null restores them). */
+  setSpikeOverride(fire: SpikeFunction | null): void {
+    this.spikeOverride = fire;
+  }
+
+  /**
+   * Parameters and buffers under PyTorch names and layouts (`fc1.weight` `[out, in]`, snnTorch's `lif1.beta`, …), copied.
+   */
+  stateDict(): StateDict {
+    const out: StateDict = {};
+    for (const t of this.root.tensors()) out[t.name] = { shape: [...t.shape], data: t.value.slice() };
+    return out;
+  }
+
+  /**
+   * Loads a state dict of the same architecture.
+   * @param dict - tensors by name (e.g. from {@link Network.stateDict} or a safetensors file)
+   * @throws `CheckpointError` naming the tensor and both shapes when the architecture differs, or a missing/unexpected tensor;
+   *   `NumericError` for a NaN or infinite value
+   */
+  loadStateDict(dict: Readonly<Record<string, { readonly shape: readonly number[]; readonly data: ArrayLike<number> }>>): void {
+    const tensors = this.root.tensors();
+    const expected = new Map<string, NamedTensor>(tensors.map((t) => [t.name, t]));
+    for (const name of Object.keys(dict)) {
+      if (!expected.has(name)) throw new CheckpointError('state dict has a tensor this network does not', { field: name, expected: `one of ${[...expected.keys()].join(', ')}`, found: name });
+    }
+    const values = new Map<string, Float32Array>();
+    for (const t of tensors) {
+      const got = dict[t.name];
+      if (got === undefined) throw new CheckpointError('state dict lacks a tensor', { field: t.name, expected: `a tensor of shape ${showShape(t.shape)}`, found: 'none' });
+      const same = got.shape.length === t.shape.length && got.shape.every((d, i) => d === t.shape[i]);
+      if (!same || got.data.length !== t.value.length) {
+        throw new CheckpointError('state dict tensor has another shape (another architecture?)', { field: t.name, expected: showShape(t.shape), found: showShape(got.shape) });
+      }
+      const v = Float32Array.from(got.data);
+      for (let i = 0; i < v.length; i++) {
+        if (!Number.isFinite(v[i])) throw new NumericError('non-finite value in state dict', { field: `${t.name}[${i}]`, expected: 'a finite number', found: String(v[i]) });
+      }
+      values.set(t.name, v);
+    }
+    for (const [name, v] of values) this.root.loadTensor(name, v);
+  }
+
+  /** The state dict as safetensors bytes (`torch` + `safetensors` load it with `load_file`). */
+  stateDictBytes(): Uint8Array {
+    return encodeSafetensors(this.ndArrays());
+  }
+
+  /** Loads a state dict from safetensors bytes; see {@link Network.loadStateDict}. */
+  loadStateDictBytes(bytes: Uint8Array, file?: string): void {
+    const { tensors } = decodeSafetensors(bytes, file);
+    this.loadStateDict(Object.fromEntries(Object.entries(tensors).map(([k, t]) => [k, { shape: t.shape, data: t.data }])));
+  }
+
+  /** Writes the state dict to a safetensors file (atomically). */
+  async saveStateDict(path: string): Promise<void> {
+    await saveSafetensors(path, this.ndArrays());
+  }
+
+  /** Reads a safetensors file written by {@link Network.saveStateDict} (or by PyTorch for the same model). */
+  async loadStateDictFile(path: string): Promise<void> {
+    const { tensors } = await loadSafetensors(path);
+    try {
+      this.loadStateDict(Object.fromEntries(Object.entries(tensors).map(([k, t]) => [k, { shape: t.shape, data: t.data }])));
+    } catch (e) {
+      if (e instanceof CheckpointError) throw new CheckpointError(e.message, { file: path, cause: e });
+      throw e;
+    }
+  }
+
+  private ndArrays(): Record<string, { data: Float32Array | Int32Array; shape: readonly number[] }> {
+    const out: Record<string, { data: Float32Array | Int32Array; shape: readonly number[] }> = {};
+    for (const t of this.root.tensors()) out[t.name] = { shape: [...t.shape], data: t.integer ? Int32Array.from(t.value) : t.value.slice() };
+    return out;
+  }
+
+  private context(train: boolean): RunContext {
+    this.runs++;
+    return { train, rng: new Rng(this.seed * 1000003 + this.runs), spikeOverride: this.spikeOverride, extraGrad: NO_GRAD };
+  }
+
+  private computeLoss<Y>(loss: Loss<Y>, output: NetworkOutput, targets: Y, wantGrad: boolean): { value: number; grad: LossGradient | undefined } {
+    const input: LossInput = {
+      steps: output.steps,
+      batch: output.batch,
+      batchSize: output.batch,
+      size: output.size,
+      spikes: output.spikes,
+      mem: output.mem,
+      layers: output.records,
+    };
+    const { value, grad } = loss.compute(input, targets, wantGrad);
+    if (typeof value !== 'number' || !Number.isFinite(value)) {
+      throw new NumericError('the loss is not a finite number', { field: loss.name, expected: 'a finite value', found: String(value) });
+    }
+    if (!wantGrad) return { value, grad: undefined };
+    if (grad === undefined || (grad.spikes === undefined && grad.mem === undefined && grad.layers === undefined)) {
+      throw new ValidationError('the loss returned no gradient', { field: `${loss.name}.grad`, expected: 'spikes and/or mem gradients', found: 'none' });
+    }
+    const n = output.mem.length;
+    const shape = `[${output.steps}, ${output.batch}, ${output.size}]`;
+    checkGrad(grad.spikes, n, `${loss.name}.grad.spikes`, shape);
+    checkGrad(grad.mem, n, `${loss.name}.grad.mem`, shape);
+    if (grad.spikes !== undefined && output.spikes === null) {
+      throw new ValidationError('spike gradient for a non-spiking output', { field: `${loss.name}.grad.spikes`, expected: 'grad.mem only', found: 'grad.spikes' });
+    }
+    for (const [name, lg] of Object.entries(grad.layers ?? {})) {
+      const rec = output.records[name];
+      if (rec === undefined) throw new ValidationError('gradient for a layer the loss did not name', { field: `${loss.name}.grad.layers.${name}`, expected: `one of ${(loss.layers ?? []).join(', ') || '(none)'}`, found: name });
+      checkGrad(lg.spikes, rec.mem.length, `${loss.name}.grad.layers.${name}.spikes`, `${rec.mem.length} values`);
+      checkGrad(lg.mem, rec.mem.length, `${loss.name}.grad.layers.${name}.mem`, `${rec.mem.length} values`);
+    }
+    return { value, grad };
+  }
+
+  private output(out: LayerOutput, record: readonly string[]): NetworkOutput {
+    const T = out.out.steps;
+    const B = out.out.batch;
+    const size = shapeSize(out.out.shape);
+    const spiking = this.outputLayer.spiking;
+    const spikes = spiking ? out.out.data : null;
+    const mem = spiking ? (out.mem ?? out.out.data) : out.out.data;
+    let counts: Float32Array | null = null;
+    if (spikes !== null) {
+      counts = new Float32Array(B * size);
+      for (let t = 0; t < T; t++) for (let k = 0; k < B * size; k++) counts[k] += spikes[t * B * size + k];
+    }
+    const records: Record<string, RecordedOutput> = {};
+    for (const name of record) {
+      const layer = this.layer(name);
+      records[name] = this.recordOf(layer);
+    }
+    return { steps: T, batch: B, size, spikes, mem, counts, records };
+  }
+
+  private recordOf(layer: Layer): RecordedOutput {
+    const last = (layer as Layer & { lastOutput?: () => LayerOutput | null }).lastOutput?.();
+    if (last === undefined || last === null) {
+      throw new ValidationError('this layer cannot be recorded', { field: layer.name, expected: 'a neuron or linear layer that ran in this pass', found: layer.kind });
+    }
+    const spikes = layer.spiking ? last.out.data.slice() : null;
+    const mem = (last.mem ?? last.out.data).slice();
+    return { spikes, mem };
+  }
+
+  private toSeq(input: NetworkInput): Seq {
+    const size = shapeSize(this.inputShape);
+    if (isSparse(input)) return sparseToSeq(input, size, this.inputShape);
+    const x = input as Seq;
+    if (!(x.data instanceof Float32Array || x.data instanceof Float64Array) || !Number.isInteger(x.steps) || !Number.isInteger(x.batch) || x.steps < 1 || x.batch < 1) {
+      throw new ShapeError('invalid input', { field: 'input', expected: 'SparseSpikes or { data: Float32Array [T, B, ...inputShape], steps, batch }', found: typeof input });
+    }
+    if (x.data.length !== x.steps * x.batch * size) {
+      throw new ShapeError('input does not match the input shape', { field: 'input.data', expected: `${x.steps}×${x.batch}×${size} values`, found: `${x.data.length}` });
+    }
+    return { data: x.data, steps: x.steps, batch: x.batch, shape: this.inputShape };
+  }
+}
+
+function lastLeaf(seq: Sequential): Layer {
+  const last = seq.layers[seq.layers.length - 1];
+  return last instanceof Sequential ? lastLeaf(last) : last;
+}
+
+function addGrads(a: LayerGrad, b: LayerGrad): LayerGrad {
+  const out = a.out.slice();
+  for (let i = 0; i < out.length; i++) out[i] += b.out[i];
+  let mem = a.mem;
+  if (b.mem !== null) {
+    mem = mem === null ? b.mem : mem.slice();
+    if (a.mem !== null) for (let i = 0; i < mem.length; i++) mem[i] += b.mem[i];
+  }
+  return { out, mem };
+}
+
+function checkGrad(g: FloatArray | undefined, n: number, field: string, shape: string): void {
+  if (g === undefined) return;
+  if (!(g instanceof Float32Array || g instanceof Float64Array)) {
+    throw new ShapeError('loss gradient is not a float array', { field, expected: 'a Float32Array', found: Object.prototype.toString.call(g) });
+  }
+  if (g.length !== n) throw new ShapeError('loss gradient has the wrong shape', { field, expected: `${n} values (${shape})`, found: `${g.length}` });
+}
+
+/** Spike trains `[batch, T, size]` (CSR) as a dense time-major sequence `[T, B, size]`. */
+export function sparseToSeq(spikes: SparseSpikes, size: number, shape: readonly number[]): Seq {
+  if (spikes.size !== size) throw new ShapeError('spike size does not match the input shape', { field: 'spikes.size', expected: `${size}`, found: `${spikes.size}` });
+  const { batch: B, numSteps: T, offsets, indices } = spikes;
+  if (!Number.isInteger(T) || T < 1 || !Number.isInteger(B) || B < 1) {
+    throw new ShapeError('invalid spike batch', { field: 'spikes', expected: 'batch ≥ 1 and numSteps ≥ 1', found: `batch ${B}, numSteps ${T}` });
+  }
+  const rows = B * T;
+  if (offsets.length !== rows + 1 || offsets[0] !== 0 || offsets[rows] !== indices.length) {
+    throw new ShapeError('malformed spike rows', { field: 'spikes.offsets', expected: `${rows + 1} offsets from 0 to ${indices.length}`, found: `${offsets.length} offsets` });
+  }
+  const data = new Float32Array(T * B * size);
+  for (let b = 0; b < B; b++) {
+    for (let t = 0; t < T; t++) {
+      const r = b * T + t;
+      const o = (t * B + b) * size;
+      if (offsets[r + 1] < offsets[r]) throw new ShapeError('malformed spike rows', { field: `spikes.offsets[${r + 1}]`, expected: `≥ ${offsets[r]}`, found: `${offsets[r + 1]}` });
+      for (let k = offsets[r]; k < offsets[r + 1]; k++) {
+        const i = indices[k];
+        if (i >= size) throw new ShapeError('spike index out of range', { field: `spikes.indices[${k}]`, expected: `< ${size}`, found: `${i}` });
+        data[o + i] = 1;
+      }
+    }
+  }
+  return { data, steps: T, batch: B, shape };
+}

@@ -1,0 +1,99 @@
+import { ValidationError } from '@snn/core';
+import { type SurrogateFunction, atan } from '@snn/neurons';
+import type { NeuronParamSpec } from '../neuron.js';
+import type { FloatArray } from '../types.js';
+
+/** Reset mechanisms of snnTorch: subtract θ, set to zero, or none. */
+export type ResetMechanism = 'subtract' | 'zero' | 'none';
+
+/** snnTorch's `reset_mechanism_val` codes. */
+export const RESET_CODE: Readonly<Record<ResetMechanism, number>> = { subtract: 0, zero: 1, none: 2 };
+
+/** Options shared by the spiking neurons of the snnTorch set. */
+export interface SpikingNeuronOptions {
+  /** Name in the composition (e.g. `"lif1"`). */
+  readonly name?: string;
+  /** Firing threshold θ: one value or one per neuron. Default 1. */
+  readonly threshold?: number | readonly number[];
+  /** Reset after a spike. Default `"subtract"`. */
+  readonly resetMechanism?: ResetMechanism;
+  /**
+   * snnTorch's `reset_delay`: true (default) applies the reset at the next
+   * step; false applies it in the step of the spike (`U ← U − (S − R)·θ`,
+   * or `U ← U − (S − R)·U` for the zero reset).
+   */
+  readonly resetDelay?: boolean;
+  /** Surrogate spike function. Default `atan()` (snnTorch's default). */
+  readonly surrogate?: SurrogateFunction;
+  /** Output spikes are scaled by this factor (snnTorch's `graded_spikes_factor`). Default 1. */
+  readonly gradedSpikesFactor?: number;
+}
+
+/** Validated common options. */
+export interface SpikingSettings {
+  readonly name: string | undefined;
+  readonly threshold: number | readonly number[];
+  readonly mechanism: number;
+  readonly delayed: boolean;
+  readonly surrogate: SurrogateFunction;
+  readonly graded: number;
+}
+
+/** Throws unless `v` is a finite number (or array of them) in `[lo, hi]`. */
+export function checkValues(v: number | readonly number[], field: string, lo: number, hi: number): void {
+  const arr = typeof v === 'number' ? [v] : v;
+  if (!Array.isArray(arr) && !(typeof v === 'number')) {
+    throw new ValidationError('invalid neuron option', { field, expected: 'a number or an array of numbers', found: String(v) });
+  }
+  arr.forEach((x, i) => {
+    if (typeof x !== 'number' || !Number.isFinite(x) || x < lo || x > hi) {
+      throw new ValidationError('invalid neuron option', {
+        field: typeof v === 'number' ? field : `${field}[${i}]`,
+        expected: `a number in [${lo}, ${hi}]`,
+        found: String(x),
+      });
+    }
+  });
+}
+
+/** Validates the options every spiking neuron shares. */
+export function spikingSettings(kind: string, opts: SpikingNeuronOptions): SpikingSettings {
+  const threshold = opts.threshold ?? 1;
+  checkValues(threshold, `${kind}.threshold`, Number.MIN_VALUE, Number.MAX_VALUE);
+  const reset = opts.resetMechanism ?? 'subtract';
+  if (!(reset in RESET_CODE)) {
+    throw new ValidationError('unknown reset mechanism', { field: `${kind}.resetMechanism`, expected: 'subtract, zero or none', found: JSON.stringify(reset) });
+  }
+  const delayed = opts.resetDelay ?? true;
+  if (typeof delayed !== 'boolean') throw new ValidationError('invalid neuron option', { field: `${kind}.resetDelay`, expected: 'a boolean', found: String(delayed) });
+  const graded = opts.gradedSpikesFactor ?? 1;
+  checkValues(graded, `${kind}.gradedSpikesFactor`, -Number.MAX_VALUE, Number.MAX_VALUE);
+  return { name: opts.name, threshold, mechanism: RESET_CODE[reset], delayed, surrogate: opts.surrogate ?? atan(), graded };
+}
+
+/** snnTorch's buffers of every spiking neuron, in its state-dict order: threshold, graded_spikes_factor, reset_mechanism_val. */
+export function spikingBuffers(s: SpikingSettings): NeuronParamSpec[] {
+  return [
+    { name: 'threshold', value: s.threshold },
+    { name: 'graded_spikes_factor', value: s.graded },
+    { name: 'reset_mechanism_val', value: s.mechanism, integer: true },
+  ];
+}
+
+/** Value of neuron j of a parameter with one or `width` entries. */
+export function at(p: FloatArray, j: number): number {
+  return p.length === 1 ? p[0] : p[j];
+}
+
+/** Adds g to the gradient entry of neuron j. */
+export function addAt(g: FloatArray, j: number, v: number): void {
+  if (g.length === 1) g[0] += v;
+  else g[j] += v;
+}
+
+/** Reads snnTorch's `reset_mechanism_val` buffer (a state dict may change it). */
+export function mechanismOf(p: FloatArray): number {
+  const m = Math.round(p[0]);
+  if (m !== 0 && m !== 1 && m !== 2) throw new ValidationError('invalid reset_mechanism_val', { field: 'reset_mechanism_val', expected: '0, 1 or 2', found: String(p[0]) });
+  return m;
+}
