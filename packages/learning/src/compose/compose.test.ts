@@ -1,4 +1,5 @@
 import { CheckpointError, NumericError, Rng, ShapeError, type SparseSpikes } from '@snn/core';
+import { atan } from '@snn/neurons';
 import { describe, expect, it } from 'vitest';
 import { LifNetwork } from '../bptt/network.js';
 import { Adam } from '../optim/adam.js';
@@ -152,6 +153,44 @@ describe('composition engine', () => {
     };
     expect(() => gradCheck(broken)).toThrow(NumericError);
     expect(() => gradCheck(broken)).toThrow(/field beta\[0\]: BrokenLeaky: the VJP does not match/);
+  });
+});
+
+describe('engine paths agree', () => {
+  it('the fast leaky loops equal the generic ones for every reset and delay', () => {
+    const x = randomSpikes(3, 8, 6, 0.5, 4);
+    for (const resetMechanism of ['subtract', 'zero', 'none'] as const) {
+      for (const resetDelay of [true, false]) {
+        const grads: number[][] = [];
+        const outs: number[][] = [];
+        for (const generic of [false, true]) {
+          const lif = leaky({ beta: 0.8, resetMechanism, resetDelay });
+          const sg = atan();
+          // A plain object hides the surrogate's name, so the layer takes the generic path.
+          const hidden = generic ? new NeuronLayer(lif.model, { fire: { spike: sg.spike, derivative: sg.derivative } }) : lif;
+          const net = new Network([new Linear(6, 5), hidden, new Linear(5, 3), leaky({ beta: 0.9, resetMechanism, resetDelay })], { inputShape: [6], seed: 2 });
+          const r = net.trainStep(x, [0, 2, 1], ceRateLoss());
+          outs.push(Array.from(r.output.mem));
+          grads.push(net.parameters().flatMap((p) => Array.from(p.grad)));
+        }
+        expect(outs[1]).toEqual(outs[0]);
+        grads[1].forEach((g, i) => expect(g).toBeCloseTo(grads[0][i], 6));
+      }
+    }
+  });
+
+  it('float64 runs, non-binary inputs and the SIMD path give the same linear layer', () => {
+    const rng = new Rng(7);
+    const T = 4;
+    const B = 3;
+    const values = Array.from({ length: T * B * 5 }, () => (rng.uniform() < 0.5 ? 0 : rng.uniform() < 0.5 ? 1 : rng.normal()));
+    const runs = [Float32Array.from(values), Float64Array.from(values)].map((data) => {
+      const net = new Network([new Linear(5, 4), new Linear(4, 2), li({ beta: 0.5 })], { inputShape: [5], seed: 3 });
+      const r = net.trainStep({ data, steps: T, batch: B, shape: [5] }, [0, 1, 1], mseMembraneLoss());
+      return { mem: Array.from(r.output.mem), grads: net.parameters().flatMap((p) => Array.from(p.grad)) };
+    });
+    runs[1].mem.forEach((v, i) => expect(v).toBeCloseTo(runs[0].mem[i], 5));
+    runs[1].grads.forEach((v, i) => expect(v).toBeCloseTo(runs[0].grads[i], 5));
   });
 });
 

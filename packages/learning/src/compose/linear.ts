@@ -1,5 +1,7 @@
 import { ShapeError, ValidationError } from '@snn/core';
+import { type SimdKernels, createSimdKernels } from '../bptt/simd.js';
 import { type Parameter, createParameter } from '../optim/parameter.js';
+import { InputRuns } from './events.js';
 import type { BuildContext, Layer, LayerGrad, LayerOutput, RunContext } from './layer.js';
 import { type FloatArray, type NamedTensor, type Seq, newLike, showShape } from './types.js';
 
@@ -11,17 +13,49 @@ export interface LinearOptions {
   readonly bias?: boolean;
 }
 
+function pad4(n: number): number {
+  return (n + 3) & ~3;
+}
+
+/** Where the layer's arrays live in its WebAssembly memory (float indices), for T steps. */
+interface SimdLayout {
+  readonly steps: number;
+  readonly k: SimdKernels;
+  readonly f: Float32Array;
+  /** Output row stride (out padded to 4) and input row stride (in padded to 4). */
+  readonly stride: number;
+  readonly inStride: number;
+  /** wt `[in, stride]`, w `[out, inStride]`, bias `[stride]`. */
+  readonly wt: number;
+  readonly w: number;
+  readonly b: number;
+  /** cur `[T, stride]` (currents, then dL/dI), diff `[T, stride]` (run edges, then prefix sums), acc `[stride]`. */
+  readonly cur: number;
+  readonly diff: number;
+  readonly acc: number;
+  /** dw `[in, stride]`, db `[stride]`, dx `[T, inStride]`. */
+  readonly dw: number;
+  readonly db: number;
+  readonly dx: number;
+  readonly runs: InputRuns;
+  readonly masks: Int32Array;
+}
+
 /**
  * A fully connected layer applied at every step: `y[t] = x[t]·Wᵀ + b`, PyTorch's `nn.Linear`.
  *
  * @remarks
  * `weight` is `[out, in]` and `bias` `[out]`, PyTorch's names and layouts,
  * initialised as PyTorch does: uniform in `±1/√in` (Kaiming-uniform with
- * a = √5). The forward pass is event-driven: for each row it adds the weight
- * column of every non-zero input only (one row of a transposed copy kept per
- * batch), so a spike input of k active neurons costs k·out instead of in·out.
- * The backward pass computes `dW = Σ_t dYᵀ·x` over the active inputs only,
- * `db = Σ_t dY` and, for a layer that is not first, `dX = dY·W`.
+ * a = √5). For float32 runs it is event-driven with WebAssembly SIMD rows: when
+ * the input is spikes (0/1) each input's spike train of one sample is grouped
+ * into runs of consecutive active steps and its weight row is added by the
+ * cheapest exact way (at every active step; `+W` at a run start and `−W`
+ * after its end, summed over time once; or `+W` at every step and `−W` in the
+ * gaps), and the weight gradient makes the same choice over prefix sums of
+ * dL/dI; other inputs add `x·W` rows for non-zero x only. Backward:
+ * `dW = Σ_t dYᵀ·x`, `db = Σ_t dY`, and for a layer that is not first
+ * `dX = dY·W`. Float64 runs (checks) use plain loops with the same result.
  */
 export class Linear implements Layer {
   readonly kind = 'Linear';
@@ -35,9 +69,8 @@ export class Linear implements Layer {
   private weight: Parameter | null = null;
   private bias: Parameter | null = null;
   private needInputGrad = true;
-  /** Weights transposed, `[in, out]`, refreshed at every forward. */
-  private wt = new Float32Array(0);
-  private dwt = new Float64Array(0);
+  private simd: SimdLayout | null = null;
+  private binary = false;
   private input: Seq | null = null;
   private out: FloatArray = new Float32Array(0);
   private dx: FloatArray = new Float32Array(0);
@@ -89,33 +122,14 @@ export class Linear implements Layer {
   }
 
   forward(x: Seq, ctx: RunContext): LayerOutput {
-    const weight = this.built();
-    const m = this.inFeatures;
-    const n = this.outFeatures;
+    this.built();
     const rows = x.steps * x.batch;
-    const w = weight.value;
-    if (this.wt.length !== m * n) this.wt = new Float32Array(m * n);
-    const wt = this.wt;
-    for (let j = 0; j < n; j++) for (let i = 0; i < m; i++) wt[i * n + j] = w[j * m + i];
+    const n = this.outFeatures;
     if (this.out.length !== rows * n || this.out.constructor !== x.data.constructor) this.out = newLike(x.data, rows * n);
-    const out = this.out;
-    const xs = x.data;
-    const b = this.bias?.value ?? null;
-    for (let r = 0; r < rows; r++) {
-      const o = r * n;
-      if (b !== null) for (let j = 0; j < n; j++) out[o + j] = b[j];
-      else out.fill(0, o, o + n);
-      const xo = r * m;
-      for (let i = 0; i < m; i++) {
-        const v = xs[xo + i];
-        if (v === 0) continue;
-        const wo = i * n;
-        if (v === 1) for (let j = 0; j < n; j++) out[o + j] += wt[wo + j];
-        else for (let j = 0; j < n; j++) out[o + j] += v * wt[wo + j];
-      }
-    }
+    if (x.data instanceof Float32Array) this.forwardSimd(x);
+    else this.forwardPlain(x);
     this.input = ctx.train ? x : null;
-    this.last = { out: { data: out, steps: x.steps, batch: x.batch, shape: [n] }, mem: null };
+    this.last = { out: { data: this.out, steps: x.steps, batch: x.batch, shape: [n] }, mem: null };
     return this.last;
   }
 
@@ -124,54 +138,305 @@ export class Linear implements Layer {
   }
 
   backward(grad: LayerGrad): FloatArray | null {
-    const weight = this.built();
     const x = this.input;
     if (x === null) throw new ValidationError('backward without a training forward', { field: this.name, expected: 'forward with train: true first', found: 'no saved input' });
+    const rows = x.steps * x.batch;
+    if (this.needInputGrad && (this.dx.length !== rows * this.inFeatures || this.dx.constructor !== x.data.constructor)) this.dx = newLike(x.data, rows * this.inFeatures);
+    if (x.data instanceof Float32Array && grad.out instanceof Float32Array) this.backwardSimd(x, grad.out);
+    else this.backwardPlain(x, grad.out);
+    return this.needInputGrad ? this.dx : null;
+  }
+
+  /** Lays out the WebAssembly memory for T steps (once per T); with `load`, copies the weights in. */
+  private layout(T: number, load: boolean): SimdLayout {
+    let s = this.simd;
+    const m = this.inFeatures;
+    const n = this.outFeatures;
+    if (s === null || s.steps !== T) {
+      const stride = pad4(n);
+      const inStride = pad4(m);
+      let top = 0;
+      const take = (floats: number): number => {
+        const at = top;
+        top += (floats + 15) & ~15;
+        return at;
+      };
+      const wt = take(m * stride);
+      const w = this.needInputGrad ? take(n * inStride) : -1;
+      const b = take(stride);
+      const cur = take(T * stride);
+      const diff = take(T * stride);
+      const acc = take(stride);
+      const dw = take(m * stride);
+      const db = take(stride);
+      const dx = this.needInputGrad ? take(T * inStride) : -1;
+      const k = createSimdKernels(4 * top);
+      s = { steps: T, k, f: new Float32Array(k.memory.buffer), stride, inStride, wt, w, b, cur, diff, acc, dw, db, dx, runs: new InputRuns(m, T), masks: new Int32Array(((T + 31) >> 5) * m) };
+      this.simd = s;
+    }
+    if (!load) return s;
+    const f = s.f;
+    const weight = (this.weight as Parameter).value;
+    const { stride, inStride } = s;
+    for (let j = 0; j < n; j++) {
+      const src = j * m;
+      for (let i = 0; i < m; i++) f[s.wt + i * stride + j] = weight[src + i];
+      if (s.w >= 0) f.set(weight.subarray(src, src + m), s.w + j * inStride);
+    }
+    if (this.bias !== null) f.set(this.bias.value, s.b);
+    return s;
+  }
+
+  /** Groups sample b's input spikes per input into runs (binary input only). */
+  private buildRuns(s: SimdLayout, xs: Float32Array, b: number, B: number, T: number): void {
+    const m = this.inFeatures;
+    const masks = s.masks;
+    for (let t = 0; t < T; t++) {
+      const word = (t >> 5) * m;
+      const bit = 1 << (t & 31);
+      const xo = (t * B + b) * m;
+      for (let i = 0; i < m; i++) if (xs[xo + i] !== 0) masks[word + i] |= bit;
+    }
+    const runs = s.runs;
+    runs.build(masks, 0, m, m, T);
+    const words = (T + 31) >> 5;
+    for (let a = 0; a < runs.count; a++) for (let w = 0; w < words; w++) masks[w * m + runs.active[a]] = 0;
+  }
+
+  private forwardSimd(x: Seq): void {
+    const T = x.steps;
+    const B = x.batch;
+    const s = this.layout(T, true);
+    const xs = x.data as Float32Array;
+    let binary = true;
+    for (let i = 0; i < xs.length && x.binary !== true; i++) {
+      const v = xs[i];
+      if (v !== 0 && v !== 1) {
+        binary = false;
+        break;
+      }
+    }
+    this.binary = binary;
+    const { k, f, stride: S } = s;
+    const n = this.outFeatures;
+    const m = this.inFeatures;
+    const out = this.out;
+    const rowBytes = 4 * S;
+    const curB = 4 * s.cur;
+    for (let b = 0; b < B; b++) {
+      if (binary) {
+        this.buildRuns(s, xs, b, B, T);
+        this.currents(s, T);
+      } else {
+        for (let t = 0; t < T; t++) {
+          f.copyWithin(s.cur + t * S, s.b, s.b + S);
+          const xo = (t * B + b) * m;
+          for (let i = 0; i < m; i++) {
+            const v = xs[xo + i];
+            if (v !== 0) k.axpy(curB + t * rowBytes, 4 * (s.wt + i * S), v, S);
+          }
+        }
+      }
+      for (let t = 0; t < T; t++) out.set(f.subarray(s.cur + t * S, s.cur + t * S + n), (t * B + b) * n);
+    }
+  }
+
+  /** cur[t, :] = bias + Σ_{inputs on at t} W[i, :], by the cheapest of direct adds, run differences and complements. */
+  private currents(s: SimdLayout, T: number): void {
+    const { k, f, stride: n } = s;
+    const rowBytes = 4 * n;
+    const cur = s.cur;
+    const diff = s.diff;
+    const curB = 4 * cur;
+    const diffB = 4 * diff;
+    const wB = 4 * s.wt;
+    f.fill(0, cur, cur + T * n);
+    let usedDiff = false;
+    const { active, runPtr, runStart, runEnd } = s.runs;
+    for (let a = 0; a < s.runs.count; a++) {
+      const r0 = runPtr[a];
+      const r1 = runPtr[a + 1];
+      let direct = 0;
+      for (let r = r0; r < r1; r++) direct += runEnd[r] - runStart[r] + 1;
+      const viaRuns = 2 * (r1 - r0) - (runEnd[r1 - 1] === T - 1 ? 1 : 0);
+      const viaComplement = 1 + T - direct;
+      const row = wB + active[a] * rowBytes;
+      if (direct <= viaRuns && direct <= viaComplement) {
+        for (let r = r0; r < r1; r++) for (let t = runStart[r]; t <= runEnd[r]; t++) k.addRow(curB + t * rowBytes, row, n);
+        continue;
+      }
+      if (!usedDiff) {
+        f.fill(0, diff, diff + T * n);
+        usedDiff = true;
+      }
+      if (viaRuns <= viaComplement) {
+        for (let r = r0; r < r1; r++) {
+          k.addRow(diffB + runStart[r] * rowBytes, row, n);
+          if (runEnd[r] + 1 < T) k.subRow(diffB + (runEnd[r] + 1) * rowBytes, row, n);
+        }
+      } else {
+        // On at every step (+W from step 0) except the gaps between runs (−W there).
+        k.addRow(diffB, row, n);
+        let t = 0;
+        for (let r = r0; r <= r1; r++) {
+          const gapEnd = r < r1 ? runStart[r] : T;
+          for (; t < gapEnd; t++) k.subRow(curB + t * rowBytes, row, n);
+          if (r < r1) t = runEnd[r] + 1;
+        }
+      }
+    }
+    const accB = 4 * s.acc;
+    f.copyWithin(s.acc, s.b, s.b + n);
+    for (let t = 0; t < T; t++) {
+      if (usedDiff) k.addRow(accB, diffB + t * rowBytes, n);
+      k.addRow(curB + t * rowBytes, accB, n);
+    }
+  }
+
+  private backwardSimd(x: Seq, dy: Float32Array): void {
+    const T = x.steps;
+    const B = x.batch;
+    const s = this.layout(T, false);
+    const xs = x.data as Float32Array;
+    const { k, f, stride: S, inStride: IS } = s;
+    const n = this.outFeatures;
+    const m = this.inFeatures;
+    const rowBytes = 4 * S;
+    f.fill(0, s.dw, s.dw + m * S);
+    f.fill(0, s.db, s.db + S);
+    f.fill(0, s.cur, s.cur + T * S);
+    const dIB = 4 * s.cur;
+    const pB = 4 * s.diff;
+    const dwB = 4 * s.dw;
+    for (let b = 0; b < B; b++) {
+      for (let t = 0; t < T; t++) {
+        const o = (t * B + b) * n;
+        f.set(dy.subarray(o, o + n), s.cur + t * S);
+      }
+      // Prefix sums over time of dL/dI: db and the run-difference form of dW.
+      f.copyWithin(s.diff, s.cur, s.cur + S);
+      for (let t = 1; t < T; t++) k.sumRows(pB + t * rowBytes, pB + (t - 1) * rowBytes, dIB + t * rowBytes, S);
+      k.addRow(4 * s.db, pB + (T - 1) * rowBytes, S);
+      if (this.binary) {
+        this.buildRuns(s, xs, b, B, T);
+        this.weightGrads(s, T);
+      } else {
+        for (let t = 0; t < T; t++) {
+          const xo = (t * B + b) * m;
+          for (let i = 0; i < m; i++) {
+            const v = xs[xo + i];
+            if (v !== 0) k.axpy(dwB + i * rowBytes, dIB + t * rowBytes, v, S);
+          }
+        }
+      }
+      if (this.needInputGrad) {
+        const dx = this.dx;
+        f.fill(0, s.dx, s.dx + T * IS);
+        for (let t = 0; t < T; t++) {
+          const gRow = 4 * (s.dx + t * IS);
+          const o = s.cur + t * S;
+          for (let j = 0; j < n; j++) {
+            const d = f[o + j];
+            if (d !== 0) k.axpy(gRow, 4 * (s.w + j * IS), d, IS);
+          }
+          dx.set(f.subarray(s.dx + t * IS, s.dx + t * IS + m), (t * B + b) * m);
+        }
+      }
+    }
+    const gw = (this.weight as Parameter).grad;
+    for (let i = 0; i < m; i++) {
+      const src = s.dw + i * S;
+      for (let j = 0; j < n; j++) gw[j * m + i] += f[src + j];
+    }
+    if (this.bias !== null) {
+      const gb = this.bias.grad;
+      for (let j = 0; j < n; j++) gb[j] += f[s.db + j];
+    }
+  }
+
+  /** dW[i, :] += Σ_{t: input i on} dI[t, :], by direct adds, prefix-sum differences or complements. */
+  private weightGrads(s: SimdLayout, T: number): void {
+    const { k, stride: n } = s;
+    const rowBytes = 4 * n;
+    const dIB = 4 * s.cur;
+    const pB = 4 * s.diff;
+    const dwB = 4 * s.dw;
+    const { active, runPtr, runStart, runEnd } = s.runs;
+    for (let a = 0; a < s.runs.count; a++) {
+      const r0 = runPtr[a];
+      const r1 = runPtr[a + 1];
+      let direct = 0;
+      for (let r = r0; r < r1; r++) direct += runEnd[r] - runStart[r] + 1;
+      const viaRuns = 2 * (r1 - r0) - (runStart[r0] === 0 ? 1 : 0);
+      const viaComplement = 1 + T - direct;
+      const row = dwB + active[a] * rowBytes;
+      if (direct <= viaRuns && direct <= viaComplement) {
+        for (let r = r0; r < r1; r++) for (let t = runStart[r]; t <= runEnd[r]; t++) k.addRow(row, dIB + t * rowBytes, n);
+      } else if (viaRuns <= viaComplement) {
+        for (let r = r0; r < r1; r++) {
+          const e = pB + runEnd[r] * rowBytes;
+          if (runStart[r] === 0) k.addRow(row, e, n);
+          else k.addDiff(row, e, pB + (runStart[r] - 1) * rowBytes, n);
+        }
+      } else {
+        // Σ over all steps (the last prefix row) minus the gaps between runs.
+        k.addRow(row, pB + (T - 1) * rowBytes, n);
+        let t = 0;
+        for (let r = r0; r <= r1; r++) {
+          const gapEnd = r < r1 ? runStart[r] : T;
+          for (; t < gapEnd; t++) k.subRow(row, dIB + t * rowBytes, n);
+          if (r < r1) t = runEnd[r] + 1;
+        }
+      }
+    }
+  }
+
+  /** Plain loops (float64 runs): out[r] = b + Σ_{x≠0} x·W[:, i]. */
+  private forwardPlain(x: Seq): void {
     const m = this.inFeatures;
     const n = this.outFeatures;
     const rows = x.steps * x.batch;
-    const dy = grad.out;
+    const w = (this.weight as Parameter).value;
+    const out = this.out;
     const xs = x.data;
-    if (this.dwt.length !== m * n) this.dwt = new Float64Array(m * n);
-    const dwt = this.dwt;
-    dwt.fill(0);
+    const b = this.bias?.value ?? null;
     for (let r = 0; r < rows; r++) {
-      const xo = r * m;
       const o = r * n;
+      for (let j = 0; j < n; j++) out[o + j] = b === null ? 0 : b[j];
+      const xo = r * m;
       for (let i = 0; i < m; i++) {
         const v = xs[xo + i];
         if (v === 0) continue;
-        const wo = i * n;
-        if (v === 1) for (let j = 0; j < n; j++) dwt[wo + j] += dy[o + j];
-        else for (let j = 0; j < n; j++) dwt[wo + j] += v * dy[o + j];
+        for (let j = 0; j < n; j++) out[o + j] += v * w[j * m + i];
       }
     }
-    const gw = weight.grad;
-    for (let j = 0; j < n; j++) for (let i = 0; i < m; i++) gw[j * m + i] += dwt[i * n + j];
-    if (this.bias !== null) {
-      const gb = this.bias.grad;
-      for (let j = 0; j < n; j++) {
-        let s = 0;
-        for (let r = 0; r < rows; r++) s += dy[r * n + j];
-        gb[j] += s;
-      }
-    }
-    if (!this.needInputGrad) return null;
-    if (this.dx.length !== rows * m || this.dx.constructor !== xs.constructor) this.dx = newLike(xs, rows * m);
+  }
+
+  private backwardPlain(x: Seq, dy: FloatArray): void {
+    const m = this.inFeatures;
+    const n = this.outFeatures;
+    const rows = x.steps * x.batch;
+    const xs = x.data;
+    const w = (this.weight as Parameter).value;
+    const gw = (this.weight as Parameter).grad;
+    const gb = this.bias?.grad ?? null;
     const dx = this.dx;
-    dx.fill(0);
-    const w = weight.value;
+    if (this.needInputGrad) dx.fill(0);
     for (let r = 0; r < rows; r++) {
       const o = r * n;
       const xo = r * m;
       for (let j = 0; j < n; j++) {
         const d = dy[o + j];
         if (d === 0) continue;
+        if (gb !== null) gb[j] += d;
         const wo = j * m;
-        for (let i = 0; i < m; i++) dx[xo + i] += d * w[wo + i];
+        for (let i = 0; i < m; i++) {
+          const v = xs[xo + i];
+          if (v !== 0) gw[wo + i] += d * v;
+          if (this.needInputGrad) dx[xo + i] += d * w[wo + i];
+        }
       }
     }
-    return dx;
   }
 
   parameters(): Parameter[] {

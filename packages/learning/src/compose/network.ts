@@ -411,5 +411,5 @@ export function sparseToSeq(spikes: SparseSpikes, size: number, shape: readonly 
       }
     }
   }
-  return { data, steps: T, batch: B, shape };
+  return { data, steps: T, batch: B, shape, binary: true };
 }

@@ -87,6 +87,12 @@ export interface NeuronModel {
   readonly membrane: number;
   /** True when `out` is spikes. */
   readonly spiking: boolean;
+  /**
+   * True when `out` is exactly `fire.spike(…)` times `graded_spikes_factor`
+   * (0 or 1 with the built-in Heaviside): lets the next layer skip checking
+   * for other values. Default false.
+   */
+  readonly binary?: boolean;
   /** Initial value of each state (default all 0), e.g. −65 mV for an Izhikevich membrane. */
   readonly initial?: readonly number[];
   /** Parameters and buffers, given the layer width and a generator for random initial values. */
@@ -205,8 +211,16 @@ export class NeuronLayer implements Layer {
     }
     this.memSeq.set(this.stateSeq[mi].subarray(n));
     this.inputSeq = ctx.train ? x : null;
-    this.last = { out: { data: this.outSeq, steps: T, batch: B, shape: this.shape }, mem: this.memSeq };
+    // Spikes of the built-in Heaviside with unit graded factor are 0/1: the next layer need not check.
+    const binary = m.spiking && ctx.spikeOverride === null && this.binaryOutput();
+    this.last = { out: { data: this.outSeq, steps: T, batch: B, shape: this.shape, binary }, mem: this.memSeq };
     return this.last;
+  }
+
+  private binaryOutput(): boolean {
+    const sg = this.fire as SpikeFunction & { readonly name?: unknown; readonly options?: unknown };
+    const graded = this.slots.find((s) => s.spec.name === 'graded_spikes_factor');
+    return this.model.binary === true && typeof sg.name === 'string' && typeof sg.options === 'object' && (graded === undefined || graded.value[0] === 1);
   }
 
   lastOutput(): LayerOutput | null {

@@ -16,6 +16,8 @@ export interface Seq {
   readonly batch: number;
   /** Shape of one sample at one step, e.g. `[784]` or `[1, 28, 28]`. */
   readonly shape: readonly number[];
+  /** True when every value is 0 or 1 (spikes): the next layer may group them into runs without checking. */
+  readonly binary?: boolean;
 }
 
 /**

@@ -54,6 +54,7 @@ export function alif(opts: AlifOptions): NeuronLayer {
     states: ['spk', 'mem', 'adapt'],
     membrane: 1,
     spiking: true,
+    binary: true,
     params: () => [
       { name: 'threshold', value: theta0 },
       { name: 'adapt_strength', value: strength },

@@ -40,6 +40,7 @@ export function alphaNeuron(opts: AlphaOptions): NeuronLayer {
     states: ['syn_exc', 'syn_inh', 'mem'],
     membrane: 2,
     spiking: true,
+    binary: true,
     params: () => [...spikingBuffers(settings), { name: 'beta', value: opts.beta }, { name: 'alpha', value: opts.alpha }],
     step(io) {
       const { input, prev, next, out, params, fire, width } = io;

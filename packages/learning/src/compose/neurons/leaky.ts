@@ -1,5 +1,6 @@
 import { NeuronLayer, type NeuronBackwardIO, type NeuronModel, type NeuronParamSpec, type NeuronStepIO } from '../neuron.js';
-import type { FloatArray } from '../types.js';
+import type { SurrogateFunction } from '@snn/neurons';
+import type { FloatArray, SpikeFunction } from '../types.js';
 import { type SpikingNeuronOptions, type SpikingSettings, addAt, at, checkValues, mechanismOf, spikingBuffers, spikingSettings } from './common.js';
 import { recurrentBackward, recurrentForward, recurrentParams } from './recurrent.js';
 
@@ -29,6 +30,10 @@ export function leakyStep(io: NeuronStepIO, mem: number, extra: FloatArray | nul
   const u1 = next[mem];
   const g = gsfP[0];
   const n = input.length;
+  if (extra === null && betaP.length === 1 && thrP.length === 1 && isHeaviside(fire)) {
+    leakyStepFast(input, u0, u1, out, Math.min(1, Math.max(0, betaP[0])), thrP[0], g, mech, delayed);
+    return;
+  }
   for (let k = 0, j = 0; k < n; k++) {
     const beta = Math.min(1, Math.max(0, at(betaP, j)));
     const thr = at(thrP, j);
@@ -70,6 +75,11 @@ export function leakyBackward(
   const gBeta = paramGrads[3];
   const g = gsfP[0];
   const n = input.length;
+  const alpha = atanAlpha(fire);
+  if (extra === null && !learnBeta && betaP.length === 1 && thrP.length === 1 && alpha !== null) {
+    leakyBackwardFast(input, u0, gU1, gU0, gradS, gradInput, Math.min(1, Math.max(0, betaP[0])), thrP[0], g, mech, delayed, alpha);
+    return;
+  }
   for (let k = 0, j = 0; k < n; k++) {
     const betaRaw = at(betaP, j);
     const beta = Math.min(1, Math.max(0, betaRaw));
@@ -108,6 +118,81 @@ export function leakyBackward(
   }
 }
 
+/** True for the built-in surrogates, whose spike is the Heaviside `x > 0`. */
+function isHeaviside(fire: SpikeFunction): boolean {
+  return typeof (fire as SurrogateFunction).name === 'string' && typeof (fire as SurrogateFunction).options === 'object';
+}
+
+/** α of the built-in arctan surrogate, or null for any other spike function. */
+function atanAlpha(fire: SpikeFunction): number | null {
+  const sg = fire as SurrogateFunction;
+  return sg.name === 'atan' && typeof sg.options?.alpha === 'number' ? sg.options.alpha : null;
+}
+
+/** {@link leakyStep} for one β and θ and the Heaviside spike: the hot loop of most networks. */
+function leakyStepFast(input: FloatArray, u0: FloatArray, u1: FloatArray, out: FloatArray, beta: number, thr: number, g: number, mech: number, delayed: boolean): void {
+  const n = input.length;
+  if (mech === 0 && delayed) {
+    for (let k = 0; k < n; k++) {
+      const u = u0[k];
+      const p = beta * u + input[k] - (u > thr ? thr : 0);
+      u1[k] = p;
+      out[k] = p > thr ? g : 0;
+    }
+    return;
+  }
+  for (let k = 0; k < n; k++) {
+    const u = u0[k];
+    const r = u - thr > 0 ? 1 : 0;
+    const x = input[k];
+    const p = mech === 0 ? beta * u + x - r * thr : mech === 1 ? beta * (1 - r) * u + x : beta * u + x;
+    const s = p - thr > 0 ? 1 : 0;
+    let v = p;
+    if (!delayed) {
+      if (mech === 0) v = p - (s - r) * thr;
+      else if (mech === 1) v = p - (s - r) * p;
+    }
+    u1[k] = v;
+    out[k] = g * s;
+  }
+}
+
+/** {@link leakyBackward} for one β and θ, β fixed, and the arctan surrogate `(α/2)/(1 + (π/2·α·x)²)`. */
+function leakyBackwardFast(
+  input: FloatArray,
+  u0: FloatArray,
+  gU1: FloatArray,
+  gU0: FloatArray,
+  gradS: FloatArray,
+  gradInput: FloatArray,
+  beta: number,
+  thr: number,
+  g: number,
+  mech: number,
+  delayed: boolean,
+  alpha: number,
+): void {
+  const half = alpha / 2;
+  const scale = (Math.PI / 2) * alpha;
+  const n = input.length;
+  for (let k = 0; k < n; k++) {
+    const u = u0[k];
+    const r = u - thr > 0 ? 1 : 0;
+    const x = input[k];
+    const p = mech === 0 ? beta * u + x - r * thr : mech === 1 ? beta * (1 - r) * u + x : beta * u + x;
+    const z = scale * (p - thr);
+    const d = half / (1 + z * z);
+    const gS = g * gradS[k];
+    const gU = gU1[k];
+    let gP: number;
+    if (delayed || mech === 2) gP = gU + gS * d;
+    else if (mech === 0) gP = gS * d + gU * (1 - thr * d);
+    else gP = gS * d + gU * (1 - (p - thr > 0 ? 1 : 0) + r - p * d);
+    gradInput[k] = gP;
+    gU0[k] += mech === 1 ? gP * beta * (1 - r) : gP * beta;
+  }
+}
+
 function betaSpec(opts: LeakyOptions, kind: string): NeuronParamSpec {
   checkValues(opts.beta, `${kind}.beta`, 0, 1);
   return { name: 'beta', value: opts.beta, learn: opts.learnBeta ?? false };
@@ -123,6 +208,7 @@ export function leakyModel(opts: LeakyOptions, settings: SpikingSettings = spiki
     states: ['mem'],
     membrane: 0,
     spiking: true,
+    binary: true,
     params: () => [...spikingBuffers(settings), beta],
     step: (io) => leakyStep(io, 0, null, false, delayed),
     backward: (io) => leakyBackward(io, 0, null, false, delayed, io.gradOut, learnBeta),
@@ -190,6 +276,7 @@ export function rleaky(opts: RLeakyOptions): NeuronLayer {
     states: ['spk', 'mem'],
     membrane: 1,
     spiking: true,
+    binary: true,
     params: (width, rng) => [...spikingBuffers(settings), beta, ...recurrentParams(width, rng, learnRec)],
     step(io) {
       if (rec.length !== io.input.length || rec.constructor !== io.input.constructor) rec = io.input.slice();

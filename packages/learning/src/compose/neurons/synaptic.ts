@@ -119,6 +119,7 @@ function model(opts: SynapticOptions, settings: SpikingSettings): NeuronModel {
     states: ['syn', 'mem'],
     membrane: 1,
     spiking: true,
+    binary: true,
     params: () => [...spikingBuffers(settings), ...specs],
     step: (io) => synapticStep(io, 0, 1, null, delayed),
     backward: (io) => synapticBackward(io, 0, 1, null, delayed, io.gradOut, learn),
@@ -174,6 +175,7 @@ export function rsynaptic(opts: RSynapticOptions): NeuronLayer {
     states: ['spk', 'syn', 'mem'],
     membrane: 2,
     spiking: true,
+    binary: true,
     params: (width, rng) => [...spikingBuffers(settings), ...specs, ...recurrentParams(width, rng, learnRec)],
     step(io) {
       if (rec.length !== io.input.length || rec.constructor !== io.input.constructor) rec = io.input.slice();
