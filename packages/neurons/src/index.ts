@@ -1,5 +1,5 @@
-export { fastSigmoid, atan, sigmoid, straightThrough, surrogateFromSpec } from './surrogate/surrogate.js';
-export type { SurrogateFunction, SurrogateName, SlopeOptions, AtanOptions } from './surrogate/surrogate.js';
+export { fastSigmoid, atan, sigmoid, straightThrough, triangular, surrogateFromSpec } from './surrogate/surrogate.js';
+export type { SurrogateFunction, SurrogateName, SlopeOptions, AtanOptions, TriangularOptions } from './surrogate/surrogate.js';
 export { lifParams, RESET_MECHANISMS } from './lif/params.js';
 export type { LifParams, LifParamsInput, ResetMechanism } from './lif/params.js';
 export { lifStep, lifInitialState, Leaky } from './lif/step.js';

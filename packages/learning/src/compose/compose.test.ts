@@ -12,6 +12,7 @@ import { NeuronLayer, type NeuronModel } from './neuron.js';
 import { alif } from './neurons/alif.js';
 import { alphaNeuron } from './neurons/alpha.js';
 import { leaky, leakyModel, rleaky } from './neurons/leaky.js';
+import { izhikevich } from './neurons/izhikevich.js';
 import { li } from './neurons/li.js';
 import { rsynaptic, synaptic } from './neurons/synaptic.js';
 
@@ -116,6 +117,10 @@ describe('composition engine', () => {
     r = trace(alif({ alpha: 0.5, rho: 0.5, adaptStrength: 1 }), [1.5, 0, 1]);
     expect(r.spk).toEqual([1, 0, 0]);
     expectClose(r.mem, [1.5, -0.25, 0.875], 6);
+    // Izhikevich RS, Euler, Δt 1 ms, from v = −65, u = −13: f = 169 − 325 + 140 + 13 + I; I = 10·x
+    r = trace(izhikevich({ preset: 'RS', integration: 'euler', dtMs: 1 }), [0, 1]);
+    // step 1: v = −65 − 3 = −68, u = −13 + 0.02·(0.2·(−65) + 13) = −13; step 2: f = 0.04·4624 − 340 + 153 + 10 = 7.96
+    expectClose(r.mem, [-68, -68 + 7.96], 4);
     // LI β = 0.5: y = 1, 0.5 + 2 = 2.5
     r = trace(li({ beta: 0.5 }), [1, 2]);
     expect(r.spk).toBeNull();
@@ -135,6 +140,7 @@ describe('composition engine', () => {
     }
     models.push(alif({ alpha: [0.9, 0.8, 0.7], rho: 0.95, learnAlpha: true, learnRho: true }).model);
     models.push(li({ beta: 0.7, learnBeta: true }).model);
+    models.push(izhikevich({ integration: 'euler', dtMs: 0.5 }).model, izhikevich({ dtMs: 0.5, currentScale: 20 }).model);
     for (const m of models) {
       const report = gradCheck(m, { throwOnFailure: false });
       for (const e of report.entries) expect(e.maxRelError, `${m.kind} ${e.name}`).toBeLessThan(1e-4);
@@ -174,7 +180,7 @@ describe('engine paths agree', () => {
           grads.push(net.parameters().flatMap((p) => Array.from(p.grad)));
         }
         expect(outs[1]).toEqual(outs[0]);
-        grads[1].forEach((g, i) => expect(g).toBeCloseTo(grads[0][i], 6));
+        expectClose(grads[1], grads[0], 6);
       }
     }
   });
@@ -189,8 +195,8 @@ describe('engine paths agree', () => {
       const r = net.trainStep({ data, steps: T, batch: B, shape: [5] }, [0, 1, 1], mseMembraneLoss());
       return { mem: Array.from(r.output.mem), grads: net.parameters().flatMap((p) => Array.from(p.grad)) };
     });
-    runs[1].mem.forEach((v, i) => expect(v).toBeCloseTo(runs[0].mem[i], 5));
-    runs[1].grads.forEach((v, i) => expect(v).toBeCloseTo(runs[0].grads[i], 5));
+    expectClose(runs[1].mem, runs[0].mem, 5);
+    expectClose(runs[1].grads, runs[0].grads, 5);
   });
 });
 

@@ -13,6 +13,8 @@ export type { SynapticOptions, RSynapticOptions } from './neurons/synaptic.js';
 export { alphaNeuron } from './neurons/alpha.js';
 export type { AlphaOptions } from './neurons/alpha.js';
 export { alif } from './neurons/alif.js';
+export { izhikevich } from './neurons/izhikevich.js';
+export type { IzhikevichLayerOptions } from './neurons/izhikevich.js';
 export type { AlifOptions } from './neurons/alif.js';
 export { li } from './neurons/li.js';
 export type { LiOptions } from './neurons/li.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { atan, fastSigmoid, sigmoid, straightThrough, surrogateFromSpec } from '../index.js';
+import { atan, fastSigmoid, sigmoid, straightThrough, surrogateFromSpec, triangular } from '../index.js';
 
 describe('surrogate spike functions', () => {
   it('all spike strictly above 0 (Heaviside with H(0) = 0)', () => {
@@ -32,6 +32,13 @@ describe('surrogate spike functions', () => {
   it('straight-through: 1 everywhere', () => {
     expect([straightThrough().derivative(-3), straightThrough().derivative(7)]).toEqual([1, 1]);
   });
+  it('triangular: +k below the threshold, −k at or above it (snnTorch 0.9)', () => {
+    const sg = triangular({ threshold: 0.5 });
+    expect([sg.derivative(-2), sg.derivative(-1e-9), sg.derivative(0), sg.derivative(3)]).toEqual([0.5, 0.5, -0.5, -0.5]);
+    expect([sg.spike(0), sg.spike(1e-9)]).toEqual([0, 1]);
+    expect(surrogateFromSpec('triangular', sg.options).derivative(-1)).toBe(0.5);
+    expect(() => triangular({ threshold: 0 })).toThrow('field triangular.threshold: invalid surrogate option; expected a finite number > 0, found 0');
+  });
   it('derivatives match finite differences of their smooth primitives', () => {
     const h = 1e-6;
     const cases: [(x: number) => number, (x: number) => number][] = [
@@ -49,7 +56,7 @@ describe('surrogate spike functions', () => {
     expect(surrogateFromSpec('atan', atan({ alpha: 3 }).options).options).toEqual({ alpha: 3 });
     expect(surrogateFromSpec('straightThrough').name).toBe('straightThrough');
     expect(() => surrogateFromSpec('relu')).toThrow(
-      'field surrogate.name: unknown surrogate function; expected one of fastSigmoid, atan, sigmoid, straightThrough, found "relu"',
+      'field surrogate.name: unknown surrogate function; expected one of fastSigmoid, atan, sigmoid, straightThrough, triangular, found "relu"',
     );
   });
   it('rejects bad options', () => {

@@ -1,7 +1,7 @@
 import { ValidationError } from '@snn/core';
 
 /** Names of the built-in surrogate spike functions. */
-export type SurrogateName = 'fastSigmoid' | 'atan' | 'sigmoid' | 'straightThrough';
+export type SurrogateName = 'fastSigmoid' | 'atan' | 'sigmoid' | 'straightThrough' | 'triangular';
 
 /**
  * A spike non-linearity for gradient training: Heaviside forward, a smooth
@@ -171,11 +171,47 @@ export function straightThrough(): SurrogateFunction {
   };
 }
 
+/** Options of {@link triangular}. */
+export interface TriangularOptions {
+  /** Magnitude of the pseudo-derivative (snnTorch's `threshold` argument of `surrogate.triangular`, > 0). Default 1. */
+  readonly threshold?: number;
+}
+
+/**
+ * Triangular surrogate as snnTorch 0.9 computes it: `dS/dx = +k` for `x < 0`, `−k` for `x ≥ 0`.
+ *
+ * @remarks
+ * snnTorch's `surrogate.triangular(threshold=k)` passes back the slope of a
+ * triangle peaked at the threshold, `+k` below it and `−k` at or above it,
+ * with no window around the peak (its `Triangular.backward`: the incoming
+ * gradient times k, negated where `x ≥ 0`). Reproduced exactly so that runs
+ * match snnTorch's; note that the gradient is negative above the threshold.
+ *
+ * @param opts - `threshold` k (default 1)
+ * @throws `ValidationError` when `threshold` is not a finite number > 0
+ * @example
+ * ```ts
+ * triangular().derivative(-0.2); // 1
+ * triangular().derivative(0.2);  // -1
+ * ```
+ */
+export function triangular(opts: TriangularOptions = {}): SurrogateFunction {
+  const k = positiveOption(opts.threshold ?? 1, 'triangular.threshold');
+  return {
+    name: 'triangular',
+    options: Object.freeze({ threshold: k }),
+    spike: heaviside,
+    derivative(x: number): number {
+      return x < 0 ? k : -k;
+    },
+  };
+}
+
 /**
  * Rebuilds a built-in surrogate from its `name` and `options` (e.g. received by a worker thread).
  *
- * @param name - one of `fastSigmoid`, `atan`, `sigmoid`, `straightThrough`
- * @param options - the factory options (`slope` or `alpha`)
+ * @param name - one of `fastSigmoid`, `atan`, `sigmoid`, `straightThrough`, `triangular`
+ * @param options - the factory options (`slope`, `alpha` or `threshold`)
  * @throws `ValidationError` for an unknown name or a bad option
  * @example
  * ```ts
@@ -192,10 +228,12 @@ export function surrogateFromSpec(name: string, options: Readonly<Record<string,
       return sigmoid({ slope: options.slope });
     case 'straightThrough':
       return straightThrough();
+    case 'triangular':
+      return triangular({ threshold: options.threshold });
     default:
       throw new ValidationError('unknown surrogate function', {
         field: 'surrogate.name',
-        expected: 'one of fastSigmoid, atan, sigmoid, straightThrough',
+        expected: 'one of fastSigmoid, atan, sigmoid, straightThrough, triangular',
         found: JSON.stringify(name),
       });
   }
