@@ -21,8 +21,20 @@ export { combineOverrides, mergeOverrides, parseAssignments } from './config/ove
 export type { MergeOverridesOptions } from './config/overrides.js';
 export { editDistance, suggest } from './config/suggest.js';
 
-export { createRunDir, defaultRunName, findLatestRun, checkpointPath, RUN_LAYOUT } from './run-dir/run-dir.js';
-export type { RunDir, RunDirOptions } from './run-dir/run-dir.js';
+export {
+  createRunDir,
+  openRunPath,
+  defaultRunName,
+  findLatestRun,
+  checkpointPath,
+  RUN_LAYOUT,
+  REPLACED_DIR,
+  moveAside,
+  discardReplaced,
+  restoreReplaced,
+  removeStaleTempFiles,
+} from './run-dir/run-dir.js';
+export type { RunDir, RunDirOptions, ReplacedRun } from './run-dir/run-dir.js';
 export { writeResolvedConfig, readResolvedConfig } from './run-dir/resolved-config.js';
 export {
   createManifest,
@@ -70,3 +82,25 @@ export {
   prepareResume,
 } from './resume/resume.js';
 export type { ConfigDifference, ResumeState, PrepareResumeOptions } from './resume/resume.js';
+
+export { RUN_STREAMS, streamSeed } from './session/streams.js';
+export { ModelSelection, readBestRecord } from './session/selection.js';
+export type { BestRecord, SelectionState, SelectionStep } from './session/selection.js';
+export {
+  OPTIMIZER_PREFIX,
+  applyWeights,
+  loadTrainingCheckpoint,
+  restoreOptimizer,
+  saveTrainingCheckpoint,
+  trainingTensors,
+} from './session/checkpoint.js';
+export type {
+  CheckpointableOptimizer,
+  LoadedTrainingCheckpoint,
+  NamedParameter,
+  OptimizerScalars,
+  OptimizerSnapshot,
+  TrainingCheckpointExpectation,
+} from './session/checkpoint.js';
+export { RunSession, printBest, processIo } from './session/session.js';
+export type { AppIo, BatchReport, EpochContext, EpochLoop, EpochTraining, EpochsSummary, SessionInit, SessionRun, SplitScore } from './session/session.js';

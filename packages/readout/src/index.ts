@@ -9,3 +9,5 @@ export { classProbabilities } from './probabilities/class-probabilities.js';
 export type { SoftmaxOptions } from './probabilities/class-probabilities.js';
 export { assignNeurons, classifyByAssignment, classifyByProportion, proportionWeights, selectMisclassified } from './assignment/assignment.js';
 export type { MisclassifiedExamples } from './assignment/assignment.js';
+export { PredictionTally, argmaxRow } from './metrics/tally.js';
+export type { TallyResult } from './metrics/tally.js';

@@ -23,7 +23,7 @@ describe('izhikevich-mnist commands', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const dir = runDirOf(root, 'gradient', 'g');
-    expect(run.stdout).toMatch(/^test accuracy: \d+\.\d\d% \(\d+\/100\) after 2 epochs\nbest val_acc: \d+\.\d\d% at epoch [12] \(test accuracy \d+\.\d\d%\)\nrun directory: /);
+    expect(run.stdout).toMatch(/^final test accuracy: \d+\.\d\d% \(\d+\/100\) after 2 epochs\nbest validation accuracy: \d+\.\d\d% at epoch [12] \(test accuracy at that epoch: \d+\.\d\d%\)\nrun directory: /);
     expect(readdirSync(dir).sort()).toEqual(['checkpoints', 'config.yaml', 'figs', 'logs', 'manifest.json', 'report.html']);
     expect(readdirSync(join(dir, 'checkpoints')).sort()).toEqual(['best.safetensors', 'last.safetensors']);
     expect(readdirSync(join(dir, 'logs')).sort()).toEqual(['metrics.csv', 'metrics.jsonl', 'test-evaluation.json']);
@@ -47,7 +47,7 @@ describe('izhikevich-mnist commands', () => {
     // The reported test accuracy is the one of the best-validation epoch, in the manifest and on stdout.
     const bestEpoch = manifest.metrics.bestEpoch as number;
     expect(manifest.metrics.testAccuracyAtBest).toBe(records[bestEpoch - 1].test_acc);
-    expect(run.stdout).toContain(`(test accuracy ${(100 * (records[bestEpoch - 1].test_acc as number)).toFixed(2)}%)`);
+    expect(run.stdout).toContain(`(test accuracy at that epoch: ${(100 * (records[bestEpoch - 1].test_acc as number)).toFixed(2)}%)`);
     const ckpt = await loadCheckpoint(join(dir, 'checkpoints', 'last.safetensors'));
     expect(ckpt.tensors['fc1.weight'].shape).toEqual([784, 32]);
     expect(Object.keys(ckpt.tensors)).toContain('optimizer.fc1.weight.m');
@@ -94,9 +94,9 @@ describe('izhikevich-mnist commands', () => {
     // `--set` reaches every config field, data sizes included; a dedicated flag wins over it.
     const viaSet = await runApp(['mlp', '-c', configPath('mlp-tiny'), '--runs-dir', root, '--name', 's', '--quiet', '--no-figures', '--epochs', '1', '--set', 'data.test_size=50']);
     expect(viaSet.code).toBe(0);
-    expect(viaSet.stdout).toMatch(/^test accuracy: \d+\.\d\d% \(\d+\/50\) after 1 epoch\n/);
+    expect(viaSet.stdout).toMatch(/^final test accuracy: \d+\.\d\d% \(\d+\/50\) after 1 epoch\n/);
     const both = await runApp(['mlp', '-c', configPath('mlp-tiny'), '--runs-dir', root, '--name', 'b', '--quiet', '--no-figures', '--epochs', '1', '--set', 'data.test_size=50', '--test-size', '40']);
-    expect(both.stdout).toMatch(/^test accuracy: \d+\.\d\d% \(\d+\/40\) after 1 epoch\n/);
+    expect(both.stdout).toMatch(/^final test accuracy: \d+\.\d\d% \(\d+\/40\) after 1 epoch\n/);
     const cnn = await runApp(['cnn', '-c', configPath('cnn-tiny'), '--runs-dir', root, '--name', 'c', '--quiet', '--no-figures', '--epochs', '1']);
     expect(cnn.stderr).toBe('');
     expect(cnn.code).toBe(0);

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { type GlobalOptions, type RunDir, UsageError, createRunDir, getGlobalOptions, numberOption } from '@snn/cli';
+import { type GlobalOptions, type RunDir, UsageError, createRunDir, discardReplaced, finishManifest, getGlobalOptions, numberOption, openRunPath, restoreReplaced } from '@snn/cli';
 import { CheckpointError, ValidationError } from '@snn/core';
 import { type Command, Option } from 'commander';
 import { APP_NAME, type AppIo } from '../app/io.js';
@@ -109,6 +109,7 @@ function runAt(path: string, resumed: boolean): RunDir {
     logsDir: join(path, 'logs'),
     figsDir: join(path, 'figs'),
     resumed,
+    replacedDir: null,
   };
   for (const d of [run.checkpointsDir, run.logsDir, run.figsDir]) mkdirSync(d, { recursive: true });
   return run;
@@ -205,11 +206,12 @@ export function addDiehlCookCommands(program: Command, io: AppIo, argv: readonly
         resumeFrom = r.checkpoint;
         run = runAt(r.runPath, true);
       } else if (flags.savePath) {
-        run = runAt(flags.savePath, false);
+        // An existing run at --save-path is kept unless --force (then it is put back if this run fails).
+        run = await openRunPath(flags.savePath, { app: APP_NAME, force: flags.force ?? false });
       } else {
         run = await createRunDir({ root: global.runsDir, app: APP_NAME, name: flags.name ?? `diehl-cook-${f.nE}-${Date.now().toString(36)}`, force: flags.force ?? false });
       }
-      const result = await runDiehlCookTraining({
+      const training = runDiehlCookTraining({
         settings,
         numExamples: f.numExamples,
         updateInterval: f.updateInterval,
@@ -227,6 +229,12 @@ export function addDiehlCookCommands(program: Command, io: AppIo, argv: readonly
         backendRequest: global.backend,
         requestedSizes: { ...(flags.nE !== undefined ? { nE: flags.nE } : {}), ...(flags.nE2 !== undefined ? { nE2: flags.nE2 } : {}) },
       });
+      const result = await training.catch(async (error: unknown) => {
+        await finishManifest(run.path, { status: 'failed', error }).catch(() => undefined);
+        await restoreReplaced(run);
+        throw error;
+      });
+      await discardReplaced(run);
       io.stdout.write(`run ${run.path}\nexamples ${f.numExamples} (${result.presented} this session), ${result.msPerExample.toFixed(2)} ms/example\n`);
       if (result.lastAccuracy !== null) io.stdout.write(`last interval accuracy ${(100 * result.lastAccuracy).toFixed(2)} %\n`);
     });

@@ -2,15 +2,12 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createApp, runCli } from '@snn/cli';
 import { Rng, loadNpy, saveCheckpoint, saveNpy } from '@snn/core';
 import { loadMnist } from '@snn/datasets';
 import { describe, expect, it } from 'vitest';
-import type { AppIo } from '../app/io.js';
-import { addRandomConnectionsCommand } from '../random-connections/command.js';
 import { defaultConnectionOptions, generateConnections } from '../random-connections/generate.js';
+import { runApp } from '../testing/harness.js';
 import { loadDiehlCookCheckpoint } from './checkpoint.js';
-import { addDiehlCookCommands } from './commands.js';
 import { diehlCookSettings } from './config.js';
 import { DiehlCookNetwork, poissonInput } from './network.js';
 
@@ -18,32 +15,7 @@ const train = loadMnist({ split: 'train' });
 const image = (k: number) => train.images.subarray(k * 784, (k + 1) * 784);
 const tmp = () => mkdtempSync(join(tmpdir(), 'diehl-cook-test-'));
 
-async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: AppIo = {
-    stdout: {
-      write: (s: string) => {
-        stdout += s;
-        return true;
-      },
-      isTTY: false,
-    },
-    stderr: {
-      write: (s: string) => {
-        stderr += s;
-        return true;
-      },
-      isTTY: false,
-    },
-    env: {},
-  };
-  const program = createApp({ name: 'izhikevich-mnist', version: '0.0.0', description: 'test' });
-  addDiehlCookCommands(program, io, argv);
-  addRandomConnectionsCommand(program, io);
-  const code = await runCli(program, argv, { from: 'user', stdout: io.stdout, stderr: io.stderr, env: {}, setExitCode: false });
-  return { code, stdout, stderr };
-}
+const cli = runApp;
 
 function smallNet(nE = 12, seed = 1, extra: object = {}): DiehlCookNetwork {
   const settings = diehlCookSettings({ nE, exampleTimeMs: 60, restingTimeMs: 20, ...extra });

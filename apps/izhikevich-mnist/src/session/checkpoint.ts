@@ -1,19 +1,10 @@
 import { existsSync } from 'node:fs';
+import { type BestRecord, readBestRecord } from '@snn/cli';
 import { CheckpointError, type Tensor, loadCheckpoint, saveCheckpoint } from '@snn/core';
 import type { ModelState } from './model.js';
 
 /** Value of `meta.kind` in every checkpoint of the app. */
 export const CHECKPOINT_KIND = 'izhikevich-mnist-checkpoint';
-
-/** The best selection value of a run so far. */
-export interface BestRecord {
-  /** `val_acc` when the run holds out validation images, else `test_acc`. */
-  readonly metric: 'val_acc' | 'test_acc';
-  /** The value (a fraction). */
-  readonly value: number;
-  /** Epoch (1-based) that reached it. */
-  readonly epoch: number;
-}
 
 /** Metadata stored in a checkpoint next to the tensors. */
 export interface CheckpointMeta {
@@ -25,7 +16,7 @@ export interface CheckpointMeta {
   readonly epoch: number;
   /** The resolved `model` section of the config (architecture). */
   readonly model: unknown;
-  /** Best selection value so far, or null. */
+  /** Model selection so far (best validation epoch, or the last epoch without validation), or null. */
   readonly best: BestRecord | null;
   /** Epochs without improvement so far (early stopping). */
   readonly staleEpochs: number;
@@ -78,7 +69,7 @@ export async function loadModelCheckpoint(file: string, command: string): Promis
   if (!Number.isInteger(meta.epoch) || (meta.epoch as number) < 0) {
     throw new CheckpointError('checkpoint has no valid epoch', { file, field: '__metadata__.meta.epoch', expected: 'a non-negative integer', found: JSON.stringify(meta.epoch) });
   }
-  return { tensors: loaded.tensors, meta: meta as CheckpointMeta };
+  return { tensors: loaded.tensors, meta: { ...(meta as CheckpointMeta), best: readBestRecord(meta.best) } };
 }
 
 /**

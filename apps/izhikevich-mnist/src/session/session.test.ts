@@ -11,11 +11,17 @@ import { toCsv } from './csv.js';
 import type { EpochOutcome, Evaluation, ModelState, TrainableModel } from './model.js';
 import { runSession } from './run-session.js';
 
-/** A model whose test accuracy follows a script, one value per epoch: exercises selection and early stopping. */
+/**
+ * A model whose accuracy follows a script, one value per epoch (test split) and, when given, another
+ * for the validation split (told apart by its size): exercises selection and early stopping.
+ */
 class ScriptedModel implements TrainableModel {
   readonly description = 'scripted';
   epoch = 0;
-  constructor(private readonly script: readonly number[]) {}
+  constructor(
+    private readonly script: readonly number[],
+    private readonly validation: { readonly size: number; readonly script: readonly number[] } | null = null,
+  ) {}
   parameterCount(): number {
     return 3;
   }
@@ -28,7 +34,8 @@ class ScriptedModel implements TrainableModel {
     return { loss: 1 / this.epoch, accuracy: 0.5, samples: split.count, seconds: 0.01, extra: { weight_change: this.epoch } };
   }
   async evaluate(split: Split): Promise<Evaluation> {
-    const acc = this.script[Math.max(0, this.epoch - 1)];
+    const script = this.validation !== null && split.count === this.validation.size ? this.validation.script : this.script;
+    const acc = script[Math.max(0, this.epoch - 1)];
     const right = Math.round(acc * split.count);
     const predictions = Int32Array.from(split.labels, (label, i) => (i < right ? label : (label + 1) % 10));
     return { predictions, loss: Number.NaN, accuracy: right / split.count, seconds: 0, extra: { spike_rate: 0.25 } };
@@ -46,38 +53,53 @@ class ScriptedModel implements TrainableModel {
 
 const silent: AppIo = { stdout: { write: () => true, isTTY: false }, stderr: { write: () => true, isTTY: false }, env: {} };
 
-function config(epochs: number, patience: number) {
-  return { seed: 3, data: { train_size: 50, validation_fraction: 0, test_size: 20 }, training: { epochs, early_stopping_patience: patience }, model: { kind: 'scripted' } };
+function config(epochs: number, patience: number, validationFraction = 0) {
+  return { seed: 3, data: { train_size: 50, validation_fraction: validationFraction, test_size: 20 }, training: { epochs, early_stopping_patience: patience }, model: { kind: 'scripted' } };
 }
 
 describe('runSession', () => {
-  it('keeps the best checkpoint, stops early after `patience` epochs without improvement, logs CSV and JSONL', async () => {
+  it('selects best on validation accuracy, never test, and stops early after `patience` epochs without improvement; logs CSV and JSONL', async () => {
     const root = tempDir();
+    // 10 validation images: validation peaks at epoch 3, test at epoch 2 (which must not be chosen).
+    const model = new ScriptedModel([0.5, 0.9, 0.6, 0.65, 0.7], { size: 10, script: [0.5, 0.6, 0.8, 0.7, 0.7] });
     const summary = await runSession({
       command: 'fake',
       note: 'test',
-      config: config(10, 2),
-      createModel: () => new ScriptedModel([0.5, 0.7, 0.6, 0.65, 0.9]),
+      config: config(10, 2, 0.2),
+      createModel: () => model,
       backend: { name: 'js', kernelClass: null, requested: 'auto', reason: 'test' },
       flags: { runsDir: root, quiet: true, name: 'es', figures: false },
       argv: [],
       io: silent,
     });
     expect(summary.stoppedEarly).toBe(true);
-    expect(summary.epochs).toBe(4);
-    expect(summary.best).toEqual({ metric: 'test_acc', value: 0.7, epoch: 2 });
+    expect(summary.epochs).toBe(5);
+    expect(summary.best).toEqual({ metric: 'val_acc', value: 0.8, epoch: 3, trainAccuracy: 0.5, testAccuracy: 0.6 });
     const dir = join(root, 'izhikevich-mnist', 'fake', 'es');
     const csv = readFileSync(join(dir, 'logs', 'metrics.csv'), 'utf8').trim().split('\n');
-    expect(csv).toHaveLength(5);
-    expect(csv[0]).toBe('epoch,train_acc,train_loss,train_weight_change,test_acc,test_spike_rate,test_seconds,train_seconds,train_images_per_s,rss_mib');
-    expect(csv[2].startsWith('2,0.5,0.5,2,0.7,0.25,')).toBe(true);
+    expect(csv).toHaveLength(6);
+    expect(csv[0]).toBe('epoch,train_loss,train_acc,train_weight_change,val_acc,val_spike_rate,test_acc,test_spike_rate,rss_mib,train_seconds,eval_seconds,seconds,images_per_s');
+    expect(csv[2].startsWith('2,0.5,0.5,2,0.6,0.25,0.9,0.25,')).toBe(true);
     const best = await loadModelCheckpoint(join(dir, 'checkpoints', 'best.safetensors'), 'fake');
-    expect(best.meta).toMatchObject({ epoch: 2, command: 'fake', staleEpochs: 0 });
+    expect(best.meta).toMatchObject({ epoch: 3, command: 'fake', staleEpochs: 0 });
     const last = await loadModelCheckpoint(join(dir, 'checkpoints', 'last.safetensors'), 'fake');
-    expect(last.meta).toMatchObject({ epoch: 4, staleEpochs: 2 });
+    expect(last.meta).toMatchObject({ epoch: 5, staleEpochs: 2 });
     const manifest = await readManifest(dir);
     expect(manifest.name).toBe('fake/es');
-    expect(manifest.metrics).toMatchObject({ epochs: 4, parameters: 3, parameterMiB: 0, flopsPerImage: 6, stoppedEarly: true, bestEpoch: 2, testAccuracy: 0.65 });
+    expect(manifest.metrics).toMatchObject({ epochs: 5, parameters: 3, parameterMiB: 0, flopsPerImage: 6, stoppedEarly: true, bestMetric: 'val_acc', bestEpoch: 3, bestValAccuracy: 0.8, testAccuracyAtBest: 0.6, testAccuracy: 0.7 });
+  });
+
+  it('without a validation split selects the last epoch and refuses early stopping', async () => {
+    const root = tempDir();
+    const common = { command: 'fake', note: 'test', backend: { name: 'js', kernelClass: null, requested: 'auto' as const, reason: 'test' }, argv: [], io: silent };
+    const summary = await runSession({ ...common, config: config(3, 0), createModel: () => new ScriptedModel([0.5, 0.9, 0.6]), flags: { runsDir: root, quiet: true, name: 'last', figures: false } });
+    expect(summary.best).toEqual({ metric: 'last_epoch', value: null, epoch: 3, trainAccuracy: 0.5, testAccuracy: 0.6 });
+    const best = await loadModelCheckpoint(join(root, 'izhikevich-mnist', 'fake', 'last', 'checkpoints', 'best.safetensors'), 'fake');
+    expect(best.meta.epoch).toBe(3);
+    await expect(runSession({ ...common, config: config(3, 2), createModel: () => new ScriptedModel([0.5]), flags: { runsDir: root, quiet: true, name: 'es', figures: false } })).rejects.toThrow(
+      'field training.early_stopping_patience: early stopping needs a validation split: it never looks at the test set; expected 0 without a validation split (or hold out validation images), found 2',
+    );
+    expect((await readManifest(join(root, 'izhikevich-mnist', 'fake', 'es'))).status).toBe('failed');
   });
 
   it('resumes from a checkpoint in a new run directory and evaluates one in test mode', async () => {

@@ -1,11 +1,11 @@
 import { type BackendRequest, Rng, createBackend } from '@snn/core';
 import { type ImageDataset, loadMnist, subsetDataset } from '@snn/datasets';
+import { argmaxRow } from '@snn/readout';
 import { encodedBatches, identityOrder } from '../data/encode.js';
 import { loadTestSplit } from '../data/mnist-splits.js';
 import { STREAMS, streamSeed } from '../data/streams.js';
 import { traceNetwork } from '../inspect/trace.js';
 import { loadTrainedModel } from '../model/trained-model.js';
-import { argmaxRow } from '../training/evaluate.js';
 
 /** Options of {@link runEvaluation}. */
 export interface EvaluateOptions {

@@ -1,11 +1,10 @@
 import { type BackendRequest, Rng, createBackend, tensor } from '@snn/core';
-import { classProbabilities } from '@snn/readout';
+import { argmaxRow, classProbabilities } from '@snn/readout';
 import { type EncodingSettings, encodeImages } from '../data/encode.js';
 import { STREAMS, streamSeed } from '../data/streams.js';
 import { type DigitImage, loadDigitImage } from '../image/load-digit.js';
 import { traceNetwork } from '../inspect/trace.js';
 import { loadTrainedModel } from '../model/trained-model.js';
-import { argmaxRow } from '../training/evaluate.js';
 
 /** How class probabilities are read from the output layer. */
 export type Readout = 'counts' | 'membrane';
@@ -51,7 +50,6 @@ export interface InferResult {
   /** Backend that ran the forward pass, and the gpu.js kernel class (null for js). */
   readonly backend: { readonly name: string; readonly kernelClass: string | null; readonly reason: string };
 }
-
 
 /**
  * Classifies one image with a trained network.

@@ -1,20 +1,11 @@
-import { CheckpointError, type RngState, type Tensor, loadCheckpoint, saveCheckpoint, tensor } from '@snn/core';
-import type { LifNetwork, LifNetworkSpec, LrScheduler, LrSchedulerState, Optimizer, OptimizerState } from '@snn/learning';
+import { type BestRecord, type LoadedTrainingCheckpoint, type OptimizerScalars, loadTrainingCheckpoint, readBestRecord, saveTrainingCheckpoint } from '@snn/cli';
+import { CheckpointError, type RngState, type Tensor } from '@snn/core';
+import type { LifNetwork, LifNetworkSpec, LrScheduler, LrSchedulerState, Optimizer } from '@snn/learning';
 import type { NeuroSpikeConfig } from '../config/schema.js';
 import { weightShapes } from './network.js';
 
 /** Value of `meta.kind` in every checkpoint the app writes. */
 export const CHECKPOINT_KIND = 'neurospike-checkpoint';
-
-/** The model-selection record kept in checkpoints: which metric, its best value and epoch. */
-export interface BestRecord {
-  /** `validation_accuracy` when the run holds out a validation set, else `test_accuracy`. */
-  readonly metric: 'validation_accuracy' | 'test_accuracy';
-  /** Best value so far (a fraction). */
-  readonly value: number;
-  /** Epoch (1-based) that reached it. */
-  readonly epoch: number;
-}
 
 /** The JSON metadata of a neurospike checkpoint (next to the weights and optimiser tensors). */
 export interface CheckpointMeta {
@@ -30,14 +21,16 @@ export interface CheckpointMeta {
   readonly encoding: NeuroSpikeConfig['encoding'];
   /** Number of time steps T. */
   readonly numSteps: number;
-  /** Optimiser scalars (its per-parameter buffers are tensors `optimizer.<param>.<buffer>`). */
-  readonly optimizer: Omit<OptimizerState, 'params'>;
+  /** Optimiser scalars (its per-parameter buffers are tensors `optimizer.<param>.<buffer>`), null in a weights-only file. */
+  readonly optimizer: OptimizerScalars | null;
   /** Learning-rate schedule state, or null without a schedule. */
   readonly scheduler: LrSchedulerState | null;
   /** Generator state the next epoch's shuffle and encoding start from (derived from seed and epoch). */
   readonly rng: { readonly nextEpoch: RngState };
-  /** Best model-selection value so far, or null before the first evaluation. */
+  /** Model selection so far (validation accuracy, or the last epoch without a validation split), or null. */
   readonly best: BestRecord | null;
+  /** Epochs since validation accuracy last improved. */
+  readonly staleEpochs?: number;
   /** Metrics of the epoch just finished. */
   readonly metrics: Readonly<Record<string, number | null>>;
 }
@@ -45,11 +38,9 @@ export interface CheckpointMeta {
 /** What {@link saveRunCheckpoint} needs besides the network and the optimiser. */
 export type CheckpointExtras = Omit<CheckpointMeta, 'kind' | 'network' | 'optimizer'>;
 
-const OPTIMIZER_PREFIX = 'optimizer.';
-
 /**
  * Saves weights, optimiser buffers and the training state as one safetensors file, atomically
- * (core `saveCheckpoint`): tensors `fc{k}.weight`, `fc{k}.bias`, `optimizer.fc{k}.weight.m`, …
+ * (`saveTrainingCheckpoint` of @snn/cli): tensors `fc{k}.weight`, `fc{k}.bias`, `optimizer.fc{k}.weight.m`, …
  *
  * @param path - e.g. `runs/neurospike/x/checkpoints/last.safetensors`
  * @param network - the network
@@ -57,35 +48,11 @@ const OPTIMIZER_PREFIX = 'optimizer.';
  * @param extras - epoch, seed, encoding, schedule and RNG state, best record, metrics
  */
 export async function saveRunCheckpoint(path: string, network: LifNetwork, optimizer: Optimizer, extras: CheckpointExtras): Promise<void> {
-  const tensors: Record<string, Tensor> = {};
-  for (const p of network.parameters()) tensors[p.name] = tensor(p.value.slice(), [...p.shape], p.name);
-  const state = optimizer.getState();
-  state.params.forEach((slot, i) => {
-    const shape = [...network.parameters()[i].shape];
-    for (const [buffer, values] of Object.entries(slot.buffers)) {
-      tensors[`${OPTIMIZER_PREFIX}${slot.name}.${buffer}`] = tensor(values, shape);
-    }
-  });
-  const meta: CheckpointMeta = {
-    kind: CHECKPOINT_KIND,
-    ...extras,
-    network: network.spec,
-    optimizer: { kind: state.kind, step: state.step, lr: state.lr, hyperparameters: state.hyperparameters },
-  };
-  await saveCheckpoint(path, { tensors, meta: meta as unknown as Record<string, unknown> });
+  await saveTrainingCheckpoint(path, CHECKPOINT_KIND, network.parameters(), optimizer, { ...extras, network: network.spec });
 }
 
 /** A checkpoint loaded and checked by {@link loadRunCheckpoint}. */
-export interface LoadedRunCheckpoint {
-  /** The file read. */
-  readonly file: string;
-  /** `fc{k}.weight` and `fc{k}.bias` tensors. */
-  readonly weights: Record<string, Tensor>;
-  /** Optimiser buffers by parameter name and buffer name (empty for a weights-only file). */
-  readonly optimizerBuffers: Record<string, Record<string, Float32Array>>;
-  /** The metadata. */
-  readonly meta: CheckpointMeta;
-}
+export type LoadedRunCheckpoint = LoadedTrainingCheckpoint<CheckpointMeta>;
 
 function metaError(file: string, field: string, expected: string, found: unknown): CheckpointError {
   return new CheckpointError('not a neurospike checkpoint', {
@@ -97,14 +64,13 @@ function metaError(file: string, field: string, expected: string, found: unknown
 }
 
 function checkMeta(file: string, meta: Record<string, unknown>): CheckpointMeta {
-  if (meta.kind !== CHECKPOINT_KIND) throw metaError(file, 'kind', JSON.stringify(CHECKPOINT_KIND), meta.kind);
   if (!Number.isInteger(meta.epoch) || (meta.epoch as number) < 0) throw metaError(file, 'epoch', 'a non-negative integer', meta.epoch);
   const network = meta.network as LifNetworkSpec | undefined;
   if (!network || !Array.isArray(network.sizes) || !network.sizes.every((s) => Number.isInteger(s) && s > 0)) {
     throw metaError(file, 'network.sizes', 'the layer widths', network?.sizes);
   }
   if (!Number.isInteger(meta.numSteps) || (meta.numSteps as number) < 1) throw metaError(file, 'numSteps', 'a positive integer', meta.numSteps);
-  return meta as unknown as CheckpointMeta;
+  return { ...(meta as unknown as CheckpointMeta), best: readBestRecord(meta.best), optimizer: (meta.optimizer as OptimizerScalars | undefined) ?? null };
 }
 
 /**
@@ -123,71 +89,11 @@ function checkMeta(file: string, meta: Record<string, unknown>): CheckpointMeta 
  *   `FileFormatError` / `ChecksumError` for a corrupt one; `NumericError` for NaN weights
  */
 export async function loadRunCheckpoint(file: string, sizes?: readonly number[]): Promise<LoadedRunCheckpoint> {
-  let expected = sizes;
-  if (expected === undefined) {
-    const first = await loadCheckpoint(file);
-    expected = checkMeta(file, first.meta).network.sizes;
-  }
-  const shapes = weightShapes(expected);
-  const loaded = await loadCheckpoint(file, { tensors: shapes, allowExtra: true });
-  const weights: Record<string, Tensor> = {};
-  const optimizerBuffers: Record<string, Record<string, Float32Array>> = {};
-  for (const [name, t] of Object.entries(loaded.tensors)) {
-    if (name in shapes) {
-      weights[name] = t;
-      continue;
-    }
-    const rest = name.startsWith(OPTIMIZER_PREFIX) ? name.slice(OPTIMIZER_PREFIX.length) : '';
-    const dot = rest.lastIndexOf('.');
-    const param = dot > 0 ? rest.slice(0, dot) : '';
-    const paramShape = shapes[param];
-    const sameShape = paramShape !== undefined && paramShape.length === t.shape.length && paramShape.every((d, i) => d === t.shape[i]);
-    if (!sameShape) {
-      throw new CheckpointError('checkpoint belongs to another architecture', {
-        file,
-        field: name,
-        expected: paramShape === undefined ? 'no such tensor' : `[${paramShape.join(', ')}]`,
-        found: `[${t.shape.join(', ')}]`,
-      });
-    }
-    optimizerBuffers[param] ??= {};
-    optimizerBuffers[param][rest.slice(dot + 1)] = t.data;
-  }
-  return { file, weights, optimizerBuffers, meta: checkMeta(file, loaded.meta) };
-}
-
-/**
- * Copies loaded weights into a network's parameters.
- *
- * @param network - a network of the checkpoint's architecture
- * @param weights - from {@link loadRunCheckpoint}
- */
-export function applyWeights(network: LifNetwork, weights: Readonly<Record<string, Tensor>>): void {
-  for (const p of network.parameters()) p.value.set(weights[p.name].data);
-}
-
-/**
- * Restores an optimiser from a checkpoint (step count, learning rate, hyper-parameters, buffers).
- *
- * @param optimizer - an optimiser over the network's parameters, of the saved kind
- * @param checkpoint - from {@link loadRunCheckpoint}
- * @throws `CheckpointError` when the checkpoint holds no optimiser state; `ValidationError`
- *   from the optimiser for another kind or other parameters
- */
-export function restoreOptimizer(optimizer: Optimizer, checkpoint: LoadedRunCheckpoint): void {
-  const params = optimizer.params.map((p) => {
-    const buffers = checkpoint.optimizerBuffers[p.name];
-    if (buffers === undefined) {
-      throw new CheckpointError('checkpoint holds no optimiser state to resume from', {
-        file: checkpoint.file,
-        field: `${OPTIMIZER_PREFIX}${p.name}`,
-        expected: 'the optimiser buffers saved by neurospike train',
-        found: 'no such tensor',
-      });
-    }
-    return { name: p.name, buffers };
+  return loadTrainingCheckpoint(file, {
+    kind: CHECKPOINT_KIND,
+    shapes: sizes === undefined ? (meta: CheckpointMeta) => weightShapes(meta.network.sizes) : weightShapes(sizes),
+    checkMeta,
   });
-  optimizer.setState({ ...checkpoint.meta.optimizer, params });
 }
 
 /**

@@ -1,12 +1,12 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { RUN_LAYOUT, checkpointPath } from '@snn/cli';
+import { RUN_LAYOUT, applyWeights, checkpointPath } from '@snn/cli';
 import { CheckpointError } from '@snn/core';
 import { LifNetwork } from '@snn/learning';
 import type { NeuroSpikeConfig } from '../config/schema.js';
 import type { EncodingSettings } from '../data/encode.js';
 import { readRunConfig } from '../report/render-run.js';
-import { type LoadedRunCheckpoint, applyWeights, loadRunCheckpoint } from './checkpoint.js';
+import { type LoadedRunCheckpoint, loadRunCheckpoint } from './checkpoint.js';
 import { createNetwork, networkSizes } from './network.js';
 
 /** The checkpoint and run directory (when there is one) that `--model` points at. */
@@ -53,7 +53,7 @@ export async function loadTrainedModel(model: string): Promise<TrainedModel> {
   const config: NeuroSpikeConfig | null = runDir ? await readRunConfig(runDir) : null;
   const loaded = await loadRunCheckpoint(checkpoint, config ? networkSizes(config.model) : undefined);
   const network = config ? createNetwork(config, 1) : LifNetwork.fromSpec(loaded.meta.network, { workers: 1 });
-  applyWeights(network, loaded.weights);
+  applyWeights(network.parameters(), loaded.weights);
   const settings: EncodingSettings = config
     ? { encoding: config.encoding, numSteps: config.model.num_steps }
     : { encoding: loaded.meta.encoding, numSteps: loaded.meta.numSteps };

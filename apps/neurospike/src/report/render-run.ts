@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { RUN_LAYOUT, type MetricsRecord, checkpointPath, parseConfig, readManifest, readMetricsLog, readResolvedConfig } from '@snn/cli';
+import { RUN_LAYOUT, type MetricsRecord, applyWeights, checkpointPath, parseConfig, readManifest, readMetricsLog, readResolvedConfig } from '@snn/cli';
 import { type Backend, FileFormatError, Rng, tensor, writeFileAtomic } from '@snn/core';
 import { imagesToTensor, loadMnist } from '@snn/datasets';
 import {
@@ -19,7 +19,7 @@ import { type NeuroSpikeConfig, configSchema } from '../config/schema.js';
 import { encodeImages } from '../data/encode.js';
 import { STREAMS, streamSeed } from '../data/streams.js';
 import { type NetworkTrace, traceNetwork } from '../inspect/trace.js';
-import { applyWeights, loadRunCheckpoint } from '../model/checkpoint.js';
+import { loadRunCheckpoint } from '../model/checkpoint.js';
 import { createNetwork, networkSizes } from '../model/network.js';
 
 /** File (in `logs/`) holding the confusion matrix of the last test evaluation. */
@@ -132,7 +132,7 @@ export async function renderRunReport(runDir: string, backend: Backend): Promise
     const sizes = networkSizes(config.model);
     const loaded = await loadRunCheckpoint(checkpoint, sizes);
     const network = createNetwork(config, 1);
-    applyWeights(network, loaded.weights);
+    applyWeights(network.parameters(), loaded.weights);
     const test = loadMnist({ split: 'test', dir: config.data_path });
     const image = imagesToTensor(test, [0]);
     const label = test.labels[0];

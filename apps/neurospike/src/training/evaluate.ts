@@ -1,6 +1,7 @@
 import { Rng } from '@snn/core';
 import type { ImageDataset } from '@snn/datasets';
 import type { BpttLoss, LifNetwork } from '@snn/learning';
+import { PredictionTally } from '@snn/readout';
 import { type EncodingSettings, encodedBatches, identityOrder } from '../data/encode.js';
 
 /** Result of {@link evaluateDataset}. */
@@ -19,13 +20,6 @@ export interface Evaluation {
   readonly samples: number;
   /** Wall time in seconds. */
   readonly seconds: number;
-}
-
-/** Class with the largest count in row b (lowest index on ties, like `torch.argmax`). */
-export function argmaxRow(values: ArrayLike<number>, row: number, classes: number): number {
-  let best = 0;
-  for (let c = 1; c < classes; c++) if (values[row * classes + c] > values[row * classes + best]) best = c;
-  return best;
 }
 
 /**
@@ -47,34 +41,13 @@ export function evaluateDataset(
   batchSize = 256,
 ): Evaluation {
   const start = performance.now();
-  const classes = network.classes;
-  const n = dataset.count;
-  const predictions = new Int32Array(n);
-  const labels = new Int32Array(n);
-  let lossSum = 0;
-  let correct = 0;
+  const tally = new PredictionTally(dataset.count, network.classes);
   let spikes = 0;
-  let k = 0;
-  for (const batch of encodedBatches(dataset, identityOrder(n), batchSize, settings, new Rng(seed))) {
+  for (const batch of encodedBatches(dataset, identityOrder(dataset.count), batchSize, settings, new Rng(seed))) {
     const result = network.evaluateLoss(batch.spikes, batch.labels, loss);
-    const size = batch.labels.length;
-    lossSum += result.loss * size;
-    for (let b = 0; b < size; b++) {
-      const predicted = argmaxRow(result.counts, b, classes);
-      predictions[k + b] = predicted;
-      labels[k + b] = batch.labels[b];
-      if (predicted === batch.labels[b]) correct++;
-    }
+    tally.add(result.counts, batch.labels, result.loss);
     for (let i = 0; i < result.counts.length; i++) spikes += result.counts[i];
-    k += size;
   }
-  return {
-    loss: n > 0 ? lossSum / n : Number.NaN,
-    accuracy: n > 0 ? correct / n : 0,
-    predictions,
-    labels,
-    outputSpikeRate: n > 0 ? spikes / (n * settings.numSteps * classes) : 0,
-    samples: n,
-    seconds: (performance.now() - start) / 1000,
-  };
+  const n = dataset.count;
+  return { ...tally.result(), outputSpikeRate: n > 0 ? spikes / (n * settings.numSteps * network.classes) : 0, seconds: (performance.now() - start) / 1000 };
 }

@@ -19,7 +19,7 @@ describe('neurospike train', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const dir = join(root, 'neurospike', 'layout');
-    expect(run.stdout).toMatch(/^test accuracy: \d+\.\d\d% \(\d+\/200\) after 2 epochs\nbest test accuracy: \d+\.\d\d% at epoch [12]\nrun directory: /);
+    expect(run.stdout).toMatch(/^final test accuracy: \d+\.\d\d% \(\d+\/200\) after 2 epochs\nbest checkpoint: the last epoch \(2\); no validation split to select on\nrun directory: /);
     expect(run.stdout.endsWith(`run directory: ${dir}\n`)).toBe(true);
     expect(readdirSync(dir).sort()).toEqual(['checkpoints', 'config.yaml', 'figs', 'logs', 'manifest.json', 'report.html']);
     expect(readdirSync(join(dir, 'checkpoints')).sort()).toEqual(['best.safetensors', 'last.safetensors']);
@@ -49,7 +49,7 @@ describe('neurospike train', () => {
     expect(Object.keys(manifest.phases).sort()).toEqual(['eval', 'figures', 'load', 'train']);
     expect(manifest.phases.train.count).toBe(2);
     expect(manifest.lastCheckpoint).toMatchObject({ file: 'checkpoints/last.safetensors', epoch: 2, step: 20 });
-    expect(manifest.metrics).toMatchObject({ epochs: 2, bestMetric: 'test_accuracy' });
+    expect(manifest.metrics).toMatchObject({ epochs: 2, bestMetric: 'last_epoch', bestEpoch: 2 });
     expect(manifest.metrics.testAccuracy).toBeGreaterThan(0.2);
 
     const records = await readMetricsLog(join(dir, 'logs', 'metrics.jsonl'));

@@ -1,10 +1,10 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { RUN_LAYOUT, checkpointPath, parseConfig, readResolvedConfig } from '@snn/cli';
+import { RUN_LAYOUT, applyWeights, checkpointPath, parseConfig, readResolvedConfig } from '@snn/cli';
 import { CheckpointError } from '@snn/core';
 import type { RecurrentClassifier } from '@snn/learning';
 import { type ImageClassificationConfig, configSchema } from '../config/schema.js';
-import { type LoadedRunCheckpoint, applyWeights, loadRunCheckpoint } from './checkpoint.js';
+import { type LoadedRunCheckpoint, loadRunCheckpoint } from './checkpoint.js';
 import { createClassifier, parameterShapes } from './network.js';
 
 /**

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { type MetricsRecord, RUN_LAYOUT, readManifest, readMetricsLog } from '@snn/cli';
 import { FileFormatError, Rng, tensor, writeFileAtomic } from '@snn/core';
 import { FASHION_MNIST_CLASSES, imagesToTensor } from '@snn/datasets';
+import { argmaxRow } from '@snn/readout';
 import { type ReportFigure, confusionMatrixFigure, imageGrid, membraneTraces, renderReport, renderVegaLite, saveFigure, spikeRaster } from '@snn/viz';
 import type { ImageClassificationConfig } from '../config/schema.js';
 import { encodeImages, encodingSettings } from '../data/encode.js';
@@ -11,7 +12,6 @@ import { loadDataSplits } from '../data/splits.js';
 import { STREAMS, streamSeed } from '../data/streams.js';
 import { describeModel } from '../model/network.js';
 import { loadTrainedModel, runCheckpoint } from '../model/trained-model.js';
-import { argmaxRow } from '../training/evaluate.js';
 
 /** File (in `logs/`) holding the test confusion matrix of the best-validation epoch. */
 export const CONFUSION_FILE = 'confusion.json';

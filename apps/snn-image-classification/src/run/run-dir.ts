@@ -1,6 +1,6 @@
-import { mkdir, readFile, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConfigError, type ConfigIssue, RUN_LAYOUT, compareConfigs, findLastCheckpoint } from '@snn/cli';
+import { ConfigError, type ConfigIssue, REPLACED_DIR, RUN_LAYOUT, compareConfigs, findLastCheckpoint, moveAside, removeStaleTempFiles } from '@snn/cli';
 import { CheckpointError, FileFormatError, describeValue, writeFileAtomic } from '@snn/core';
 import { APP_NAME } from '../app/io.js';
 import { type RunParams, canonicalJson, paramsHash } from './params.js';
@@ -8,8 +8,11 @@ import { type RunParams, canonicalJson, paramsHash } from './params.js';
 /** File (in the run directory) holding the run's {@link RunParams} as JSON. */
 export const PARAMS_FILE = 'params.json';
 
-/** Folder (in the run directory) the files of a run being overwritten are moved to until the new run saves its first checkpoint. */
-export const REPLACED_DIR = '.replaced';
+export { REPLACED_DIR, discardReplaced } from '@snn/cli';
+
+/** What a run directory holds besides {@link PARAMS_FILE}. */
+const RUN_FILES = new Set<string>([RUN_LAYOUT.manifest, RUN_LAYOUT.config, RUN_LAYOUT.checkpoints, RUN_LAYOUT.logs, RUN_LAYOUT.figs, 'report.html']);
+const TEMP_FILE = /\.tmp-\d+-[0-9a-f]+$/;
 
 /** How {@link openHashRun} opened a run directory. */
 export type OpenMode = 'new' | 'resume' | 'overwrite';
@@ -117,15 +120,18 @@ export function assertSameParams(runDir: string, saved: unknown, requested: RunP
  * - A directory whose `params.json` differs from `params`: refused ({@link assertSameParams}).
  * - Same parameters with `checkpoints/last.safetensors`: resumed (the seed's behaviour), unless
  *   `forceOverwrite`.
- * - Same parameters without a checkpoint (interrupted before its first epoch), or with
+ * - Same parameters without a checkpoint (interrupted before its first epoch), a directory of
+ *   run files without `params.json` nor a checkpoint (killed while it was being created), or
  *   `forceOverwrite`: overwritten. The previous files are moved into {@link REPLACED_DIR} inside
- *   the run directory (nothing is deleted yet) and removed by {@link discardReplaced} once the new
- *   run has saved its first checkpoint.
+ *   the run directory (`moveAside` of @snn/cli; nothing is deleted yet); the run session removes
+ *   them once the new run has saved its first checkpoint and puts them back if it fails before.
+ * A new or overwritten run gets its `params.json` first, so the directory is recognisable from
+ * the moment it exists.
  *
  * @param options - runs folder, parameters, resume policy, overwrite flag
  * @throws `CheckpointError` when `resume` is `require` and there is nothing to resume
  * @throws `ConfigError` when the directory holds other parameters
- * @throws `FileFormatError` when it is not empty and has no `params.json`
+ * @throws `FileFormatError` when it is not empty, has no `params.json` and is not an interrupted run
  */
 export async function openHashRun(options: OpenHashRunOptions): Promise<HashRun> {
   const name = paramsHash(options.params);
@@ -134,34 +140,27 @@ export async function openHashRun(options: OpenHashRunOptions): Promise<HashRun>
   let mode: OpenMode = 'new';
   let replacedDir: string | null = null;
   if (entries.length > 0) {
-    assertSameParams(path, await readRunParams(path), options.params);
     const last = await findLastCheckpoint(path);
+    // Only run files, no params.json and no checkpoint: a run killed while it was being created.
+    const interrupted = !entries.includes(PARAMS_FILE) && last === undefined && entries.every((e) => RUN_FILES.has(e) || TEMP_FILE.test(e));
+    if (!interrupted) assertSameParams(path, await readRunParams(path), options.params);
     if (last !== undefined && !options.forceOverwrite) {
       mode = 'resume';
     } else {
       if (options.resume === 'require') throw noRunToResume(path, last === undefined ? 'no checkpoints/last.safetensors' : '--force-overwrite');
       mode = 'overwrite';
-      replacedDir = join(path, REPLACED_DIR);
-      await rm(replacedDir, { recursive: true, force: true });
-      await mkdir(replacedDir, { recursive: true });
-      for (const entry of entries) await rename(join(path, entry), join(replacedDir, entry));
+      await removeStaleTempFiles(path);
+      replacedDir = await moveAside(path);
     }
   } else if (options.resume === 'require') {
     throw noRunToResume(path, 'no run directory');
   }
   await Promise.all([RUN_LAYOUT.checkpoints, RUN_LAYOUT.logs, RUN_LAYOUT.figs].map((d) => mkdir(join(path, d), { recursive: true })));
+  if (mode === 'resume') await removeStaleTempFiles(path);
+  else await writeRunParams(path, options.params);
   return { path, name, mode, resumed: mode === 'resume', replacedDir };
 }
 
 function noRunToResume(path: string, found: string): CheckpointError {
   return new CheckpointError('no run to resume for these parameters', { file: path, expected: 'a run directory with checkpoints/last.safetensors', found });
-}
-
-/**
- * Deletes the previous run's files kept by an overwrite (call after the new run's first checkpoint).
- *
- * @param run - from {@link openHashRun}
- */
-export async function discardReplaced(run: HashRun): Promise<void> {
-  if (run.replacedDir !== null) await rm(run.replacedDir, { recursive: true, force: true });
 }

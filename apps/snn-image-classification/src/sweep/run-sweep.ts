@@ -164,7 +164,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
     const summary = await runTraining({ config, runsDir: options.runsDir, backend, figures: options.runFigures ?? false, quiet: options.quiet, argv: options.argv, io: runIo });
     const best = summary.best;
     if (best === null) throw new Error(`sweep point ${pointLabel(point)} has no trained epoch`);
-    rows.push({ ...point, hash: summary.hash, epochs: summary.epochs, bestEpoch: best.epoch, trainAccuracy: best.trainAccuracy, valAccuracy: best.valAccuracy, testAccuracy: best.testAccuracy });
+    rows.push({ ...point, hash: summary.hash, epochs: summary.epochs, bestEpoch: best.epoch, trainAccuracy: best.trainAccuracy ?? Number.NaN, valAccuracy: best.value ?? Number.NaN, testAccuracy: best.testAccuracy ?? Number.NaN });
   }
   const findings = computeFindings(rows, { metric: sweep.findings.metric, smallEffectPp: sweep.findings.small_effect_pp });
   const c = configs[0];

@@ -1,19 +1,12 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { appPaths, tempDir as newTempDir } from '@snn/cli/testing';
+
+const paths = appPaths(import.meta.url);
 
 /** The app's root folder (holds configs/). */
-export const APP_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const APP_ROOT = paths.root;
 
-/**
- * Path of a shipped config, e.g. `configPath('tiny')`.
- *
- * @param name - file name without `.yaml`
- */
-export function configPath(name: string): string {
-  return join(APP_ROOT, 'configs', `${name}.yaml`);
-}
+/** Path of a shipped config, e.g. `configPath('tiny')` (file name without `.yaml`). */
+export const configPath = paths.config;
 
 /**
  * A fresh temporary folder.
@@ -21,6 +14,5 @@ export function configPath(name: string): string {
  * @param prefix - folder name prefix
  */
 export function tempDir(prefix = 'snn-image-classification-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  return newTempDir(prefix);
 }
-

@@ -1,6 +1,7 @@
 import { Rng } from '@snn/core';
 import type { ImageDataset } from '@snn/datasets';
 import type { RecurrentClassifier } from '@snn/learning';
+import { PredictionTally } from '@snn/readout';
 import { type EncodingSettings, encodedBatches, identityOrder } from '../data/encode.js';
 
 /** Result of {@link evaluateDataset}. */
@@ -20,19 +21,6 @@ export interface Evaluation {
 }
 
 /**
- * The class with the largest value in row `row` of a `[B, C]` array (lowest index on ties).
- *
- * @param values - `[B, C]` row-major
- * @param row - the sample
- * @param classes - C
- */
-export function argmaxRow(values: ArrayLike<number>, row: number, classes: number): number {
-  let best = 0;
-  for (let c = 1; c < classes; c++) if (values[row * classes + c] > values[row * classes + best]) best = c;
-  return best;
-}
-
-/**
  * Runs a classifier over a whole dataset in order (no training): loss, accuracy, predictions.
  *
  * @param model - the classifier
@@ -43,31 +31,10 @@ export function argmaxRow(values: ArrayLike<number>, row: number, classes: numbe
  */
 export function evaluateDataset(model: RecurrentClassifier, dataset: ImageDataset, settings: EncodingSettings, seed: number, batchSize = 256): Evaluation {
   const start = performance.now();
-  const classes = model.classes;
-  const n = dataset.count;
-  const predictions = new Int32Array(n);
-  const labels = new Int32Array(n);
-  let lossSum = 0;
-  let correct = 0;
-  let k = 0;
-  for (const batch of encodedBatches(dataset, identityOrder(n), batchSize, settings, new Rng(seed))) {
+  const tally = new PredictionTally(dataset.count, model.classes);
+  for (const batch of encodedBatches(dataset, identityOrder(dataset.count), batchSize, settings, new Rng(seed))) {
     const result = model.evaluateLoss(batch.spikes, batch.labels);
-    const size = batch.labels.length;
-    lossSum += result.loss * size;
-    for (let b = 0; b < size; b++) {
-      const predicted = argmaxRow(result.logits, b, classes);
-      predictions[k + b] = predicted;
-      labels[k + b] = batch.labels[b];
-      if (predicted === batch.labels[b]) correct++;
-    }
-    k += size;
+    tally.add(result.logits, batch.labels, result.loss);
   }
-  return {
-    loss: n > 0 ? lossSum / n : Number.NaN,
-    accuracy: n > 0 ? correct / n : 0,
-    predictions,
-    labels,
-    samples: n,
-    seconds: (performance.now() - start) / 1000,
-  };
+  return { ...tally.result(), seconds: (performance.now() - start) / 1000 };
 }

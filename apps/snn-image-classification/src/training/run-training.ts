@@ -1,22 +1,5 @@
 import { join } from 'node:path';
-import {
-  type BackendInfo,
-  type MetricValue,
-  MetricsLog,
-  RUN_LAYOUT,
-  checkpointPath,
-  collectVersions,
-  createLogger,
-  createManifest,
-  createProgress,
-  finishManifest,
-  percent,
-  prepareResume,
-  timePhase,
-  updateManifest,
-  writeManifest,
-  writeResolvedConfig,
-} from '@snn/cli';
+import { type BackendInfo, type BestRecord, type EpochContext, type MetricValue, ModelSelection, RUN_LAYOUT, RunSession, applyWeights, checkpointPath, restoreOptimizer } from '@snn/cli';
 import { BackendError, type BackendRequest, CheckpointError, Rng, createBackend, describeValue, writeFileAtomic } from '@snn/core';
 import { imagesToTensor } from '@snn/datasets';
 import { Adam, type RecurrentClassifier, trainRecurrentEpoch } from '@snn/learning';
@@ -26,13 +9,13 @@ import type { ImageClassificationConfig } from '../config/schema.js';
 import { encodeImages, encodedBatches, encodingSettings } from '../data/encode.js';
 import { loadDataSplits } from '../data/splits.js';
 import { STREAMS, streamSeed } from '../data/streams.js';
-import { type BestRecord, type LoadedRunCheckpoint, applyWeights, loadRunCheckpoint, restoreOptimizer, saveRunCheckpoint } from '../model/checkpoint.js';
+import { type CheckpointExtras, type LoadedRunCheckpoint, loadRunCheckpoint, saveRunCheckpoint } from '../model/checkpoint.js';
 import { createClassifier, describeModel, parameterShapes } from '../model/network.js';
 import { CONFUSION_FILE, type SavedConfusion, renderRunReport } from '../report/render-run.js';
 import { type RunParams, canonicalJson, runParams } from '../run/params.js';
-import { type HashRun, discardReplaced, openHashRun, writeRunParams } from '../run/run-dir.js';
+import { type HashRun, openHashRun } from '../run/run-dir.js';
 import { APP_VERSION } from '../version.js';
-import { evaluateDataset } from './evaluate.js';
+import { type Evaluation, evaluateDataset } from './evaluate.js';
 
 /** Number of test images run through the network after each epoch for the hidden spike rate. */
 export const PROBE_IMAGES = 64;
@@ -71,8 +54,10 @@ export interface TrainingSummary {
   readonly startEpoch: number;
   /** Epochs completed in total. */
   readonly epochs: number;
-  /** Best validation record (train/val/test accuracy of that epoch), or null when no epoch ran. */
+  /** Best validation epoch (its train/val/test accuracies), or null when no epoch ran. */
   readonly best: BestRecord | null;
+  /** Test accuracy after the final epoch, or null when no epoch ran in this session. */
+  readonly finalTestAccuracy: number | null;
 }
 
 const GPU_JS_BACKENDS = new Set(['cpu', 'webasm', 'headlessgl', 'webgpu']);
@@ -156,191 +141,120 @@ function mean(values: Float32Array): number {
 }
 
 /**
- * Trains the classifier of a config in its run directory `<runsDir>/snn-image-classification/<paramsHash>/`,
- * epoch by epoch, with checkpoints, metrics, manifest updates, and (at the end) figures and the report.
+ * Trains the classifier of a config in its run directory `<runsDir>/snn-image-classification/<paramsHash>/`
+ * on the run session of @snn/cli: the app supplies the classifier, the data, one epoch of training,
+ * the evaluation, the hidden spike-rate probe and the figures.
  *
  * @remarks
  * The directory is opened by {@link openHashRun}: a run of the same parameters continues from its
  * last epoch (the seed's behaviour), `forceOverwrite` starts again, a directory of other parameters
  * is refused. Epoch e (0-based) shuffles and encodes the training images with a generator seeded
  * from `(seed, e)` only; validation and test images are encoded with fixed seeds. After each epoch:
- * validation and test evaluation, the hidden spike rate on {@link PROBE_IMAGES} test images, one
- * line in `logs/metrics.jsonl`, `checkpoints/last.safetensors` (weights, Adam buffers, RNG state),
- * `checkpoints/best.safetensors` and `logs/confusion.json` (test confusion matrix) when the
- * validation accuracy improved, and the manifest's `lastCheckpoint`. A resumed run therefore ends
- * with the same weights as an uninterrupted one with the same seed and `workers`.
+ * validation and test scores, the hidden spike rate on {@link PROBE_IMAGES} test images, a metrics
+ * record, `checkpoints/last.safetensors` (weights, Adam buffers, RNG state), and
+ * `checkpoints/best.safetensors` with `logs/confusion.json` (test confusion matrix) when the
+ * validation accuracy improved. A resumed run therefore ends with the same weights as an
+ * uninterrupted one with the same seed and `workers`.
  *
  * @param options - config, runs folder, resume policy, backend, output
  */
 export async function runTraining(options: TrainingOptions): Promise<TrainingSummary> {
   const { config, io } = options;
-  const log = createLogger({ stream: io.stderr, quiet: options.quiet });
-  const warn = (m: string): void => {
-    io.stderr.write(`warning: ${m}\n`);
-  };
   const params = runParams(config);
   const run = await openHashRun({ runsDir: options.runsDir, params, resume: options.resume ?? 'auto', forceOverwrite: options.forceOverwrite ?? false });
-  const backend = options.backend;
-  const versions = collectVersions({ from: [import.meta.url, process.cwd()] });
-  const versionInfo = { ...versions, packages: { ...versions.packages, '@snn-apps/snn-image-classification': APP_VERSION } };
-  let resumeFrom: string | undefined;
-  if (run.resumed) {
-    const state = await prepareResume(run.path, config, RESUME_FIELDS, { warn });
-    resumeFrom = state.checkpoint;
-    await writeResolvedConfig(run.path, config);
-    await updateManifest(run.path, { status: 'running', resumedAt: [new Date().toISOString()], command: [...options.argv], backend, versions: versionInfo, endTime: null, durationMs: null, error: null });
-  } else {
-    await writeResolvedConfig(run.path, config);
-    await writeManifest(run.path, createManifest({ app: APP_NAME, name: run.name, seed: config.seed, backend, argv: [...options.argv], versions: versionInfo }));
-    await writeRunParams(run.path, params);
-  }
+  const session = await RunSession.start({
+    run,
+    app: { name: APP_NAME, version: APP_VERSION, moduleUrl: import.meta.url },
+    config,
+    resumeFields: RESUME_FIELDS,
+    backend: options.backend,
+    argv: options.argv,
+    io,
+    quiet: options.quiet,
+  });
   let model: RecurrentClassifier | null = null;
-  try {
-    log('run %s (%s): %s, T = %d, %s input, %s', run.path, run.mode, describeModel(config.model), config.model.num_steps, config.encoding.periodic ? 'periodic' : 'rate', config.dataset);
-    const data = await timePhase(run.path, 'load', () => loadDataSplits(config));
-    log('data: %d training, %d validation, %d test images (%s); backend %s', data.train.count, data.validation.count, data.test.count, data.source, backend.reason);
-    model = createClassifier(config);
-    const net = model;
-    const parameters = net.parameters();
-    const t = config.training;
-    const optimizer = new Adam(parameters, { lr: t.learning_rate, beta1: t.beta1, beta2: t.beta2, weightDecay: t.weight_decay });
-    let best: BestRecord | null = null;
-    let startEpoch = 0;
-    let nextRng = epochRng(config.seed, 0);
-    if (resumeFrom !== undefined) {
-      const checkpoint = await loadRunCheckpoint(resumeFrom, { shapes: parameterShapes(config.model), dataset: config.dataset });
-      checkCheckpointParams(checkpoint, params);
-      applyWeights(parameters, checkpoint.weights);
-      restoreOptimizer(optimizer, checkpoint);
-      startEpoch = checkpoint.meta.epoch;
-      best = checkpoint.meta.best;
-      nextRng = new Rng();
-      nextRng.setState(checkpoint.meta.rng.nextEpoch);
-      log('resuming after epoch %d from %s', startEpoch, resumeFrom);
-    }
-    const settings = encodingSettings(config);
-    const metrics = await MetricsLog.open(run.path, { warn });
-    // An epoch logged after the last saved checkpoint (interrupted while saving) is trained again.
-    if (resumeFrom !== undefined) await metrics.dropEpochsAfter(startEpoch);
-    const probeCount = Math.min(PROBE_IMAGES, data.test.count);
-    const probeSpikes = encodeImages(imagesToTensor(data.test, Array.from({ length: probeCount }, (_, i) => i)), settings, new Rng(streamSeed(config.seed, STREAMS.probe)));
-    let saved = false;
-
-    for (let epoch = startEpoch; epoch < t.epochs; epoch++) {
-      const rng = epoch === startEpoch ? nextRng : epochRng(config.seed, epoch);
-      optimizer.lr = epochLearningRate(t.learning_rate, t.lr_schedule, epoch, t.epochs);
-      const label = `epoch ${epoch + 1}/${t.epochs}`;
-      const progress = createProgress({ total: data.train.count, label, unit: 'img', stream: io.stderr, env: io.env, quiet: options.quiet });
-      let seen = 0;
-      let correct = 0;
-      const result = await timePhase(run.path, 'train', () =>
-        trainRecurrentEpoch(net, encodedBatches(data.train, rng.permutation(data.train.count), t.batch_size, settings, rng), optimizer, {
-          onBatch: (b) => {
-            seen += b.samples;
-            correct += b.correct;
-            progress.increment(b.samples, { loss: b.loss, acc: percent(correct / seen) });
-          },
-        }),
-      );
-      progress.stop();
-      const imagesPerSecond = result.samples / result.seconds;
-      const evaluation = await timePhase(run.path, 'eval', () => ({
-        validation: evaluateDataset(net, data.validation, settings, streamSeed(config.seed, STREAMS.validation)),
-        test: evaluateDataset(net, data.test, settings, streamSeed(config.seed, STREAMS.test)),
-      }));
-      const { validation, test } = evaluation;
-      const hiddenRate = net.forward(probeSpikes).hiddenRate;
-      const improved = best === null || validation.accuracy > best.valAccuracy;
-      if (improved) best = { epoch: epoch + 1, valAccuracy: validation.accuracy, trainAccuracy: result.accuracy, testAccuracy: test.accuracy };
-      const record: Record<string, MetricValue> = {
-        epoch: epoch + 1,
-        train_loss: result.loss,
-        train_acc: result.accuracy,
-        val_loss: validation.loss,
-        val_acc: validation.accuracy,
-        test_loss: test.loss,
-        test_acc: test.accuracy,
-        lr: optimizer.lr,
-        spike_rate_hidden: hiddenRate,
-      };
-      if (config.model.learn_beta) {
-        const d = net.decays();
-        record.mean_alpha = mean(d.alpha);
-        record.mean_kappa = mean(d.kappa);
-        if (d.rho !== null) record.mean_rho = mean(d.rho);
+  return session.run(
+    async () => {
+      session.log('run %s (%s): %s, T = %d, %s input, %s', run.path, run.mode, describeModel(config.model), config.model.num_steps, config.encoding.periodic ? 'periodic' : 'rate', config.dataset);
+      const data = await session.phase('load', () => loadDataSplits(config));
+      session.log('data: %d training, %d validation, %d test images (%s); backend %s', data.train.count, data.validation.count, data.test.count, data.source, options.backend.reason);
+      model = createClassifier(config);
+      const net = model;
+      const parameters = net.parameters();
+      const t = config.training;
+      const optimizer = new Adam(parameters, { lr: t.learning_rate, beta1: t.beta1, beta2: t.beta2, weightDecay: t.weight_decay });
+      let selection = new ModelSelection({ hasValidation: true });
+      let startEpoch = 0;
+      let nextRng = epochRng(config.seed, 0);
+      if (session.resumeFrom !== undefined) {
+        const checkpoint = await loadRunCheckpoint(session.resumeFrom, { shapes: parameterShapes(config.model), dataset: config.dataset });
+        checkCheckpointParams(checkpoint, params);
+        applyWeights(parameters, checkpoint.weights);
+        restoreOptimizer(optimizer, checkpoint);
+        startEpoch = checkpoint.meta.epoch;
+        selection = new ModelSelection({ hasValidation: true }, { best: checkpoint.meta.best, staleEpochs: 0 });
+        nextRng = new Rng();
+        nextRng.setState(checkpoint.meta.rng.nextEpoch);
+        session.log('resuming after epoch %d from %s', startEpoch, checkpoint.file);
       }
-      Object.assign(record, {
-        train_seconds: result.seconds,
-        eval_seconds: validation.seconds + test.seconds,
-        images_per_s: imagesPerSecond,
-      });
-      metrics.append(record);
-      const extras = {
-        epoch: epoch + 1,
+      const settings = encodingSettings(config);
+      const probeCount = Math.min(PROBE_IMAGES, data.test.count);
+      const probeSpikes = encodeImages(imagesToTensor(data.test, Array.from({ length: probeCount }, (_, i) => i)), settings, new Rng(streamSeed(config.seed, STREAMS.probe)));
+      const extrasOf = (c: EpochContext<Evaluation, Evaluation>): CheckpointExtras => ({
+        epoch: c.epoch,
         params,
         spec: net.spec,
-        rng: { nextEpoch: epochRng(config.seed, epoch + 1).getState() },
-        best,
-        metrics: { train_loss: result.loss, train_acc: result.accuracy, val_acc: validation.accuracy, test_acc: test.accuracy },
-      };
-      await saveRunCheckpoint(checkpointPath(run.path, 'last'), parameters, optimizer, extras);
-      if (improved) {
-        await saveRunCheckpoint(checkpointPath(run.path, 'best'), parameters, optimizer, extras);
-        const cm = confusionMatrix(test.predictions, test.labels, net.classes);
-        const confusion: SavedConfusion = { epoch: epoch + 1, split: 'test', numClasses: net.classes, matrix: Array.from(cm.matrix) };
-        await writeFileAtomic(join(run.path, RUN_LAYOUT.logs, CONFUSION_FILE), `${JSON.stringify(confusion)}\n`);
-      }
-      if (!saved) {
-        saved = true;
-        await discardReplaced(run);
-      }
-      await updateManifest(run.path, {
-        lastCheckpoint: { file: `${RUN_LAYOUT.checkpoints}/last.safetensors`, epoch: epoch + 1, step: optimizer.getState().step, savedAt: new Date().toISOString() },
-        metrics: { epochs: epoch + 1, valAccuracy: validation.accuracy, testAccuracy: test.accuracy, trainAccuracy: result.accuracy, trainImagesPerSecond: imagesPerSecond },
+        rng: { nextEpoch: epochRng(config.seed, c.epoch).getState() },
+        best: selection.best,
+        metrics: { train_loss: c.training.loss, train_acc: c.training.accuracy, val_acc: c.validation?.accuracy ?? null, test_acc: c.test.accuracy },
       });
-      log(
-        '%s: train loss %s acc %s | val acc %s | test acc %s | hidden rate %s | %s img/s | %ss',
-        label,
-        result.loss.toFixed(4),
-        percent(result.accuracy),
-        percent(validation.accuracy),
-        percent(test.accuracy),
-        hiddenRate.toFixed(4),
-        imagesPerSecond.toFixed(0),
-        (result.seconds + validation.seconds + test.seconds).toFixed(1),
-      );
-    }
-    await net.destroy();
-    model = null;
-    const epochs = Math.max(startEpoch, t.epochs);
-    if (startEpoch >= t.epochs) {
-      // Under the cosine schedule the epoch count is hashed, so a larger --epochs starts another run instead.
-      const hint = t.lr_schedule === 'cosine' ? 'under lr_schedule cosine a different --epochs is a new run' : 'pass --epochs N to train longer';
-      log('nothing to train: the run already has %d epochs (%s)', startEpoch, hint);
-    }
-    const finalMetrics: Record<string, MetricValue> = { epochs, peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024) };
-    if (best) {
-      finalMetrics.bestEpoch = best.epoch;
-      finalMetrics.bestValAccuracy = best.valAccuracy;
-      finalMetrics.testAccuracyAtBest = best.testAccuracy;
-      finalMetrics.trainAccuracyAtBest = best.trainAccuracy;
-    }
-    await finishManifest(run.path, { metrics: finalMetrics });
-    if (options.figures ?? true) {
-      const rendered = await timePhase(run.path, 'figures', () => renderRunReport(run.path));
-      log('wrote %d figures and %s', rendered.figures.length, rendered.report);
-      await finishManifest(run.path, { metrics: finalMetrics });
-    }
-    if (best) {
-      io.stdout.write(
-        `best validation accuracy: ${(100 * best.valAccuracy).toFixed(2)}% at epoch ${best.epoch} (train ${(100 * best.trainAccuracy).toFixed(2)}%, test ${(100 * best.testAccuracy).toFixed(2)}%)\n`,
-      );
-    }
-    io.stdout.write(`run directory: ${run.path} (${run.mode === 'resume' ? `resumed after epoch ${startEpoch}` : run.mode}, ${epochs} epoch${epochs === 1 ? '' : 's'})\n`);
-    return { runDir: run.path, hash: run.name, mode: run.mode, startEpoch, epochs, best };
-  } catch (error) {
-    if (model) await model.destroy();
-    await finishManifest(run.path, { status: 'failed', error }).catch(() => undefined);
-    throw error;
-  }
+
+      const summary = await session.trainEpochs<Evaluation, Evaluation>({
+        epochs: t.epochs,
+        startEpoch,
+        trainSamples: data.train.count,
+        selection,
+        train: async (epoch, onBatch) => {
+          const rng = epoch === startEpoch ? nextRng : epochRng(config.seed, epoch);
+          optimizer.lr = epochLearningRate(t.learning_rate, t.lr_schedule, epoch, t.epochs);
+          const result = await trainRecurrentEpoch(net, encodedBatches(data.train, rng.permutation(data.train.count), t.batch_size, settings, rng), optimizer, { onBatch });
+          return { loss: result.loss, accuracy: result.accuracy, samples: result.samples, seconds: result.seconds };
+        },
+        validate: () => evaluateDataset(net, data.validation, settings, streamSeed(config.seed, STREAMS.validation)),
+        test: () => evaluateDataset(net, data.test, settings, streamSeed(config.seed, STREAMS.test)),
+        epochMetrics: () => {
+          const record: Record<string, MetricValue> = { lr: optimizer.lr, spike_rate_hidden: net.forward(probeSpikes).hiddenRate };
+          if (config.model.learn_beta) {
+            const d = net.decays();
+            record.mean_alpha = mean(d.alpha);
+            record.mean_kappa = mean(d.kappa);
+            if (d.rho !== null) record.mean_rho = mean(d.rho);
+          }
+          return record;
+        },
+        save: (which, c) => saveRunCheckpoint(checkpointPath(run.path, which), parameters, optimizer, extrasOf(c)),
+        steps: () => optimizer.getState().step,
+        afterEpoch: async (c) => {
+          if (!c.improved) return;
+          const cm = confusionMatrix(c.test.predictions, c.test.labels, net.classes);
+          const confusion: SavedConfusion = { epoch: c.epoch, split: 'test', numClasses: net.classes, matrix: Array.from(cm.matrix) };
+          await writeFileAtomic(join(run.path, RUN_LAYOUT.logs, CONFUSION_FILE), `${JSON.stringify(confusion)}\n`);
+        },
+        describe: (c, m) => `hidden rate ${(m.spike_rate_hidden as number).toFixed(4)} | ${(c.training.samples / Math.max(c.training.seconds, 1e-9)).toFixed(0)} img/s`,
+      });
+      await net.destroy();
+      model = null;
+      if (startEpoch >= t.epochs && t.lr_schedule === 'cosine') session.log('under lr_schedule cosine the epoch count is hashed: a different --epochs is a new run');
+      const final: Record<string, MetricValue> = { epochs: summary.epochs };
+      if (summary.finalTestAccuracy !== null) final.testAccuracy = summary.finalTestAccuracy;
+      await session.complete({ metrics: final, best: summary.best, render: options.figures === false ? undefined : () => renderRunReport(run.path) });
+      session.printResults(summary, data.test.count);
+      const epochs = summary.epochs;
+      io.stdout.write(`run directory: ${run.path} (${run.mode === 'resume' ? `resumed after epoch ${startEpoch}` : run.mode}, ${epochs} epoch${epochs === 1 ? '' : 's'})\n`);
+      return { runDir: run.path, hash: run.name, mode: run.mode, startEpoch, epochs, best: summary.best, finalTestAccuracy: summary.finalTestAccuracy };
+    },
+    async () => {
+      if (model) await (model as RecurrentClassifier).destroy();
+    },
+  );
 }

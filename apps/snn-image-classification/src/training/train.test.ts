@@ -27,7 +27,7 @@ describe('train', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const dir = await runDirOf(root);
-    expect(run.stdout).toMatch(/^best validation accuracy: \d+\.\d\d% at epoch [12] \(train \d+\.\d\d%, test \d+\.\d\d%\)\n/);
+    expect(run.stdout).toMatch(/^final test accuracy: \d+\.\d\d% \(\d+\/200\) after 2 epochs\nbest validation accuracy: \d+\.\d\d% at epoch [12] \(test accuracy at that epoch: \d+\.\d\d%\)\n/);
     expect(run.stdout.endsWith(`run directory: ${dir} (new, 2 epochs)\n`)).toBe(true);
     expect(readdirSync(dir).sort()).toEqual(['checkpoints', 'config.yaml', 'figs', 'logs', 'manifest.json', 'params.json', 'report.html']);
     expect(readdirSync(join(dir, 'checkpoints')).sort()).toEqual(['best.safetensors', 'last.safetensors']);
@@ -51,7 +51,7 @@ describe('train', () => {
     const records = await readMetricsLog(join(dir, 'logs', 'metrics.jsonl'));
     expect(records.map((r) => r.epoch)).toEqual([1, 2]);
     expect(Object.keys(records[0]).sort()).toEqual(
-      ['epoch', 'eval_seconds', 'images_per_s', 'lr', 'spike_rate_hidden', 'test_acc', 'test_loss', 'train_acc', 'train_loss', 'train_seconds', 'val_acc', 'val_loss'].sort(),
+      ['epoch', 'eval_seconds', 'images_per_s', 'lr', 'seconds', 'spike_rate_hidden', 'test_acc', 'test_loss', 'train_acc', 'train_loss', 'train_seconds', 'val_acc', 'val_loss'].sort(),
     );
     const rate = records[1].spike_rate_hidden as number;
     expect(rate).toBeGreaterThan(0);

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,7 +6,7 @@ import { CheckpointError, Rng, ValidationError } from '@snn/core';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../command/usage-error.js';
 import { readResolvedConfig, writeResolvedConfig } from './resolved-config.js';
-import { checkpointPath, createRunDir, defaultRunName, findLatestRun } from './run-dir.js';
+import { REPLACED_DIR, checkpointPath, createRunDir, defaultRunName, discardReplaced, findLatestRun, openRunPath, restoreReplaced } from './run-dir.js';
 
 let root: string;
 beforeEach(async () => {
@@ -58,12 +59,46 @@ describe('createRunDir', () => {
     expect(await readFile(join(run.path, 'manifest.json'), 'utf8')).toBe('{}');
   });
 
-  it('clears the directory with force', async () => {
+  it('with force, moves the old run aside: deleted once the new run has a checkpoint, put back if it fails first', async () => {
     const run = await createRunDir({ root, app: 'app', name: 'r1' });
     await writeFile(join(run.checkpointsDir, 'last.safetensors'), 'old');
     const again = await createRunDir({ root, app: 'app', name: 'r1', force: true });
     expect(again.path).toBe(run.path);
     expect(await readdir(again.checkpointsDir)).toEqual([]);
+    expect(again.replacedDir).toBe(join(run.path, REPLACED_DIR));
+    expect(await readFile(join(run.path, REPLACED_DIR, 'checkpoints', 'last.safetensors'), 'utf8')).toBe('old');
+    // The new run fails before saving anything: the old run comes back as it was.
+    await writeFile(join(again.path, 'manifest.json'), '{"new":true}');
+    await restoreReplaced(again);
+    expect((await readdir(run.path)).sort()).toEqual(['checkpoints', 'figs', 'logs']);
+    expect(await readFile(join(run.checkpointsDir, 'last.safetensors'), 'utf8')).toBe('old');
+    // A replacement killed before its first checkpoint leaves REPLACED_DIR: the next --force keeps that older run.
+    const third = await createRunDir({ root, app: 'app', name: 'r1', force: true });
+    await writeFile(join(third.path, 'manifest.json'), '{"unfinished":true}');
+    const fourth = await createRunDir({ root, app: 'app', name: 'r1', force: true });
+    expect(await readFile(join(run.path, REPLACED_DIR, 'checkpoints', 'last.safetensors'), 'utf8')).toBe('old');
+    expect(existsSync(join(run.path, 'manifest.json'))).toBe(false);
+    await discardReplaced(fourth);
+    expect(existsSync(join(run.path, REPLACED_DIR))).toBe(false);
+  });
+
+  it('openRunPath refuses an existing run at an explicit path without force', async () => {
+    const path = join(root, 'explicit');
+    await openRunPath(path, { app: 'app' });
+    await writeFile(join(path, 'checkpoints', 'last.safetensors'), 'old');
+    await expect(openRunPath(path, { app: 'app' })).rejects.toThrow(`run directory ${path} already exists and is not empty`);
+    expect(await readFile(join(path, 'checkpoints', 'last.safetensors'), 'utf8')).toBe('old');
+  });
+
+  it('removes temporary files of dead writers on open, and keeps those of live ones', async () => {
+    const run = await createRunDir({ root, app: 'app', name: 'tmp' });
+    const dead = join(run.checkpointsDir, 'last.safetensors.tmp-4194999-0123456789ab');
+    const live = join(run.path, `manifest.json.tmp-${process.pid}-0123456789ab`);
+    await writeFile(dead, 'partial');
+    await writeFile(live, 'being written');
+    await createRunDir({ root, app: 'app', name: 'tmp', resume: true });
+    expect(existsSync(dead)).toBe(false);
+    expect(existsSync(live)).toBe(true);
   });
 
   it('reopens an existing run with resume, and the latest one without a name', async () => {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { CheckpointError, type Rng, ValidationError } from '@snn/core';
 import { UsageError } from '../command/usage-error.js';
 
@@ -20,8 +20,19 @@ export const RUN_LAYOUT = Object.freeze({
   metrics: 'metrics.jsonl',
 });
 
+/** Folder inside a run directory that holds the files of an older run being replaced (`--force`) until the new run saves its first checkpoint. */
+export const REPLACED_DIR = '.replaced';
+
+/** A run directory that may hold, in {@link REPLACED_DIR}, an older run it replaces. */
+export interface ReplacedRun {
+  /** The run directory. */
+  readonly path: string;
+  /** Folder with the replaced run's files, or null when nothing was replaced. */
+  readonly replacedDir?: string | null;
+}
+
 /** An opened run directory `<root>/<app>/<name>/` and its sub-folders. */
-export interface RunDir {
+export interface RunDir extends ReplacedRun {
   /** The run directory itself. */
   readonly path: string;
   /** App name (first level under the root). */
@@ -36,6 +47,8 @@ export interface RunDir {
   readonly figsDir: string;
   /** True when an existing run was reopened to continue it. */
   readonly resumed: boolean;
+  /** Folder holding an older run replaced by `force` until the new run saves a checkpoint, else null. */
+  readonly replacedDir: string | null;
 }
 
 /** Options of {@link createRunDir}. */
@@ -48,7 +61,7 @@ export interface RunDirOptions {
   readonly name?: string;
   /** Reopen an existing run instead of starting a new one; default false. */
   readonly resume?: boolean;
-  /** Delete the content of an existing non-empty run directory of the same name; default false. */
+  /** Replace an existing non-empty run directory of the same name (its files are kept in {@link REPLACED_DIR} until the new run saves a checkpoint); default false. */
   readonly force?: boolean;
   /** Source of the random suffix of a default name; default `node:crypto`. */
   readonly rng?: Rng;
@@ -114,7 +127,7 @@ export async function findLatestRun(root: string, app: string): Promise<string |
   return best?.name;
 }
 
-function layout(path: string, app: string, name: string, resumed: boolean): RunDir {
+function layout(path: string, app: string, name: string, resumed: boolean, replacedDir: string | null): RunDir {
   return {
     path,
     app,
@@ -123,7 +136,95 @@ function layout(path: string, app: string, name: string, resumed: boolean): RunD
     logsDir: join(path, RUN_LAYOUT.logs),
     figsDir: join(path, RUN_LAYOUT.figs),
     resumed,
+    replacedDir,
   };
+}
+
+/**
+ * Moves the files of a run directory (all but {@link REPLACED_DIR}) into its {@link REPLACED_DIR}:
+ * a new run starts in the directory while the older one can still be put back.
+ *
+ * @param path - the run directory
+ * @returns the folder now holding the older run
+ */
+export async function moveAside(path: string): Promise<string> {
+  const replacedDir = join(path, REPLACED_DIR);
+  const entries = ((await entriesOf(path)) ?? []).filter((e) => e !== REPLACED_DIR);
+  if (((await entriesOf(replacedDir)) ?? []).length > 0) {
+    // An earlier replacement was killed before its first checkpoint: the older run is still the
+    // one in REPLACED_DIR, and what lies beside it is that unfinished attempt.
+    for (const entry of entries) await rm(join(path, entry), { recursive: true, force: true });
+    return replacedDir;
+  }
+  await mkdir(replacedDir, { recursive: true });
+  for (const entry of entries) await rename(join(path, entry), join(replacedDir, entry));
+  return replacedDir;
+}
+
+/**
+ * Deletes the older run kept by {@link moveAside} (call once the new run has saved a checkpoint).
+ *
+ * @param run - the run directory as opened
+ */
+export async function discardReplaced(run: ReplacedRun): Promise<void> {
+  if (run.replacedDir) await rm(run.replacedDir, { recursive: true, force: true });
+}
+
+/**
+ * Puts back the older run kept by {@link moveAside}, deleting what the new run wrote (call when
+ * the new run fails before its first checkpoint).
+ *
+ * @param run - the run directory as opened
+ */
+export async function restoreReplaced(run: ReplacedRun): Promise<void> {
+  const replacedDir = run.replacedDir;
+  if (!replacedDir) return;
+  const kept = await entriesOf(replacedDir);
+  if (kept === undefined) return;
+  for (const entry of (await entriesOf(run.path)) ?? []) {
+    if (entry !== REPLACED_DIR) await rm(join(run.path, entry), { recursive: true, force: true });
+  }
+  for (const entry of kept) await rename(join(replacedDir, entry), join(run.path, entry));
+  await rm(replacedDir, { recursive: true, force: true });
+}
+
+const TEMP_FILE = /\.tmp-(\d+)-[0-9a-f]+$/;
+
+function processAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Deletes the temporary files (`<file>.tmp-<pid>-<hex>`, see `writeFileAtomic` of @snn/core)
+ * that writers killed mid-write left in a run directory and its sub-folders; files of live
+ * processes are kept.
+ *
+ * @param path - the run directory
+ * @returns the files deleted
+ */
+export async function removeStaleTempFiles(path: string): Promise<string[]> {
+  const removed: string[] = [];
+  const visit = async (dir: string, depth: number): Promise<void> => {
+    for (const entry of (await entriesOf(dir)) ?? []) {
+      const full = join(dir, entry);
+      const match = TEMP_FILE.exec(entry);
+      if (match && !processAlive(Number(match[1]))) {
+        await rm(full, { force: true });
+        removed.push(full);
+      } else if (depth > 0 && entry !== REPLACED_DIR && !match) {
+        const info = await stat(full).catch(() => undefined);
+        if (info?.isDirectory()) await visit(full, depth - 1);
+      }
+    }
+  };
+  await visit(path, 1);
+  return removed;
 }
 
 /**
@@ -132,8 +233,11 @@ function layout(path: string, app: string, name: string, resumed: boolean): RunD
  *
  * @remarks
  * A new run never writes into an existing non-empty directory: that is an error naming the
- * directory, unless `force` is set, in which case its content is deleted first. `resume`
- * requires the directory to exist (without a name it picks the latest run of the app).
+ * directory, unless `force` is set, in which case its content is moved into {@link REPLACED_DIR}
+ * (nothing is deleted until the new run has saved a checkpoint: {@link discardReplaced}, or put
+ * back on failure: {@link restoreReplaced}). `resume` requires the directory to exist (without a
+ * name it picks the latest run of the app). Temporary files left by killed writers are removed
+ * ({@link removeStaleTempFiles}).
  *
  * @param options - root, app, name, resume/force flags, injected RNG and clock
  * @returns the run directory and its sub-folders
@@ -170,14 +274,28 @@ export async function createRunDir(options: RunDirOptions): Promise<RunDir> {
     if (entries === undefined || entries.length === 0) {
       throw new CheckpointError('no run to resume', { file: path, expected: 'an existing run directory', found: 'nothing' });
     }
-    const run = layout(path, options.app, name, true);
+    await removeStaleTempFiles(path);
+    const run = layout(path, options.app, name, true, null);
     await Promise.all([run.checkpointsDir, run.logsDir, run.figsDir].map((d) => mkdir(d, { recursive: true })));
     return run;
   }
   const name = options.name ?? defaultRunName(options.now, options.rng);
   checkName(name, 'run');
-  const path = join(root, options.app, name);
-  const entries = await entriesOf(path);
+  return openRunPath(join(root, options.app, name), { app: options.app, force: options.force });
+}
+
+/**
+ * Opens a new run at an explicit directory (e.g. an app's `--save-path`), with the same rules as
+ * {@link createRunDir}: an existing non-empty directory is refused unless `force`, which moves its
+ * files into {@link REPLACED_DIR} until the new run saves a checkpoint.
+ *
+ * @param path - the run directory
+ * @param options - app name (for the layout) and `force`
+ * @throws {@link UsageError} when the directory exists and is not empty (without `force`)
+ */
+export async function openRunPath(path: string, options: { readonly app: string; readonly force?: boolean }): Promise<RunDir> {
+  const entries = (await entriesOf(path))?.filter((e) => e !== REPLACED_DIR);
+  let replacedDir: string | null = null;
   if (entries !== undefined && entries.length > 0) {
     if (!options.force) {
       throw new UsageError(
@@ -185,9 +303,10 @@ export async function createRunDir(options: RunDirOptions): Promise<RunDir> {
         { file: path, expected: 'a new or empty run directory', found: `${entries.length} entries` },
       );
     }
-    await rm(path, { recursive: true, force: true });
+    await removeStaleTempFiles(path);
+    replacedDir = await moveAside(path);
   }
-  const run = layout(path, options.app, name, false);
+  const run = layout(path, options.app, basename(path), false, replacedDir);
   await Promise.all([run.checkpointsDir, run.logsDir, run.figsDir].map((d) => mkdir(d, { recursive: true })));
   return run;
 }
