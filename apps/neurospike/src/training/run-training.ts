@@ -1,20 +1,21 @@
-import { join } from 'node:path';
+
 import {
   type BackendInfo,
+  type SessionCommandOptions,
   type EpochContext,
   type MetricValue,
   ModelSelection,
-  RUN_LAYOUT,
   RunSession,
   checkpointPath,
   createRunDir,
   restoreOptimizer,
+  saveConfusion,
+  typescriptBackend,
 } from '@snn/cli';
-import { BackendError, type BackendRequest, CheckpointError, Rng, createBackend, writeFileAtomic } from '@snn/core';
+import { type BackendRequest, CheckpointError, Rng, createBackend, } from '@snn/core';
 import { imagesToTensor } from '@snn/datasets';
 import { Adam, type LifNetwork, trainEpoch } from '@snn/learning';
 import { confusionMatrix } from '@snn/readout';
-import type { AppIo } from '../app/io.js';
 import { APP_NAME } from '../app/io.js';
 import { type NeuroSpikeConfig, RESUME_FIELDS } from '../config/schema.js';
 import { encodeImages, encodedBatches } from '../data/encode.js';
@@ -23,7 +24,7 @@ import { STREAMS, streamSeed } from '../data/streams.js';
 import { layerSpikeRates, traceNetwork } from '../inspect/trace.js';
 import { type CheckpointExtras, loadRunCheckpoint, restoreScheduler, saveRunCheckpoint } from '../model/checkpoint.js';
 import { createNetwork, lossOf, networkSizes } from '../model/network.js';
-import { CONFUSION_FILE, type SavedConfusion, renderRunReport } from '../report/render-run.js';
+import { renderRunReport } from '../report/render-run.js';
 import { APP_VERSION } from '../version.js';
 import { type Evaluation, evaluateDataset } from './evaluate.js';
 import { createScheduler } from './scheduler.js';
@@ -32,21 +33,13 @@ import { createScheduler } from './scheduler.js';
 export const PROBE_IMAGES = 64;
 
 /** Options of {@link runTraining}. */
-export interface TrainingOptions {
+export interface TrainingOptions extends SessionCommandOptions {
   /** Validated config (flags applied). */
   readonly config: NeuroSpikeConfig;
   /** The run directory, opened by {@link openRunDir} (new, replacing, or reopened with `resume`). */
   readonly run: Awaited<ReturnType<typeof openRunDir>>;
   /** The backend training runs on, from {@link trainingBackend}. */
   readonly backend: BackendInfo;
-  /** Render figures and report.html at the end; default true. */
-  readonly figures?: boolean;
-  /** Print only errors and the final results. */
-  readonly quiet: boolean;
-  /** Command line, for the manifest. */
-  readonly argv: readonly string[];
-  /** Output streams and environment. */
-  readonly io: AppIo;
 }
 
 /** What {@link runTraining} returns. */
@@ -63,8 +56,6 @@ export interface TrainingSummary {
   readonly best: CheckpointExtras['best'];
 }
 
-const GPU_JS_BACKENDS = new Set(['cpu', 'webasm', 'headlessgl', 'webgpu']);
-
 /**
  * The backend training runs on: `js` (the LifNetwork BPTT engine of @snn/learning has only a
  * TypeScript path). A gpu.js backend is refused rather than claimed.
@@ -73,18 +64,8 @@ const GPU_JS_BACKENDS = new Set(['cpu', 'webasm', 'headlessgl', 'webgpu']);
  * @param workers - threads sharing each batch (for the manifest's reason)
  * @throws `BackendError` for `cpu`, `webasm`, `headlessgl` or `webgpu`
  */
-export async function trainingBackend(request: BackendRequest, workers: number): Promise<BackendInfo> {
-  if (GPU_JS_BACKENDS.has(request)) {
-    throw new BackendError('neurospike train cannot run on a gpu.js backend: the LifNetwork BPTT engine of @snn/learning has only a TypeScript path', {
-      field: '--backend',
-      expected: 'js or auto (gpu.js backends run the kernels of `neurospike infer` and `neurospike plot`)',
-      found: request,
-    });
-  }
-  const backend = await createBackend('js');
-  const threads = workers > 1 ? `${workers} threads` : '1 thread';
-  const why = request === 'auto' ? 'auto: training has only a TypeScript path' : 'requested js';
-  return { name: backend.name, kernelClass: backend.kernelClass, requested: request, reason: `${why}; event-driven BPTT engine of @snn/learning on ${threads}` };
+export function trainingBackend(request: BackendRequest, workers: number): Promise<BackendInfo> {
+  return typescriptBackend(request, 'neurospike train cannot run', 'LifNetwork BPTT engine of @snn/learning', workers, 'gpu.js backends run the kernels of `neurospike infer` and `neurospike plot`');
 }
 
 function epochRng(seed: number, epoch: number): Rng {
@@ -110,16 +91,8 @@ function epochRng(seed: number, epoch: number): Rng {
  */
 export async function runTraining(options: TrainingOptions): Promise<TrainingSummary> {
   const { config, run, io } = options;
-  const session = await RunSession.start({
-    run,
-    app: { name: APP_NAME, version: APP_VERSION, moduleUrl: import.meta.url },
-    config,
-    resumeFields: RESUME_FIELDS,
-    backend: options.backend,
-    argv: options.argv,
-    io,
-    quiet: options.quiet,
-  });
+  const app = { name: APP_NAME, version: APP_VERSION, moduleUrl: import.meta.url };
+  const session = await RunSession.start({ ...options, run, app, resumeFields: RESUME_FIELDS });
   let network: LifNetwork | null = null;
   return session.run(
     async () => {
@@ -204,8 +177,7 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingSum
         steps: () => optimizer.getState().step,
         afterEpoch: async (c) => {
           const cm = confusionMatrix(c.test.predictions, c.test.labels, net.classes);
-          const saved: SavedConfusion = { epoch: c.epoch, numClasses: net.classes, matrix: Array.from(cm.matrix) };
-          await writeFileAtomic(join(run.path, RUN_LAYOUT.logs, CONFUSION_FILE), `${JSON.stringify(saved)}\n`);
+          await saveConfusion(run.path, { epoch: c.epoch, numClasses: net.classes, matrix: Array.from(cm.matrix) });
         },
         describe: (_c, m) =>
           `lr ${epochLr.toPrecision(3)} | spike rate hidden ${m.spike_rate_hidden === null ? '-' : (m.spike_rate_hidden as number).toFixed(4)} output ${(m.spike_rate_output as number).toFixed(4)}`,

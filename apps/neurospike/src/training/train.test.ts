@@ -103,6 +103,22 @@ describe('neurospike train', () => {
     expect(plot.stdout.trim().split('\n')).toHaveLength(9);
   }, 30_000);
 
+  it('with a validation split, best.safetensors is the epoch of the highest validation accuracy, not of the highest test accuracy', async () => {
+    const root = tempDir();
+    const run = await runApp(['train', '--config', TINY, '--runs-dir', root, '--name', 'val', '--quiet', '--no-figures', '--epochs', '4', '--set', 'training.validation=0.2', 'training.learning_rate=0.02']);
+    expect(run.code).toBe(0);
+    const dir = join(root, 'neurospike', 'val');
+    const records = await readMetricsLog(join(dir, 'logs', 'metrics.jsonl'));
+    const argmax = (key: string): number => records.reduce((a, r) => ((r[key] as number) > (a[key] as number) ? r : a)).epoch as number;
+    const bestVal = argmax('val_acc');
+    // Seed 7 here: the test set would pick another epoch than the validation set does.
+    expect(argmax('test_acc')).not.toBe(bestVal);
+    const best = await loadCheckpoint(join(dir, 'checkpoints', 'best.safetensors'));
+    expect(best.meta).toMatchObject({ epoch: bestVal, best: { metric: 'val_acc', epoch: bestVal } });
+    const atBest = records[bestVal - 1];
+    expect(run.stdout).toContain(`best validation accuracy: ${(100 * (atBest.val_acc as number)).toFixed(2)}% at epoch ${bestVal} (test accuracy at that epoch: ${(100 * (atBest.test_acc as number)).toFixed(2)}%)`);
+  });
+
   it('resumes exactly: 1 epoch + --resume to 2 ends with the same weights as 2 epochs', async () => {
     const root = tempDir();
     const common = ['--config', TINY, '--runs-dir', root, '--quiet', '--no-figures'];

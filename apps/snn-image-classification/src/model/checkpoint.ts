@@ -1,4 +1,4 @@
-import { type BestRecord, type LoadedTrainingCheckpoint, type OptimizerScalars, loadTrainingCheckpoint, readBestRecord, saveTrainingCheckpoint } from '@snn/cli';
+import { type BestRecord, type LoadedTrainingCheckpoint, type OptimizerScalars, checkpointMetaError, loadTrainingCheckpoint, readBestRecord, saveTrainingCheckpoint } from '@snn/cli';
 import { CheckpointError, type RngState } from '@snn/core';
 import type { Optimizer, Parameter, RecurrentClassifierSpec } from '@snn/learning';
 import type { ImageClassificationConfig } from '../config/schema.js';
@@ -55,20 +55,11 @@ export interface CheckpointExpectation {
   readonly dataset: ImageClassificationConfig['dataset'];
 }
 
-function metaError(file: string, field: string, expected: string, found: unknown): CheckpointError {
-  return new CheckpointError('not a snn-image-classification checkpoint', {
-    file,
-    field: `__metadata__.meta.${field}`,
-    expected,
-    found: found === undefined ? 'nothing' : JSON.stringify(found),
-  });
-}
-
 function checkMeta(file: string, meta: Record<string, unknown>): CheckpointMeta {
-  if (!Number.isInteger(meta.epoch) || (meta.epoch as number) < 0) throw metaError(file, 'epoch', 'a non-negative integer', meta.epoch);
+  if (!Number.isInteger(meta.epoch) || (meta.epoch as number) < 0) throw checkpointMetaError(file, CHECKPOINT_KIND, 'epoch', 'a non-negative integer', meta.epoch);
   const params = meta.params as RunParams | undefined;
   if (!params || typeof params !== 'object' || typeof params.dataset !== 'string' || typeof params.model !== 'object') {
-    throw metaError(file, 'params', 'the run parameters (dataset, model, …)', params);
+    throw checkpointMetaError(file, CHECKPOINT_KIND, 'params', 'the run parameters (dataset, model, …)', params);
   }
   return { ...(meta as unknown as CheckpointMeta), best: readBestRecord(meta.best), optimizer: (meta.optimizer as OptimizerScalars | undefined) ?? null };
 }

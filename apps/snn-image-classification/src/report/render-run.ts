@@ -1,11 +1,10 @@
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+
 import { join } from 'node:path';
-import { type MetricsRecord, RUN_LAYOUT, readManifest, readMetricsLog } from '@snn/cli';
-import { FileFormatError, Rng, tensor, writeFileAtomic } from '@snn/core';
+import { type MetricsRecord, startReport, readConfusion, } from '@snn/cli';
+import { Rng, tensor, writeFileAtomic } from '@snn/core';
 import { FASHION_MNIST_CLASSES, imagesToTensor } from '@snn/datasets';
 import { argmaxRow } from '@snn/readout';
-import { type ReportFigure, confusionMatrixFigure, imageGrid, membraneTraces, renderReport, renderVegaLite, saveFigure, spikeRaster } from '@snn/viz';
+import { confusionMatrixFigure, imageGrid, membraneTraces, renderReport, renderVegaLite, saveFigure, spikeRaster } from '@snn/viz';
 import type { ImageClassificationConfig } from '../config/schema.js';
 import { encodeImages, encodingSettings } from '../data/encode.js';
 import { loadDataSplits } from '../data/splits.js';
@@ -13,31 +12,6 @@ import { STREAMS, streamSeed } from '../data/streams.js';
 import { describeModel } from '../model/network.js';
 import { loadTrainedModel, runCheckpoint } from '../model/trained-model.js';
 
-/** File (in `logs/`) holding the test confusion matrix of the best-validation epoch. */
-export const CONFUSION_FILE = 'confusion.json';
-
-/** The confusion matrix saved when the validation accuracy improves, for the report. */
-export interface SavedConfusion {
-  /** Epoch (1-based) of the evaluation. */
-  readonly epoch: number;
-  /** Split it was computed on. */
-  readonly split: 'test';
-  /** Number of classes C. */
-  readonly numClasses: number;
-  /** Counts `[C, C]` row-major, rows = true class, columns = predicted class. */
-  readonly matrix: number[];
-}
-
-/**
- * The last record of each epoch in a metrics log, in epoch order (a repeated epoch replaces its earlier record).
- *
- * @param records - the log's records
- */
-export function epochRecords(records: readonly MetricsRecord[]): MetricsRecord[] {
-  const byEpoch = new Map<number, MetricsRecord>();
-  for (const r of records) if (typeof r.epoch === 'number') byEpoch.set(r.epoch, r);
-  return [...byEpoch.entries()].sort((a, b) => a[0] - b[0]).map(([, r]) => r);
-}
 
 /**
  * Class names of a dataset: digits for MNIST, clothing names for Fashion-MNIST.
@@ -86,18 +60,6 @@ export async function curvesFigure(records: readonly MetricsRecord[]): ReturnTyp
   return renderVegaLite(spec);
 }
 
-async function readConfusion(runDir: string): Promise<SavedConfusion | null> {
-  const file = join(runDir, RUN_LAYOUT.logs, CONFUSION_FILE);
-  if (!existsSync(file)) return null;
-  try {
-    const value = JSON.parse(await readFile(file, 'utf8')) as SavedConfusion;
-    if (!Array.isArray(value.matrix) || value.matrix.length !== value.numClasses * value.numClasses) throw new Error('bad size');
-    return value;
-  } catch (error) {
-    throw new FileFormatError('corrupt confusion matrix file', { file, expected: '{ epoch, numClasses, matrix: C·C counts }', cause: error });
-  }
-}
-
 /** What {@link renderRunReport} wrote. */
 export interface RenderedRun {
   /** Figure files (PNG) relative to the run directory. */
@@ -119,13 +81,7 @@ export interface RenderedRun {
  * @throws `FileFormatError`/`ConfigError`/`CheckpointError` when the run directory lacks or has corrupt files
  */
 export async function renderRunReport(runDir: string): Promise<RenderedRun> {
-  const manifest = await readManifest(runDir);
-  const records = epochRecords(await readMetricsLog(join(runDir, RUN_LAYOUT.logs, RUN_LAYOUT.metrics)));
-  const figs = join(runDir, RUN_LAYOUT.figs);
-  const figures: ReportFigure[] = [];
-  const add = (name: string, title: string, caption: string): void => {
-    figures.push({ title, file: `${RUN_LAYOUT.figs}/${name}.png`, caption });
-  };
+  const { manifest, records, figsDir: figs, figures, add } = await startReport(runDir);
   if (records.length > 0) {
     saveFigure(join(figs, 'training-curves'), await curvesFigure(records));
     add('training-curves', 'Training curves', 'Loss and accuracy (%) per epoch on the training images (running, during the epoch), the validation hold-out and the test images.');

@@ -80,6 +80,16 @@ describe('hash run directories', () => {
       `file ${join(fresh.path, PARAMS_FILE)}, field model.hidden_size: the run directory holds a run of other parameters; saved 99, requested 16 (move the directory away to train these parameters)`,
     );
 
+    // Killed while being created (run files, no params.json, no checkpoint): recoverable, overwritten.
+    const killed = join(runsDir, 'snn-image-classification', paramsHash({ ...params, seed: 98 }));
+    mkdirSync(join(killed, 'logs'), { recursive: true });
+    writeFileSync(join(killed, 'manifest.json'), '{}');
+    writeFileSync(join(killed, 'config.yaml.tmp-4194999-0123456789ab'), 'seed: 9');
+    const recovered = await openHashRun({ runsDir, params: { ...params, seed: 98 }, resume: 'auto', forceOverwrite: false });
+    expect(recovered.mode).toBe('overwrite');
+    expect(JSON.parse(readFileSync(join(killed, PARAMS_FILE), 'utf8')).seed).toBe(98);
+    expect(existsSync(join(killed, REPLACED_DIR, 'config.yaml.tmp-4194999-0123456789ab'))).toBe(false);
+
     // A non-empty directory without params.json is not taken over.
     const other = join(runsDir, 'snn-image-classification', paramsHash({ ...params, seed: 99 }));
     mkdirSync(other, { recursive: true });

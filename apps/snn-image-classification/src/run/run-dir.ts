@@ -1,6 +1,6 @@
-import { mkdir, readFile, readdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConfigError, type ConfigIssue, REPLACED_DIR, RUN_LAYOUT, compareConfigs, findLastCheckpoint, moveAside, removeStaleTempFiles } from '@snn/cli';
+import { ConfigError, type ConfigIssue, REPLACED_DIR, RUN_LAYOUT, compareConfigs, entriesOf, findLastCheckpoint, moveAside, removeStaleTempFiles } from '@snn/cli';
 import { CheckpointError, FileFormatError, describeValue, writeFileAtomic } from '@snn/core';
 import { APP_NAME } from '../app/io.js';
 import { type RunParams, canonicalJson, paramsHash } from './params.js';
@@ -41,15 +41,6 @@ export interface OpenHashRunOptions {
   readonly resume: 'auto' | 'require';
   /** Start again even when a checkpoint exists (`--force-overwrite`). */
   readonly forceOverwrite: boolean;
-}
-
-async function entriesOf(path: string): Promise<string[] | undefined> {
-  try {
-    return await readdir(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
 }
 
 /**

@@ -1,17 +1,17 @@
-import { join } from 'node:path';
-import { type BackendInfo, type BestRecord, type EpochContext, type MetricValue, ModelSelection, RUN_LAYOUT, RunSession, applyWeights, checkpointPath, restoreOptimizer } from '@snn/cli';
-import { BackendError, type BackendRequest, CheckpointError, Rng, createBackend, describeValue, writeFileAtomic } from '@snn/core';
+
+import { type BackendInfo, type SessionCommandOptions, type BestRecord, type EpochContext, type MetricValue, ModelSelection, RunSession, applyWeights, checkpointPath, restoreOptimizer, saveConfusion, typescriptBackend } from '@snn/cli';
+import { type BackendRequest, CheckpointError, Rng, describeValue, } from '@snn/core';
 import { imagesToTensor } from '@snn/datasets';
 import { Adam, type RecurrentClassifier, trainRecurrentEpoch } from '@snn/learning';
 import { confusionMatrix } from '@snn/readout';
-import { APP_NAME, type AppIo } from '../app/io.js';
+import { APP_NAME, } from '../app/io.js';
 import type { ImageClassificationConfig } from '../config/schema.js';
 import { encodeImages, encodedBatches, encodingSettings } from '../data/encode.js';
 import { loadDataSplits } from '../data/splits.js';
 import { STREAMS, streamSeed } from '../data/streams.js';
 import { type CheckpointExtras, type LoadedRunCheckpoint, loadRunCheckpoint, saveRunCheckpoint } from '../model/checkpoint.js';
 import { createClassifier, describeModel, parameterShapes } from '../model/network.js';
-import { CONFUSION_FILE, type SavedConfusion, renderRunReport } from '../report/render-run.js';
+import { renderRunReport } from '../report/render-run.js';
 import { type RunParams, canonicalJson, runParams } from '../run/params.js';
 import { type HashRun, openHashRun } from '../run/run-dir.js';
 import { APP_VERSION } from '../version.js';
@@ -21,7 +21,7 @@ import { type Evaluation, evaluateDataset } from './evaluate.js';
 export const PROBE_IMAGES = 64;
 
 /** Options of {@link runTraining}. */
-export interface TrainingOptions {
+export interface TrainingOptions extends SessionCommandOptions {
   /** Validated config (flags applied). */
   readonly config: ImageClassificationConfig;
   /** Folder of all runs (`--runs-dir`); the run goes to `<runsDir>/snn-image-classification/<hash>/`. */
@@ -32,14 +32,6 @@ export interface TrainingOptions {
   readonly forceOverwrite?: boolean;
   /** The backend training runs on, from {@link trainingBackend}. */
   readonly backend: BackendInfo;
-  /** Render figures and report.html at the end; default true. */
-  readonly figures?: boolean;
-  /** Print only errors and the final results. */
-  readonly quiet: boolean;
-  /** Command line, for the manifest. */
-  readonly argv: readonly string[];
-  /** Output streams and environment. */
-  readonly io: AppIo;
 }
 
 /** What {@link runTraining} returns. */
@@ -60,8 +52,6 @@ export interface TrainingSummary {
   readonly finalTestAccuracy: number | null;
 }
 
-const GPU_JS_BACKENDS = new Set(['cpu', 'webasm', 'headlessgl', 'webgpu']);
-
 /**
  * The backend training runs on: `js` (the RecurrentClassifier BPTT of @snn/learning has only a
  * TypeScript path). A gpu.js backend is refused rather than claimed.
@@ -70,18 +60,8 @@ const GPU_JS_BACKENDS = new Set(['cpu', 'webasm', 'headlessgl', 'webgpu']);
  * @param workers - threads sharing each batch (for the manifest's reason)
  * @throws `BackendError` for `cpu`, `webasm`, `headlessgl` or `webgpu`
  */
-export async function trainingBackend(request: BackendRequest, workers: number): Promise<BackendInfo> {
-  if (GPU_JS_BACKENDS.has(request)) {
-    throw new BackendError('snn-image-classification cannot train on a gpu.js backend: the RecurrentClassifier BPTT of @snn/learning has only a TypeScript path', {
-      field: '--backend',
-      expected: 'js or auto',
-      found: request,
-    });
-  }
-  const backend = await createBackend('js');
-  const threads = workers > 1 ? `${workers} threads` : '1 thread';
-  const why = request === 'auto' ? 'auto: training has only a TypeScript path' : 'requested js';
-  return { name: backend.name, kernelClass: backend.kernelClass, requested: request, reason: `${why}; RecurrentClassifier BPTT of @snn/learning on ${threads}` };
+export function trainingBackend(request: BackendRequest, workers: number): Promise<BackendInfo> {
+  return typescriptBackend(request, 'snn-image-classification cannot train', 'RecurrentClassifier BPTT of @snn/learning', workers);
 }
 
 /**
@@ -162,16 +142,8 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingSum
   const { config, io } = options;
   const params = runParams(config);
   const run = await openHashRun({ runsDir: options.runsDir, params, resume: options.resume ?? 'auto', forceOverwrite: options.forceOverwrite ?? false });
-  const session = await RunSession.start({
-    run,
-    app: { name: APP_NAME, version: APP_VERSION, moduleUrl: import.meta.url },
-    config,
-    resumeFields: RESUME_FIELDS,
-    backend: options.backend,
-    argv: options.argv,
-    io,
-    quiet: options.quiet,
-  });
+  const app = { name: APP_NAME, version: APP_VERSION, moduleUrl: import.meta.url };
+  const session = await RunSession.start({ ...options, run, app, resumeFields: RESUME_FIELDS });
   let model: RecurrentClassifier | null = null;
   return session.run(
     async () => {
@@ -237,8 +209,7 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingSum
         afterEpoch: async (c) => {
           if (!c.improved) return;
           const cm = confusionMatrix(c.test.predictions, c.test.labels, net.classes);
-          const confusion: SavedConfusion = { epoch: c.epoch, split: 'test', numClasses: net.classes, matrix: Array.from(cm.matrix) };
-          await writeFileAtomic(join(run.path, RUN_LAYOUT.logs, CONFUSION_FILE), `${JSON.stringify(confusion)}\n`);
+          await saveConfusion(run.path, { epoch: c.epoch, split: 'test', numClasses: net.classes, matrix: Array.from(cm.matrix) });
         },
         describe: (c, m) => `hidden rate ${(m.spike_rate_hidden as number).toFixed(4)} | ${(c.training.samples / Math.max(c.training.seconds, 1e-9)).toFixed(0)} img/s`,
       });

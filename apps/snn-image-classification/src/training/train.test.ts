@@ -72,6 +72,22 @@ describe('train', () => {
     expect(plot.stdout.trim().split('\n')).toHaveLength(7);
   }, 60_000);
 
+  it('best.safetensors is the epoch of the highest validation accuracy, not of the highest test accuracy', async () => {
+    const root = tempDir();
+    const run = await runApp(['train', '--config', TINY, '--runs-dir', root, '--quiet', '--no-figures', '--epochs', '4', '--seed', '2', '--set', 'training.learning_rate=0.03']);
+    expect(run.code).toBe(0);
+    const [hash] = readdirSync(join(root, 'snn-image-classification'));
+    const dir = join(root, 'snn-image-classification', hash);
+    const records = await readMetricsLog(join(dir, 'logs', 'metrics.jsonl'));
+    const argmax = (key: string): number => records.reduce((a, r) => ((r[key] as number) > (a[key] as number) ? r : a)).epoch as number;
+    const bestVal = argmax('val_acc');
+    // Seed 2 here: the test set would pick another epoch than the validation set does.
+    expect(argmax('test_acc')).not.toBe(bestVal);
+    const best = await loadCheckpoint(join(dir, 'checkpoints', 'best.safetensors'));
+    expect(best.meta).toMatchObject({ epoch: bestVal, best: { metric: 'val_acc', epoch: bestVal } });
+    expect((await readManifest(dir)).metrics).toMatchObject({ bestEpoch: bestVal, testAccuracyAtBest: records[bestVal - 1].test_acc });
+  });
+
   it('resumes automatically: 1 epoch, then the same parameters with 2 epochs, ends as 2 epochs straight', async () => {
     const a = tempDir();
     const b = tempDir();

@@ -210,3 +210,15 @@ export function lastEpochInMetrics(records: readonly MetricsRecord[]): number | 
   }
   return last;
 }
+
+/**
+ * The last record of each epoch in a metrics log, in epoch order (a repeated epoch replaces its
+ * earlier record).
+ *
+ * @param records - the log's records
+ */
+export function epochRecords(records: readonly MetricsRecord[]): MetricsRecord[] {
+  const byEpoch = new Map<number, MetricsRecord>();
+  for (const r of records) if (typeof r.epoch === 'number') byEpoch.set(r.epoch, r);
+  return [...byEpoch.entries()].sort((a, b) => a[0] - b[0]).map(([, r]) => r);
+}

@@ -94,7 +94,12 @@ export function defaultRunName(now: Date = new Date(), rng?: Rng): string {
   return `${stamp}-${random}`;
 }
 
-async function entriesOf(path: string): Promise<string[] | undefined> {
+/**
+ * The names in a directory, or undefined when it does not exist.
+ *
+ * @param path - the directory
+ */
+export async function entriesOf(path: string): Promise<string[] | undefined> {
   try {
     return await readdir(path);
   } catch (error) {

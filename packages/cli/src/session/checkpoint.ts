@@ -155,15 +155,27 @@ export async function loadTrainingCheckpoint<M>(file: string, expect: TrainingCh
   return { file, weights, optimizerBuffers, meta };
 }
 
+/**
+ * The error for a missing or invalid metadata field of an app's checkpoint:
+ * `file F, field __metadata__.meta.<field>: not a <app> checkpoint; expected E, found V`.
+ *
+ * @param file - the checkpoint
+ * @param kind - the app's checkpoint kind, e.g. `neurospike-checkpoint`
+ * @param field - the metadata field
+ * @param expected - what it should hold
+ * @param found - what it holds (JSON-rendered; `nothing` when undefined)
+ */
+export function checkpointMetaError(file: string, kind: string, field: string, expected: string, found: unknown): CheckpointError {
+  return new CheckpointError(`not a ${kind.replace(/-checkpoint$/, '')} checkpoint`, {
+    file,
+    field: `__metadata__.meta.${field}`,
+    expected,
+    found: found === undefined ? 'nothing' : JSON.stringify(found),
+  });
+}
+
 function checkKind<M>(file: string, meta: Record<string, unknown>, expect: TrainingCheckpointExpectation<M>): M {
-  if (meta.kind !== expect.kind) {
-    throw new CheckpointError(`not a ${expect.kind.replace(/-checkpoint$/, '')} checkpoint`, {
-      file,
-      field: '__metadata__.meta.kind',
-      expected: JSON.stringify(expect.kind),
-      found: meta.kind === undefined ? 'nothing' : JSON.stringify(meta.kind),
-    });
-  }
+  if (meta.kind !== expect.kind) throw checkpointMetaError(file, expect.kind, 'kind', JSON.stringify(expect.kind), meta.kind);
   return expect.checkMeta(file, meta);
 }
 

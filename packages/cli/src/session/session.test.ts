@@ -6,7 +6,9 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { readManifest } from '../run-dir/manifest.js';
 import { readMetricsLog } from '../run-dir/metrics-log.js';
 import { createRunDir } from '../run-dir/run-dir.js';
+import { typescriptBackend } from './backend.js';
 import { type CheckpointableOptimizer, type OptimizerSnapshot, loadTrainingCheckpoint, restoreOptimizer, saveTrainingCheckpoint } from './checkpoint.js';
+import { readConfusion, saveConfusion } from './confusion.js';
 import { ModelSelection, readBestRecord } from './selection.js';
 import { type AppIo, type EpochLoop, RunSession, type SplitScore } from './session.js';
 import { RUN_STREAMS, streamSeed } from './streams.js';
@@ -203,5 +205,23 @@ describe('RunSession', () => {
       [4, 0.4],
     ]);
     expect((await readManifest(run.path)).resumedAt).toHaveLength(1);
+  });
+});
+
+describe('run files of the kit', () => {
+  it('saves and reads the confusion matrix; a corrupt one is a FileFormatError naming the file', async () => {
+    const run = await createRunDir({ root, app: 'demo', name: 'cm' });
+    expect(await readConfusion(run.path)).toBeNull();
+    await saveConfusion(run.path, { epoch: 2, split: 'test', numClasses: 2, matrix: [3, 1, 0, 4] });
+    expect(await readConfusion(run.path)).toEqual({ epoch: 2, split: 'test', numClasses: 2, matrix: [3, 1, 0, 4] });
+    writeFileSync(join(run.path, 'logs', 'confusion.json'), '{"numClasses":3,"matrix":[1]}');
+    await expect(readConfusion(run.path)).rejects.toThrow(`file ${join(run.path, 'logs', 'confusion.json')}: corrupt confusion matrix file`);
+  });
+
+  it('refuses gpu.js backends for a TypeScript-only trainer and says why js ran', async () => {
+    await expect(typescriptBackend('webgpu', 'demo train cannot run', 'demo engine', 2)).rejects.toThrow(
+      'field --backend: demo train cannot run on a gpu.js backend: the demo engine has only a TypeScript path; expected js or auto, found webgpu',
+    );
+    expect(await typescriptBackend('auto', 'demo train', 'demo engine', 2)).toMatchObject({ name: 'js', requested: 'auto', reason: 'auto: training has only a TypeScript path; demo engine on 2 threads' });
   });
 });

@@ -24,6 +24,20 @@ export function processIo(): AppIo {
   return { stdout: process.stdout, stderr: process.stderr, env: process.env };
 }
 
+/** The command-line side of a training command: backend, figures, verbosity, command line, streams. */
+export interface SessionCommandOptions {
+  /** The backend training runs on, for the manifest. */
+  readonly backend: BackendInfo;
+  /** Render figures and report.html at the end; default true. */
+  readonly figures?: boolean;
+  /** Print only errors and the final results. */
+  readonly quiet: boolean;
+  /** Command line, for the manifest. */
+  readonly argv: readonly string[];
+  /** Output streams and environment. */
+  readonly io: AppIo;
+}
+
 /** The run directory a session writes into (from `createRunDir` or an app's own opener). */
 export interface SessionRun extends ReplacedRun {
   /** The run directory. */
