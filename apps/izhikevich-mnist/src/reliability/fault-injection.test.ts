@@ -1,0 +1,43 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { killUntilDone } from '@snn/cli/testing';
+import { loadCheckpoint } from '@snn/core';
+import { describe, expect, it } from 'vitest';
+import { APP_ROOT, configPath, runApp, tempDir } from '../testing/harness.js';
+
+const CLI = join(APP_ROOT, 'dist', 'cli.js');
+
+async function tensorBytes(file: string): Promise<Record<string, string>> {
+  const { tensors } = await loadCheckpoint(file);
+  return Object.fromEntries(Object.entries(tensors).map(([name, t]) => [name, Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength).toString('base64')]));
+}
+
+describe('fault injection', () => {
+  it('gradient: killed at random moments (SIGKILL) and continued with --resume-from, ends as an uninterrupted run', async () => {
+    const root = tempDir();
+    const common = ['gradient', '-c', configPath('gradient-tiny'), '--runs-dir', root, '--quiet', '--no-figures', '--epochs', '3'];
+    expect((await runApp([...common, '--name', 'straight'])).code).toBe(0);
+    const lastOf = (attempt: number): string => join(root, 'izhikevich-mnist', 'gradient', `a${attempt}`, 'checkpoints', 'last.safetensors');
+    const newest = (before: number): string | undefined => {
+      for (let a = before - 1; a >= 0; a--) if (existsSync(lastOf(a))) return lastOf(a);
+      return undefined;
+    };
+    let finished = 0;
+    const result = await killUntilDone(
+      {
+        script: CLI,
+        args: (attempt) => {
+          finished = attempt;
+          const from = newest(attempt);
+          return [...common, '--name', `a${attempt}`, ...(from ? ['--resume-from', from] : [])];
+        },
+        afterKill: async (attempt) => {
+          if (existsSync(lastOf(attempt))) await expect(loadCheckpoint(lastOf(attempt))).resolves.toBeDefined();
+        },
+      },
+      { kills: 4, minMs: 200, maxMs: 1500, seed: 13 },
+    );
+    expect(result.kills).toBeGreaterThanOrEqual(1);
+    expect(await tensorBytes(lastOf(finished))).toEqual(await tensorBytes(join(root, 'izhikevich-mnist', 'gradient', 'straight', 'checkpoints', 'last.safetensors')));
+  }, 120_000);
+});
