@@ -9,6 +9,8 @@ export type { SpikeRasterOptions } from './figures/spike-raster.js';
 export { membraneTraces } from './figures/membrane-traces.js';
 export type { MembraneTracesOptions } from './figures/membrane-traces.js';
 export { trainingCurves } from './figures/training-curves.js';
+export { epochPanels } from './figures/epoch-panels.js';
+export type { EpochPoint, EpochPanelsOptions } from './figures/epoch-panels.js';
 export type { TrainingHistoryEntry } from './figures/training-curves.js';
 export { confusionMatrixFigure } from './figures/confusion-matrix-figure.js';
 export type { ConfusionMatrixFigureOptions } from './figures/confusion-matrix-figure.js';

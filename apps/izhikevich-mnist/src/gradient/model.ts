@@ -2,7 +2,7 @@ import type { MetricValue } from '@snn/cli';
 import { type Rng, type SparseSpikes, type Tensor, tensor } from '@snn/core';
 import { rateSparse } from '@snn/encoding';
 import { Adam, IzhikevichNetwork, type IzhikevichNetworkOutput, type OptimizerState } from '@snn/learning';
-import { type ReportFigure, renderVegaLite, saveFigure } from '@snn/viz';
+import { type ReportFigure, epochPanels, saveFigure } from '@snn/viz';
 import { join } from 'node:path';
 import type { GradientConfig } from '../config/schemas.js';
 import { type Split, gather } from '../data/mnist.js';
@@ -192,26 +192,8 @@ export class GradientModel implements TrainableModel {
       push(e, 'SynOps per image (millions)', 'test', r.test_synops_per_image, 1e-6);
     }
     if (values.length === 0) return [];
-    const panels = [...new Set(values.map((v) => v.panel))];
-    const spec = {
-      title: { text: 'Training analysis: Izhikevich SNN (surrogate gradient)', anchor: 'start', offset: 10 },
-      data: { values },
-      concat: panels.map((panel) => ({
-        width: 230,
-        height: 170,
-        title: panel,
-        transform: [{ filter: { field: 'panel', equal: panel } }],
-        mark: { type: 'line', point: true, strokeWidth: 1.8 },
-        encoding: {
-          x: { field: 'epoch', type: 'quantitative', title: 'epoch', axis: { tickMinStep: 1 } },
-          y: { field: 'value', type: 'quantitative', title: panel, scale: { zero: false } },
-          color: { field: 'series', type: 'nominal', title: null, scale: { domain: ['train', 'validation', 'test'], range: ['#1f77b4', '#2ca02c', '#ff7f0e'] } },
-        },
-      })),
-      columns: 3,
-      resolve: { scale: { y: 'independent' } },
-    } as unknown as Parameters<typeof renderVegaLite>[0];
-    saveFigure(join(context.figsDir, 'training-analysis'), await renderVegaLite(spec));
+    const figure = await epochPanels(values, { title: 'Training analysis: Izhikevich SNN (surrogate gradient)', width: 230, height: 170, columns: 3 });
+    saveFigure(join(context.figsDir, 'training-analysis'), figure);
     return [{ title: 'Training analysis', file: 'figs/training-analysis.png', caption: 'Accuracy, loss, hidden-layer spike rate, energy (SynOps × 0.9 pJ) and SynOps per test image, per epoch.' }];
   }
 }

@@ -4,7 +4,7 @@ import { type MetricsRecord, startReport, readConfusion, } from '@snn/cli';
 import { Rng, tensor, writeFileAtomic } from '@snn/core';
 import { FASHION_MNIST_CLASSES, imagesToTensor } from '@snn/datasets';
 import { argmaxRow } from '@snn/readout';
-import { confusionMatrixFigure, imageGrid, membraneTraces, renderReport, renderVegaLite, saveFigure, spikeRaster } from '@snn/viz';
+import { type EpochPoint, confusionMatrixFigure, epochPanels, imageGrid, membraneTraces, renderReport, saveFigure, spikeRaster } from '@snn/viz';
 import type { ImageClassificationConfig } from '../config/schema.js';
 import { encodeImages, encodingSettings } from '../data/encode.js';
 import { loadDataSplits } from '../data/splits.js';
@@ -22,42 +22,23 @@ export function classNames(dataset: ImageClassificationConfig['dataset']): strin
   return dataset === 'fashion-mnist' ? [...FASHION_MNIST_CLASSES] : Array.from({ length: 10 }, (_, i) => String(i));
 }
 
-type VegaSpec = Parameters<typeof renderVegaLite>[0];
 
 /**
  * Training curves of a run: loss and accuracy (in %) of the train, validation and test splits per epoch.
  *
  * @param records - one record per epoch (`train_loss`, `val_loss`, `test_loss`, `train_acc`, `val_acc`, `test_acc`)
  */
-export async function curvesFigure(records: readonly MetricsRecord[]): ReturnType<typeof renderVegaLite> {
-  const values: Array<{ epoch: number; panel: string; split: string; value: number }> = [];
-  for (const r of records) {
-    for (const split of ['train', 'val', 'test']) {
-      const loss = r[`${split}_loss`];
-      const acc = r[`${split}_acc`];
-      const name = split === 'val' ? 'validation' : split;
-      if (typeof loss === 'number') values.push({ epoch: r.epoch as number, panel: 'loss', split: name, value: loss });
-      if (typeof acc === 'number') values.push({ epoch: r.epoch as number, panel: 'accuracy (%)', split: name, value: 100 * acc });
+export async function curvesFigure(records: readonly MetricsRecord[]): ReturnType<typeof epochPanels> {
+  const points: EpochPoint[] = [];
+  for (const panel of ['loss', 'accuracy (%)'] as const) {
+    for (const r of records) {
+      for (const split of ['train', 'val', 'test']) {
+        const value = r[`${split}_${panel === 'loss' ? 'loss' : 'acc'}`];
+        if (typeof value === 'number') points.push({ epoch: r.epoch as number, panel, series: split === 'val' ? 'validation' : split, value: panel === 'loss' ? value : 100 * value });
+      }
     }
   }
-  const spec = {
-    title: { text: 'Training curves', anchor: 'start', offset: 10 },
-    data: { values },
-    hconcat: ['loss', 'accuracy (%)'].map((panel) => ({
-      width: 280,
-      height: 200,
-      title: panel,
-      transform: [{ filter: { field: 'panel', equal: panel } }],
-      mark: { type: 'line', point: true, strokeWidth: 1.8 },
-      encoding: {
-        x: { field: 'epoch', type: 'quantitative', title: 'epoch', axis: { tickMinStep: 1 } },
-        y: { field: 'value', type: 'quantitative', title: panel, scale: { zero: false } },
-        color: { field: 'split', type: 'nominal', title: null, scale: { domain: ['train', 'validation', 'test'], range: ['#1f77b4', '#2ca02c', '#ff7f0e'] } },
-      },
-    })),
-    resolve: { scale: { y: 'independent' } },
-  } as unknown as VegaSpec;
-  return renderVegaLite(spec);
+  return epochPanels(points, { title: 'Training curves' });
 }
 
 /** What {@link renderRunReport} wrote. */

@@ -6,6 +6,7 @@ import { confusionMatrixFigure } from './confusion-matrix-figure.js';
 import { imageGrid } from './image-grid.js';
 import { membraneTraces } from './membrane-traces.js';
 import { spikeRaster } from './spike-raster.js';
+import { epochPanels } from './epoch-panels.js';
 import { trainingCurves } from './training-curves.js';
 
 describe('spikeRaster', () => {
@@ -87,6 +88,26 @@ describe('trainingCurves', () => {
     await expect(trainingCurves([{ epoch: 1, trainLoss: Number.NaN }])).rejects.toThrow(
       'field history[0].trainLoss: non-finite metric; expected a finite number, found NaN',
     );
+  });
+});
+
+describe('epochPanels', () => {
+  it('draws a panel per name in a grid, a legend entry only for the series that occur, integer epoch ticks', async () => {
+    const points = [1, 2].flatMap((epoch) => [
+      { epoch, panel: 'accuracy (%)', series: 'train', value: 80 + epoch },
+      { epoch, panel: 'accuracy (%)', series: 'validation', value: 78 + epoch },
+      { epoch, panel: 'spike rate', series: 'test', value: 0.1 * epoch },
+    ]);
+    const fig = await epochPanels(points, { title: 'Analysis', columns: 1 });
+    expect(fig.svg).toContain('>Analysis</text>');
+    expect(fig.svg).toContain('>accuracy (%)</text>');
+    expect(fig.svg).toContain('>spike rate</text>');
+    expect(countOf(fig.svg, 'aria-roledescription="line mark"')).toBe(3);
+    expect(fig.svg).toContain('>validation</text>');
+    expect(fig.svg).not.toContain('>lr</text>');
+    expect(fig.svg).not.toContain('>1.5</text>');
+    await expect(epochPanels([])).rejects.toThrow('field points: nothing to draw');
+    await expect(epochPanels([{ epoch: 1, panel: 'a', series: 'b', value: Number.NaN }])).rejects.toThrow('field points[0].value: non-finite value');
   });
 });
 

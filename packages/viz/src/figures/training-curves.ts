@@ -1,8 +1,6 @@
 import { ValidationError, describeValue } from '@snn/core';
-import type { TopLevelSpec } from 'vega-lite';
 import type { Figure, FigureOptions } from '../api.js';
-import { renderVegaLite } from '../render/render.js';
-import { positiveOr } from '../validation/validation.js';
+import { epochPanels } from './epoch-panels.js';
 
 /** One row of a training history: the metrics after an epoch (any metric may be missing). */
 export interface TrainingHistoryEntry {
@@ -76,29 +74,8 @@ export async function trainingCurves(history: readonly TrainingHistoryEntry[], o
       found: describeValue(history[0]),
     });
   }
-  const width = positiveOr(options.width, 280, 'width');
-  const height = positiveOr(options.height, 200, 'height');
-  const spec = {
-    title: { text: options.title ?? 'Training', anchor: 'start', offset: 10 },
-    data: { values },
-    hconcat: panels.map((panel) => ({
-      width,
-      height,
-      title: panel,
-      transform: [{ filter: { field: 'panel', equal: panel } }],
-      mark: { type: 'line', point: true, strokeWidth: 1.8 },
-      encoding: {
-        x: { field: 'epoch', type: 'quantitative', title: 'epoch', axis: { tickMinStep: 1 } },
-        y: { field: 'value', type: 'quantitative', title: panel, scale: { zero: false } },
-        color: {
-          field: 'series',
-          type: 'nominal',
-          title: null,
-          scale: { domain: ['train', 'test', 'lr'], range: ['#1f77b4', '#ff7f0e', '#2ca02c'] },
-        },
-      },
-    })),
-    resolve: { scale: { y: 'independent' } },
-  } as unknown as TopLevelSpec;
-  return renderVegaLite(spec);
+  return epochPanels(
+    panels.flatMap((panel) => values.filter((v) => v.panel === panel)),
+    { title: options.title ?? 'Training', ...(options.width !== undefined ? { width: options.width } : {}), ...(options.height !== undefined ? { height: options.height } : {}) },
+  );
 }
