@@ -102,10 +102,12 @@ export type {
   NamedParameter,
   OptimizerScalars,
   OptimizerSnapshot,
+  OptimizerSlot,
+  TrainingTensors,
   TrainingCheckpointExpectation,
 } from './session/checkpoint.js';
 export { RunSession, printBest, processIo } from './session/session.js';
-export type { SessionCommandOptions, AppIo, BatchReport, EpochContext, EpochLoop, EpochTraining, EpochsSummary, SessionInit, SessionRun, SplitScore } from './session/session.js';
+export type { SessionApp, SeededConfig, SessionCommandOptions, AppIo, BatchReport, EpochContext, EpochLoop, EpochTraining, EpochsSummary, SessionInit, SessionRun, SplitScore } from './session/session.js';
 export { CONFUSION_FILE, readConfusion, saveConfusion } from './session/confusion.js';
 export type { SavedConfusion } from './session/confusion.js';
 export { typescriptBackend } from './session/backend.js';

@@ -21,7 +21,23 @@ export interface OptimizerSnapshot {
   /** Other hyper-parameters. */
   readonly hyperparameters: Readonly<Record<string, number | boolean>>;
   /** Buffers per parameter, in parameter order. */
-  readonly params: readonly { readonly name: string; readonly buffers: Readonly<Record<string, Float32Array>> }[];
+  readonly params: readonly OptimizerSlot[];
+}
+
+/** One parameter's optimiser buffers. */
+export interface OptimizerSlot {
+  /** The parameter's name. */
+  readonly name: string;
+  /** Its buffers by name (e.g. Adam's `m`, `v`). */
+  readonly buffers: Readonly<Record<string, Float32Array>>;
+}
+
+/** What {@link trainingTensors} returns. */
+export interface TrainingTensors {
+  /** Parameters and `optimizer.<param>.<buffer>` tensors by name. */
+  readonly tensors: Record<string, Tensor>;
+  /** The optimiser scalars for the metadata, or null without an optimiser. */
+  readonly optimizer: OptimizerScalars | null;
 }
 
 /** What the kit needs of an optimiser to checkpoint it (implemented by `Adam` and `Sgd` of @snn/learning). */
@@ -51,7 +67,7 @@ export type OptimizerScalars = Omit<OptimizerSnapshot, 'params'>;
 export function trainingTensors(
   parameters: readonly NamedParameter[],
   optimizer?: CheckpointableOptimizer,
-): { tensors: Record<string, Tensor>; optimizer: OptimizerScalars | null } {
+): TrainingTensors {
   const tensors: Record<string, Tensor> = {};
   for (const p of parameters) tensors[p.name] = tensor(p.value.slice(), [...p.shape], p.name);
   if (!optimizer) return { tensors, optimizer: null };

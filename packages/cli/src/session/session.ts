@@ -48,19 +48,32 @@ export interface SessionRun extends ReplacedRun {
   readonly resumed: boolean;
 }
 
+/** The app a session runs for: its manifest records `@snn-apps/<name>` and the packages it resolves. */
+export interface SessionApp {
+  /** App name, e.g. `neurospike`. */
+  readonly name: string;
+  /** App version. */
+  readonly version: string;
+  /** `import.meta.url` of one of the app's modules (package versions are resolved from there). */
+  readonly moduleUrl: string;
+}
+
+/** A config with the run's seed. */
+export interface SeededConfig {
+  /** The run seed. */
+  readonly seed: number;
+}
+
 /** What {@link RunSession.start} needs. */
 export interface SessionInit {
   /** The run directory. */
   readonly run: SessionRun;
-  /**
-   * App name, version and `import.meta.url` of one of its modules, for the manifest: the versions
-   * of the packages the app resolves, and `@snn-apps/<name>`.
-   */
-  readonly app: { readonly name: string; readonly version: string; readonly moduleUrl: string };
+  /** The app, for the manifest. */
+  readonly app: SessionApp;
   /** Run name in the manifest; default `run.name`. */
   readonly manifestName?: string;
-  /** The validated config (written to `config.yaml`); must hold the run's `seed`. */
-  readonly config: { readonly seed: number };
+  /** The validated config (written to `config.yaml`). */
+  readonly config: SeededConfig;
   /** Config fields a resumed run must share with the saved `config.yaml`. */
   readonly resumeFields?: readonly string[];
   /** The backend that runs, for the manifest. */
