@@ -6,7 +6,7 @@ import { Adam } from '../optim/adam.js';
 import { Dropout, Flatten, Residual } from './containers.js';
 import { gradCheck } from './grad-check.js';
 import { Linear } from './linear.js';
-import { type Loss, ceCountLoss, ceRateLoss, membraneCrossEntropy, mseMembraneLoss, mseSpikeCountLoss } from './losses.js';
+import { type Loss, type LossSpec, ceCountLoss, ceMaxMembraneLoss, ceRateLoss, lossFromSpec, membraneCrossEntropy, mseMembraneLoss, mseSpikeCountLoss } from './losses.js';
 import { Network } from './network.js';
 import { NeuronLayer, type NeuronModel } from './neuron.js';
 import { alif } from './neurons/alif.js';
@@ -316,6 +316,15 @@ describe('composition features', () => {
     // ((0.5 − 1)² + 0.25 + 0 + 0)/2 per step, averaged over 2 steps
     expect(mseMembraneLoss().compute(input, [0], false).value).toBeCloseTo((0.25 + 0.25) / 2 / 2, 6);
     expect(membraneCrossEntropy().compute(input, [0], false).value).toBeCloseTo(ce([0.5, -0.5], 0) + ce([1, 0], 0), 6);
+    // maximum over time of each class's membrane: [1, 0]; the gradient goes to the step of each maximum
+    const max = ceMaxMembraneLoss().compute(input, [0], true);
+    expect(max.value).toBeCloseTo(ce([1, 0], 0), 6);
+    const p0 = Math.exp(1) / (Math.exp(1) + 1);
+    expectClose(Array.from(max.grad?.mem as Float32Array), [0, 0, p0 - 1, 1 - p0], 6);
+    // built-in losses travel to worker threads by their spec
+    const rebuilt = lossFromSpec(mseSpikeCountLoss({ correctRate: 0.5 }).spec as LossSpec);
+    expect(rebuilt.compute(input, [0], false).value).toBeCloseTo(mseSpikeCountLoss({ correctRate: 0.5 }).compute(input, [0], false).value, 12);
+    expect(() => lossFromSpec({ name: 'mine' })).toThrow('field loss: this loss cannot be rebuilt in a worker thread');
   });
 
   it('runs flatten, dropout and residual blocks and checks them', () => {

@@ -82,8 +82,18 @@ export interface Loss<Targets = ArrayLike<number>> {
   readonly name: string;
   /** Hidden layers whose outputs the loss reads (recorded for it). */
   readonly layers?: readonly string[];
+  /** For the built-in losses: the name and options that rebuild it in a worker thread ({@link lossFromSpec}). */
+  readonly spec?: LossSpec;
   /** Value and gradient; see the contract above. */
   compute(input: LossInput, targets: Targets, wantGrad: boolean): LossResult;
+}
+
+/** Name and options of a built-in loss, as plain data (it travels to worker threads). */
+export interface LossSpec {
+  /** Factory name, e.g. `"ceRateLoss"`. */
+  readonly name: string;
+  /** Factory options. */
+  readonly options?: Readonly<Record<string, unknown>>;
 }
 
 function checkLabels(labels: ArrayLike<number>, input: LossInput, loss: string): void {
@@ -134,6 +144,7 @@ function zerosLike(a: FloatArray): FloatArray {
 export function membraneCrossEntropy(): Loss {
   return {
     name: 'membraneCrossEntropy',
+    spec: { name: 'membraneCrossEntropy' },
     compute(input, labels, wantGrad) {
       checkLabels(labels, input, 'membraneCrossEntropy');
       const { steps: T, batch: B, size: C, mem, batchSize } = input;
@@ -155,6 +166,7 @@ export function membraneCrossEntropy(): Loss {
 export function ceRateLoss(): Loss {
   return {
     name: 'ceRateLoss',
+    spec: { name: 'ceRateLoss' },
     compute(input, labels, wantGrad) {
       checkLabels(labels, input, 'ceRateLoss');
       const spikes = needSpikes(input, 'ceRateLoss');
@@ -184,6 +196,7 @@ function counts(spikes: FloatArray, T: number, B: number, C: number): Float64Arr
 export function ceCountLoss(): Loss {
   return {
     name: 'ceCountLoss',
+    spec: { name: 'ceCountLoss' },
     compute(input, labels, wantGrad) {
       checkLabels(labels, input, 'ceCountLoss');
       const spikes = needSpikes(input, 'ceCountLoss');
@@ -225,10 +238,11 @@ export function mseSpikeCountLoss(opts: MseCountOptions = {}): Loss {
   const correct = rate(opts.correctRate, 1, 'mseCountLoss.correctRate');
   const incorrect = rate(opts.incorrectRate, 0, 'mseCountLoss.incorrectRate');
   return {
-    name: 'mseCountLoss',
+    name: 'mseSpikeCountLoss',
+    spec: { name: 'mseSpikeCountLoss', options: { correctRate: correct, incorrectRate: incorrect } },
     compute(input, labels, wantGrad) {
-      checkLabels(labels, input, 'mseCountLoss');
-      const spikes = needSpikes(input, 'mseCountLoss');
+      checkLabels(labels, input, 'mseSpikeCountLoss');
+      const spikes = needSpikes(input, 'mseSpikeCountLoss');
       const { steps: T, batch: B, size: C, batchSize } = input;
       const n = counts(spikes, T, B, C);
       const on = Math.trunc(T * correct);
@@ -274,6 +288,7 @@ export function mseMembraneLoss(opts: MseMembraneOptions = {}): Loss {
   }
   return {
     name: 'mseMembraneLoss',
+    spec: { name: 'mseMembraneLoss', options: { onTarget: on, offTarget: off } },
     compute(input, labels, wantGrad) {
       checkLabels(labels, input, 'mseMembraneLoss');
       const { steps: T, batch: B, size: C, batchSize, mem } = input;
@@ -293,4 +308,71 @@ export function mseMembraneLoss(opts: MseMembraneOptions = {}): Loss {
       return { value, grad: grad === null ? undefined : { mem: grad } };
     },
   };
+}
+
+/**
+ * snnTorch's `ce_max_membrane_loss`: cross-entropy of each output neuron's maximum membrane over time.
+ *
+ * @remarks
+ * `L = (1/B) Σ_b CE(max_t U[t, b], y_b)`; the gradient goes to the step of
+ * each maximum (the first one on ties). The readout of the ALIF models of
+ * Yin, Corradi & Bohté (2021) (an LI readout with the logits taken as the
+ * maximum over time).
+ */
+export function ceMaxMembraneLoss(): Loss {
+  return {
+    name: 'ceMaxMembraneLoss',
+    spec: { name: 'ceMaxMembraneLoss' },
+    compute(input, labels, wantGrad) {
+      checkLabels(labels, input, 'ceMaxMembraneLoss');
+      const { steps: T, batch: B, size: C, mem, batchSize } = input;
+      const max = new Float64Array(B * C).fill(Number.NEGATIVE_INFINITY);
+      const arg = new Int32Array(B * C);
+      for (let t = 0; t < T; t++) {
+        for (let k = 0; k < B * C; k++) {
+          const v = mem[t * B * C + k];
+          if (v > max[k]) {
+            max[k] = v;
+            arg[k] = t;
+          }
+        }
+      }
+      const gz = wantGrad ? new Float64Array(B * C) : null;
+      let value = 0;
+      for (let b = 0; b < B; b++) value += crossEntropyRow(max, b * C, C, labels[b], 1 / batchSize, gz, b * C, 1);
+      if (gz === null) return { value };
+      const grad = zerosLike(mem);
+      for (let k = 0; k < B * C; k++) grad[arg[k] * B * C + k] = gz[k];
+      return { value, grad: { mem: grad } };
+    },
+  };
+}
+
+/**
+ * Rebuilds a built-in loss from its {@link LossSpec} (e.g. in a worker thread).
+ * @param spec - name and options
+ * @throws `ValidationError` for a name that is not a built-in loss
+ */
+export function lossFromSpec(spec: LossSpec): Loss {
+  const o = (spec.options ?? {}) as Record<string, number | undefined>;
+  switch (spec.name) {
+    case 'membraneCrossEntropy':
+      return membraneCrossEntropy();
+    case 'ceRateLoss':
+      return ceRateLoss();
+    case 'ceCountLoss':
+      return ceCountLoss();
+    case 'ceMaxMembraneLoss':
+      return ceMaxMembraneLoss();
+    case 'mseSpikeCountLoss':
+      return mseSpikeCountLoss({ correctRate: o.correctRate, incorrectRate: o.incorrectRate });
+    case 'mseMembraneLoss':
+      return mseMembraneLoss({ onTarget: o.onTarget, offTarget: o.offTarget });
+    default:
+      throw new ValidationError('this loss cannot be rebuilt in a worker thread', {
+        field: 'loss',
+        expected: 'a built-in loss, or a custom loss returned by the factory under its name',
+        found: JSON.stringify(spec.name),
+      });
+  }
 }

@@ -3,6 +3,7 @@ import type { Parameter } from '../optim/parameter.js';
 import { Sequential } from './containers.js';
 import type { Layer, LayerGrad, LayerOutput, RunContext } from './layer.js';
 import type { Loss, LossGradient, LossInput, RecordedOutput } from './losses.js';
+import { type ComposeJob, type ComposeReply, ComposeWorkerPool, runComposeWorker } from './pool.js';
 import { type FloatArray, type NamedTensor, type Seq, type SpikeFunction, shapeSize, showShape } from './types.js';
 
 /** Options of {@link Network}. */
@@ -11,6 +12,33 @@ export interface NetworkOptions {
   readonly inputShape: readonly number[];
   /** Seed of the initial weights (and of dropout masks). Default 0. */
   readonly seed?: number;
+  /**
+   * Threads that share each batch: 1 runs on the calling thread only; `k > 1`
+   * adds `k − 1` Node.js worker threads, each with its own copy of the network
+   * built by `factory`. Each thread takes a contiguous part of the batch;
+   * gradients are summed in thread order, so a run is deterministic for a
+   * given seed and worker count. The calling thread blocks (`Atomics.wait`)
+   * until the workers finish a batch. Default 1.
+   */
+  readonly workers?: number;
+  /** How a worker thread rebuilds the same layers (needed when `workers > 1`). */
+  readonly factory?: NetworkFactory;
+}
+
+/**
+ * A module export that builds a network's layers, so that worker threads can
+ * rebuild it: `(await import(module))[name](args)` must return the same
+ * layers (same names and shapes) as the main thread's, as an array or as
+ * `{ layers, losses }` where `losses` holds custom losses by name (built-in
+ * losses travel by their spec).
+ */
+export interface NetworkFactory {
+  /** Module specifier or URL the worker imports, e.g. `import.meta.url` of your module. */
+  readonly module: string;
+  /** Name of the exported function. */
+  readonly name: string;
+  /** Its argument (structured-cloneable). */
+  readonly args?: unknown;
 }
 
 /** Input of a run: spike trains `[batch, T, size]` as `SparseSpikes`, or a dense time-major sequence `[T, B, ...inputShape]`. */
@@ -104,6 +132,11 @@ export class Network {
   private readonly seed: number;
   private runs = 0;
   private spikeOverride: SpikeFunction | null = null;
+  /** Threads that share each batch (the caller's included). */
+  readonly workers: number;
+  private readonly factory: NetworkFactory | null;
+  private pool: ComposeWorkerPool | null = null;
+  private closed = false;
 
   /**
    * @param layers - the parts (wrapped in a {@link Sequential}) or one root layer
@@ -119,6 +152,18 @@ export class Network {
     this.root = Array.isArray(layers) ? new Sequential(layers) : (layers as Layer);
     this.inputShape = [...shape];
     this.seed = opts.seed ?? 0;
+    const workers = opts.workers ?? 1;
+    if (!Number.isInteger(workers) || workers < 1) throw new ValidationError('invalid number of workers', { field: 'workers', expected: 'a positive integer', found: String(workers) });
+    const factory = opts.factory ?? null;
+    if (workers > 1 && (factory === null || typeof factory.module !== 'string' || typeof factory.name !== 'string')) {
+      throw new ValidationError('worker threads need a factory that rebuilds the layers', {
+        field: 'factory',
+        expected: '{ module, name, args? } naming an exported function that returns the same layers',
+        found: JSON.stringify(factory),
+      });
+    }
+    this.workers = workers;
+    this.factory = factory;
     this.outputShape = this.root.build(this.inputShape, { rng: new Rng(this.seed), needInputGrad: false, previous: `the input ${showShape(this.inputShape)}` });
     for (const l of allLayers(this.root)) if (l !== this.root && l.name !== '') this.byName.set(l.name, l);
     this.outputLayer = this.root instanceof Sequential ? lastLeaf(this.root) : this.root;
@@ -156,10 +201,7 @@ export class Network {
    * @throws `ShapeError` for input of the wrong size; `ValidationError` for an unknown layer name
    */
   forward(input: NetworkInput, opts: ForwardOptions = {}): NetworkOutput {
-    const x = this.toSeq(input);
-    const ctx = this.context(false);
-    const out = this.root.forward(x, ctx);
-    return this.output(out, opts.record ?? []);
+    return this.run(input, null, null, false, opts.record ?? []).output;
   }
 
   /**
@@ -171,18 +213,102 @@ export class Network {
    * @throws `NumericError` when the loss is NaN or infinite; `ShapeError` for a gradient of the wrong length
    */
   trainStep<Y>(input: NetworkInput, targets: Y, loss: Loss<Y>, opts: ForwardOptions = {}): TrainStepResult {
+    return this.run(input, targets, loss, true, opts.record ?? []);
+  }
+
+  /** Loss of a batch without gradients (dropout off). */
+  evaluateLoss<Y>(input: NetworkInput, targets: Y, loss: Loss<Y>): TrainStepResult {
+    return this.run(input, targets, loss, false, []);
+  }
+
+  /** Stops the worker threads (if any); the network still works afterwards on the calling thread only. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const pool = this.pool;
+    this.pool = null;
+    if (pool !== null) await pool.close();
+  }
+
+  /** One batch, split over the threads; parts summed in thread order. */
+  private run<Y>(input: NetworkInput, targets: Y | null, loss: Loss<Y> | null, train: boolean, record: readonly string[]): TrainStepResult {
     const x = this.toSeq(input);
-    const ctx = this.context(true);
+    for (const name of record) this.layer(name);
+    this.runs++;
+    const B = x.batch;
+    const pool = this.getPool();
+    const threads = pool === null ? 1 : Math.min(this.workers, B);
+    if (threads === 1) return this.shard(x, targets, loss, train, record, B, this.shardSeed(0));
+    const spec = loss === null ? null : this.lossSpec(loss);
+    const bounds: number[] = [];
+    for (let w = 0; w <= threads; w++) bounds.push(Math.round((w * B) / threads));
+    const values = this.root.tensors().map((t) => t.value);
+    const posted: { w: number; id: number }[] = [];
+    for (let w = 1; w < threads; w++) {
+      const job: Omit<ComposeJob, 'id'> = {
+        values,
+        input: sliceInput(input, x, bounds[w], bounds[w + 1]),
+        targets: sliceTargets(targets, B, bounds[w], bounds[w + 1]),
+        loss: spec,
+        batchSize: B,
+        train,
+        record,
+        rngSeed: this.shardSeed(w),
+      };
+      posted.push({ w: w - 1, id: (pool as ComposeWorkerPool).post(w - 1, job) });
+    }
+    const params = this.parameters();
+    const saved = train ? params.map((p) => p.grad.slice()) : [];
+    if (train) for (const p of params) p.grad.fill(0);
+    let own: TrainStepResult | null = null;
+    let failure: unknown = null;
+    try {
+      own = this.shard(sliceSeq(x, 0, bounds[1]), sliceTargets(targets, B, 0, bounds[1]) as Y | null, loss, train, record, B, this.shardSeed(0));
+    } catch (e) {
+      failure = e;
+    }
+    // Every answer is collected even when a part failed, so none is left behind for the next batch.
+    const replies: ComposeReply[] = [];
+    for (const { w, id } of posted) {
+      try {
+        replies.push((pool as ComposeWorkerPool).collect(w, id));
+      } catch (e) {
+        failure ??= e;
+      }
+    }
+    if (failure !== null || own === null) {
+      if (train) for (let k = 0; k < params.length; k++) params[k].grad.set(saved[k]);
+      throw failure;
+    }
+    let value = own.loss;
+    for (const r of replies) value += r.loss;
+    if (train) {
+      params.forEach((p, k) => {
+        const g = p.grad;
+        const before = saved[k];
+        for (let i = 0; i < g.length; i++) {
+          let sum = g[i];
+          for (const r of replies) sum += r.grads[k][i];
+          g[i] = before[i] + sum;
+        }
+      });
+    }
+    const parts = [own.output, ...replies.map((r) => ({ spikes: r.spikes, mem: r.mem, records: r.records }))];
+    return { loss: value, output: this.assemble(parts, bounds, x.steps, record) };
+  }
+
+  /** Forward (and loss and backward) on the calling thread over one part of a batch. */
+  private shard<Y>(x: Seq, targets: Y | null, loss: Loss<Y> | null, train: boolean, record: readonly string[], batchSize: number, seed: number): TrainStepResult {
+    const ctx: RunContext = { train: train && loss !== null, rng: new Rng(seed), spikeOverride: this.spikeOverride, extraGrad: NO_GRAD };
     const out = this.root.forward(x, ctx);
-    const output = this.output(out, [...(opts.record ?? []), ...(loss.layers ?? [])]);
-    const { value, grad } = this.computeLoss(loss, output, targets, true);
+    const output = this.output(out, loss === null ? record : [...record, ...(loss.layers ?? [])]);
+    if (loss === null) return { loss: 0, output };
+    const { value, grad } = this.computeLoss(loss, output, targets as Y, ctx.train, batchSize);
+    if (!ctx.train) return { loss: value, output };
     const g = grad as LossGradient;
     const extra = new Map<Layer, LayerGrad>();
-    let top: LayerGrad | null = null;
-    const size = output.mem.length;
     const spiking = output.spikes !== null;
     const topOut = spiking ? g.spikes : g.mem;
-    top = { out: topOut ?? new Float32Array(size), mem: spiking ? (g.mem ?? null) : null };
+    let top: LayerGrad = { out: topOut ?? new Float32Array(output.mem.length), mem: spiking ? (g.mem ?? null) : null };
     for (const [name, lg] of Object.entries(g.layers ?? {})) {
       const layer = this.layer(name);
       const rec = output.records[name];
@@ -196,12 +322,80 @@ export class Network {
     return { loss: value, output };
   }
 
-  /** Loss of a batch without gradients (dropout off). */
-  evaluateLoss<Y>(input: NetworkInput, targets: Y, loss: Loss<Y>): TrainStepResult {
-    const x = this.toSeq(input);
-    const out = this.root.forward(x, this.context(false));
-    const output = this.output(out, loss.layers ?? []);
-    return { loss: this.computeLoss(loss, output, targets, false).value, output };
+  /** A worker's part: the main thread's weights in, one shard run, outputs and gradients out. */
+  runShardJob(job: ComposeJob, loss: Loss<unknown> | null): Omit<ComposeReply, 'id'> {
+    const tensors = this.root.tensors();
+    if (job.values.length !== tensors.length) {
+      throw new ValidationError("the factory's network differs from the main thread's", { field: 'factory', expected: `${job.values.length} tensors`, found: `${tensors.length}` });
+    }
+    tensors.forEach((t, k) => {
+      if (job.values[k].length !== t.value.length) {
+        throw new ValidationError("the factory's network differs from the main thread's", { field: t.name, expected: `${job.values[k].length} values`, found: `${t.value.length}` });
+      }
+      t.value.set(job.values[k]);
+    });
+    const params = this.parameters();
+    for (const p of params) p.grad.fill(0);
+    const x = this.toSeq(job.input as NetworkInput);
+    const r = this.shard(x, job.targets, loss, job.train, job.record, job.batchSize, job.rngSeed);
+    const o = r.output;
+    return {
+      loss: r.loss,
+      spikes: o.spikes === null ? null : Float32Array.from(o.spikes),
+      mem: Float32Array.from(o.mem),
+      records: Object.fromEntries(Object.entries(o.records).map(([k, v]) => [k, { spikes: v.spikes === null ? null : Float32Array.from(v.spikes), mem: Float32Array.from(v.mem) }])),
+      grads: job.train && loss !== null ? params.map((p) => p.grad.slice()) : [],
+    };
+  }
+
+  private shardSeed(shard: number): number {
+    return ((this.seed * 1000003 + this.runs) * 131 + shard) >>> 0;
+  }
+
+  private lossSpec(loss: Loss<unknown>): { readonly name: string; readonly options?: Readonly<Record<string, unknown>> } {
+    if (loss.spec !== undefined) return loss.spec;
+    return { name: loss.name };
+  }
+
+  private getPool(): ComposeWorkerPool | null {
+    if (this.workers === 1 || this.closed) return null;
+    if (this.pool === null) this.pool = new ComposeWorkerPool(this.factory as NetworkFactory, this.inputShape, this.seed, this.workers - 1, import.meta.url);
+    return this.pool;
+  }
+
+  /** Joins the parts' outputs (time-major, samples in part order). */
+  private assemble(
+    parts: readonly { readonly spikes: FloatArray | null; readonly mem: FloatArray; readonly records: Readonly<Record<string, RecordedOutput>> }[],
+    bounds: readonly number[],
+    T: number,
+    record: readonly string[],
+  ): NetworkOutput {
+    const B = bounds[bounds.length - 1];
+    const size = this.outputSize;
+    const join = (pick: (p: (typeof parts)[number]) => FloatArray | null, width: number): Float32Array | null => {
+      if (pick(parts[0]) === null) return null;
+      const out = new Float32Array(T * B * width);
+      parts.forEach((p, w) => {
+        const src = pick(p) as FloatArray;
+        const first = bounds[w];
+        const bw = bounds[w + 1] - first;
+        for (let t = 0; t < T; t++) out.set(src.subarray(t * bw * width, (t + 1) * bw * width), (t * B + first) * width);
+      });
+      return out;
+    };
+    const spikes = join((p) => p.spikes, size);
+    const mem = join((p) => p.mem, size) as Float32Array;
+    let counts: Float32Array | null = null;
+    if (spikes !== null) {
+      counts = new Float32Array(B * size);
+      for (let t = 0; t < T; t++) for (let k = 0; k < B * size; k++) counts[k] += spikes[t * B * size + k];
+    }
+    const records: Record<string, RecordedOutput> = {};
+    for (const name of record) {
+      const width = parts[0].records[name].mem.length / (T * (bounds[1] - bounds[0]));
+      records[name] = { spikes: join((p) => p.records[name].spikes, width), mem: join((p) => p.records[name].mem, width) as Float32Array };
+    }
+    return { steps: T, batch: B, size, spikes, mem, counts, records };
   }
 
   /** Used by {@link gradCheck}: replaces every neuron's spike function (null restores them). */
@@ -280,16 +474,11 @@ export class Network {
     return out;
   }
 
-  private context(train: boolean): RunContext {
-    this.runs++;
-    return { train, rng: new Rng(this.seed * 1000003 + this.runs), spikeOverride: this.spikeOverride, extraGrad: NO_GRAD };
-  }
-
-  private computeLoss<Y>(loss: Loss<Y>, output: NetworkOutput, targets: Y, wantGrad: boolean): { value: number; grad: LossGradient | undefined } {
+  private computeLoss<Y>(loss: Loss<Y>, output: NetworkOutput, targets: Y, wantGrad: boolean, batchSize: number): { value: number; grad: LossGradient | undefined } {
     const input: LossInput = {
       steps: output.steps,
       batch: output.batch,
-      batchSize: output.batch,
+      batchSize,
       size: output.size,
       spikes: output.spikes,
       mem: output.mem,
@@ -361,6 +550,43 @@ export class Network {
     }
     return { data: x.data, steps: x.steps, batch: x.batch, shape: this.inputShape };
   }
+}
+
+/**
+ * Entry point of a `Network` worker thread (started with `workers > 1`; not for direct use).
+ */
+export function runNetworkWorker(): Promise<void> {
+  return runComposeWorker((layers, inputShape, seed) => new Network(layers, { inputShape, seed }));
+}
+
+/** Samples [first, end) of a time-major sequence. */
+function sliceSeq(x: Seq, first: number, end: number): Seq {
+  if (first === 0 && end === x.batch) return x;
+  const size = shapeSize(x.shape);
+  const T = x.steps;
+  const b = end - first;
+  const data = x.data instanceof Float64Array ? new Float64Array(T * b * size) : new Float32Array(T * b * size);
+  for (let t = 0; t < T; t++) data.set(x.data.subarray((t * x.batch + first) * size, (t * x.batch + end) * size), t * b * size);
+  return { data, steps: T, batch: b, shape: x.shape, binary: x.binary };
+}
+
+/** Samples [first, end) of the input, in the input's own form (sparse stays sparse). */
+function sliceInput(input: NetworkInput, x: Seq, first: number, end: number): NetworkInput {
+  if (!isSparse(input)) return sliceSeq(x, first, end);
+  const T = input.numSteps;
+  const k0 = input.offsets[first * T];
+  const k1 = input.offsets[end * T];
+  const offsets = new Uint32Array((end - first) * T + 1);
+  for (let r = 0; r < offsets.length; r++) offsets[r] = input.offsets[first * T + r] - k0;
+  return { batch: end - first, numSteps: T, size: input.size, offsets, indices: input.indices.slice(k0, k1) };
+}
+
+/** The targets of samples [first, end) when they are one per sample; else the targets as they are. */
+function sliceTargets(targets: unknown, batch: number, first: number, end: number): unknown {
+  if (targets !== null && typeof targets === 'object' && (Array.isArray(targets) || ArrayBuffer.isView(targets)) && (targets as ArrayLike<unknown>).length === batch) {
+    return Array.prototype.slice.call(targets, first, end);
+  }
+  return targets;
 }
 
 function lastLeaf(seq: Sequential): Layer {
