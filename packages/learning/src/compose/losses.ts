@@ -29,8 +29,16 @@ export interface LossGradient {
   readonly spikes?: FloatArray;
   /** dL/d(output membrane) (for a non-spiking output: its values). */
   readonly mem?: FloatArray;
-  /** dL/d(outputs) of the layers in {@link Loss.layers}. */
-  readonly layers?: Readonly<Record<string, { readonly spikes?: FloatArray; readonly mem?: FloatArray }>>;
+  /** dL/d(outputs) of the layers in {@link Loss.layers}, by layer name. */
+  readonly layers?: Readonly<Record<string, LayerLossGradient>>;
+}
+
+/** dL/d(outputs) of one recorded layer, each `[T, B, width]`. */
+export interface LayerLossGradient {
+  /** dL/d(its spikes). */
+  readonly spikes?: FloatArray;
+  /** dL/d(its membrane, or its values for a non-spiking layer). */
+  readonly mem?: FloatArray;
 }
 
 /** What {@link Loss.compute} returns. */

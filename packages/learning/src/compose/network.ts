@@ -72,8 +72,16 @@ export interface TrainStepResult {
   readonly output: NetworkOutput;
 }
 
+/** One tensor of a {@link StateDict}. */
+export interface StateDictEntry {
+  /** PyTorch shape, e.g. `[out, in]` for a linear weight, `[]` for a scalar buffer. */
+  readonly shape: readonly number[];
+  /** Values in PyTorch's (row-major) layout. */
+  readonly data: Float32Array;
+}
+
 /** A state dict: tensors by PyTorch name, with PyTorch shapes and layouts. */
-export type StateDict = Record<string, { readonly shape: readonly number[]; readonly data: Float32Array }>;
+export type StateDict = Record<string, StateDictEntry>;
 
 const NO_GRAD: ReadonlyMap<Layer, LayerGrad> = new Map();
 
@@ -322,7 +330,10 @@ export class Network {
     return { loss: value, output };
   }
 
-  /** A worker's part: the main thread's weights in, one shard run, outputs and gradients out. */
+  /**
+   * A worker's part: the main thread's weights in, one shard run, outputs and gradients out.
+   * @internal
+   */
   runShardJob(job: ComposeJob, loss: Loss<unknown> | null): Omit<ComposeReply, 'id'> {
     const tensors = this.root.tensors();
     if (job.values.length !== tensors.length) {

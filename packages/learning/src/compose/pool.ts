@@ -1,7 +1,7 @@
 import { MessageChannel, type MessagePort, Worker, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { BackendError } from '@snn/core';
 import type { Layer } from './layer.js';
-import { type Loss, lossFromSpec } from './losses.js';
+import { type Loss, type LossSpec, type RecordedOutput, lossFromSpec } from './losses.js';
 import type { NetworkFactory } from './network.js';
 
 /** What a worker needs to rebuild the network: the factory, the input shape and the seed. */
@@ -16,16 +16,21 @@ interface WorkerInit {
 
 /** One shard of a batch. */
 export interface ComposeJob {
+  /** Job number (increasing). */
   readonly id: number;
   /** Parameter and buffer values in state-dict order (the main thread's current weights). */
   readonly values: readonly Float32Array[];
   /** The shard as a dense or sparse input (see `Network`), already cut to its samples. */
   readonly input: unknown;
+  /** The shard's targets. */
   readonly targets: unknown;
   /** Built-in loss spec, or the name of a loss the factory returned; null for inference. */
-  readonly loss: { readonly name: string; readonly options?: Readonly<Record<string, unknown>> } | null;
+  readonly loss: LossSpec | null;
+  /** Size of the whole batch (losses average over it). */
   readonly batchSize: number;
+  /** Run backward too. */
   readonly train: boolean;
+  /** Layers to record. */
   readonly record: readonly string[];
   /** Seed of this shard's generator (dropout). */
   readonly rngSeed: number;
@@ -33,13 +38,19 @@ export interface ComposeJob {
 
 /** A worker's answer. */
 export interface ComposeReply {
+  /** The job answered. */
   readonly id: number;
+  /** The shard's loss (normalised by the whole batch size). */
   readonly loss: number;
+  /** Output spikes `[T, b, size]` or null. */
   readonly spikes: Float32Array | null;
+  /** Output membrane `[T, b, size]`. */
   readonly mem: Float32Array;
-  readonly records: Readonly<Record<string, { readonly spikes: Float32Array | null; readonly mem: Float32Array }>>;
+  /** Recorded layers. */
+  readonly records: Readonly<Record<string, RecordedOutput>>;
   /** Parameter gradients in `parameters()` order (training only). */
   readonly grads: readonly Float32Array[];
+  /** Message of the error that stopped the job, if any. */
   readonly error?: string;
 }
 

@@ -1,7 +1,7 @@
 import { NeuronLayer, type NeuronBackwardIO, type NeuronModel, type NeuronParamSpec, type NeuronStepIO } from '../neuron.js';
 import type { SurrogateFunction } from '@snn/neurons';
 import type { FloatArray, SpikeFunction } from '../types.js';
-import { type SpikingNeuronOptions, type SpikingSettings, addAt, at, checkValues, mechanismOf, spikingBuffers, spikingSettings } from './common.js';
+import { type SpikingNeuronOptions, addAt, at, checkValues, mechanismOf, spikingBuffers, spikingSettings } from './common.js';
 import { recurrentBackward, recurrentForward, recurrentParams } from './recurrent.js';
 
 /** Options of {@link leaky}. */
@@ -198,8 +198,12 @@ function betaSpec(opts: LeakyOptions, kind: string): NeuronParamSpec {
   return { name: 'beta', value: opts.beta, learn: opts.learnBeta ?? false };
 }
 
-/** The Leaky neuron model (see {@link leaky}). */
-export function leakyModel(opts: LeakyOptions, settings: SpikingSettings = spikingSettings('Leaky', opts)): NeuronModel {
+/**
+ * The Leaky neuron model of {@link leaky}, for a {@link NeuronLayer} of your own (e.g. with another spike function).
+ * @param opts - as {@link leaky}
+ */
+export function leakyModel(opts: LeakyOptions): NeuronModel {
+  const settings = spikingSettings('Leaky', opts);
   const beta = betaSpec(opts, 'Leaky');
   const learnBeta = beta.learn ?? false;
   const { delayed } = settings;
@@ -243,7 +247,7 @@ export function leakyModel(opts: LeakyOptions, settings: SpikingSettings = spiki
  */
 export function leaky(opts: LeakyOptions): NeuronLayer {
   const settings = spikingSettings('Leaky', opts);
-  return new NeuronLayer(leakyModel(opts, settings), { name: settings.name, fire: settings.surrogate });
+  return new NeuronLayer(leakyModel(opts), { name: settings.name, fire: settings.surrogate });
 }
 
 /** Options of {@link rleaky}. */
