@@ -125,8 +125,9 @@ export class Linear implements Layer {
     this.built();
     const rows = x.steps * x.batch;
     const n = this.outFeatures;
-    if (this.out.length !== rows * n || this.out.constructor !== x.data.constructor) this.out = newLike(x.data, rows * n);
-    if (x.data instanceof Float32Array) this.forwardSimd(x);
+    const like = x.events !== undefined ? this.out : x.data;
+    if (this.out.length !== rows * n || (x.events === undefined && this.out.constructor !== like.constructor)) this.out = x.events !== undefined ? new Float32Array(rows * n) : newLike(like, rows * n);
+    if (x.events !== undefined || x.data instanceof Float32Array) this.forwardSimd(x);
     else this.forwardPlain(x);
     this.input = ctx.train ? x : null;
     this.last = { out: { data: this.out, steps: x.steps, batch: x.batch, shape: [n] }, mem: null };
@@ -141,8 +142,9 @@ export class Linear implements Layer {
     const x = this.input;
     if (x === null) throw new ValidationError('backward without a training forward', { field: this.name, expected: 'forward with train: true first', found: 'no saved input' });
     const rows = x.steps * x.batch;
-    if (this.needInputGrad && (this.dx.length !== rows * this.inFeatures || this.dx.constructor !== x.data.constructor)) this.dx = newLike(x.data, rows * this.inFeatures);
-    if (x.data instanceof Float32Array && grad.out instanceof Float32Array) this.backwardSimd(x, grad.out);
+    const simd = (x.events !== undefined || x.data instanceof Float32Array) && grad.out instanceof Float32Array;
+    if (this.needInputGrad && (this.dx.length !== rows * this.inFeatures || this.dx.constructor !== grad.out.constructor)) this.dx = newLike(grad.out, rows * this.inFeatures);
+    if (simd) this.backwardSimd(x, grad.out as Float32Array);
     else this.backwardPlain(x, grad.out);
     return this.needInputGrad ? this.dx : null;
   }
@@ -187,15 +189,26 @@ export class Linear implements Layer {
     return s;
   }
 
-  /** Groups sample b's input spikes per input into runs (binary input only). */
-  private buildRuns(s: SimdLayout, xs: Float32Array, b: number, B: number, T: number): void {
+  /** Groups sample b's input spikes per input into runs (binary input only), from the events when there are. */
+  private buildRuns(s: SimdLayout, x: Seq, b: number, B: number, T: number): void {
     const m = this.inFeatures;
     const masks = s.masks;
-    for (let t = 0; t < T; t++) {
-      const word = (t >> 5) * m;
-      const bit = 1 << (t & 31);
-      const xo = (t * B + b) * m;
-      for (let i = 0; i < m; i++) if (xs[xo + i] !== 0) masks[word + i] |= bit;
+    const events = x.events;
+    if (events !== undefined) {
+      const { offsets, indices } = events;
+      for (let t = 0; t < T; t++) {
+        const word = (t >> 5) * m;
+        const bit = 1 << (t & 31);
+        for (let k = offsets[b * T + t]; k < offsets[b * T + t + 1]; k++) masks[word + indices[k]] |= bit;
+      }
+    } else {
+      const xs = x.data;
+      for (let t = 0; t < T; t++) {
+        const word = (t >> 5) * m;
+        const bit = 1 << (t & 31);
+        const xo = (t * B + b) * m;
+        for (let i = 0; i < m; i++) if (xs[xo + i] !== 0) masks[word + i] |= bit;
+      }
     }
     const runs = s.runs;
     runs.build(masks, 0, m, m, T);
@@ -207,13 +220,16 @@ export class Linear implements Layer {
     const T = x.steps;
     const B = x.batch;
     const s = this.layout(T, true);
-    const xs = x.data as Float32Array;
-    let binary = true;
-    for (let i = 0; i < xs.length && x.binary !== true; i++) {
-      const v = xs[i];
-      if (v !== 0 && v !== 1) {
-        binary = false;
-        break;
+    let binary = x.binary === true;
+    if (!binary) {
+      const xs = x.data;
+      binary = true;
+      for (let i = 0; i < xs.length; i++) {
+        const v = xs[i];
+        if (v !== 0 && v !== 1) {
+          binary = false;
+          break;
+        }
       }
     }
     this.binary = binary;
@@ -225,9 +241,10 @@ export class Linear implements Layer {
     const curB = 4 * s.cur;
     for (let b = 0; b < B; b++) {
       if (binary) {
-        this.buildRuns(s, xs, b, B, T);
+        this.buildRuns(s, x, b, B, T);
         this.currents(s, T);
       } else {
+        const xs = x.data as Float32Array;
         for (let t = 0; t < T; t++) {
           f.copyWithin(s.cur + t * S, s.b, s.b + S);
           const xo = (t * B + b) * m;
@@ -297,7 +314,6 @@ export class Linear implements Layer {
     const T = x.steps;
     const B = x.batch;
     const s = this.layout(T, false);
-    const xs = x.data as Float32Array;
     const { k, f, stride: S, inStride: IS } = s;
     const n = this.outFeatures;
     const m = this.inFeatures;
@@ -318,9 +334,10 @@ export class Linear implements Layer {
       for (let t = 1; t < T; t++) k.sumRows(pB + t * rowBytes, pB + (t - 1) * rowBytes, dIB + t * rowBytes, S);
       k.addRow(4 * s.db, pB + (T - 1) * rowBytes, S);
       if (this.binary) {
-        this.buildRuns(s, xs, b, B, T);
+        this.buildRuns(s, x, b, B, T);
         this.weightGrads(s, T);
       } else {
+        const xs = x.data as Float32Array;
         for (let t = 0; t < T; t++) {
           const xo = (t * B + b) * m;
           for (let i = 0; i < m; i++) {

@@ -270,7 +270,7 @@ export class Network {
     let own: TrainStepResult | null = null;
     let failure: unknown = null;
     try {
-      own = this.shard(sliceSeq(x, 0, bounds[1]), sliceTargets(targets, B, 0, bounds[1]) as Y | null, loss, train, record, B, this.shardSeed(0));
+      own = this.shard(this.toSeq(sliceInput(input, x, 0, bounds[1])), sliceTargets(targets, B, 0, bounds[1]) as Y | null, loss, train, record, B, this.shardSeed(0));
     } catch (e) {
       failure = e;
     }
@@ -624,7 +624,10 @@ function checkGrad(g: FloatArray | undefined, n: number, field: string, shape: s
   if (g.length !== n) throw new ShapeError('loss gradient has the wrong shape', { field, expected: `${n} values (${shape})`, found: `${g.length}` });
 }
 
-/** Spike trains `[batch, T, size]` (CSR) as a dense time-major sequence `[T, B, size]`. */
+/**
+ * Spike trains `[batch, T, size]` (CSR) as a time-major sequence `[T, B, size]`: checked now, kept as events for
+ * a first layer that reads them, made dense only when a layer reads `data`.
+ */
 export function sparseToSeq(spikes: SparseSpikes, size: number, shape: readonly number[]): Seq {
   if (spikes.size !== size) throw new ShapeError('spike size does not match the input shape', { field: 'spikes.size', expected: `${size}`, found: `${spikes.size}` });
   const { batch: B, numSteps: T, offsets, indices } = spikes;
@@ -635,18 +638,31 @@ export function sparseToSeq(spikes: SparseSpikes, size: number, shape: readonly 
   if (offsets.length !== rows + 1 || offsets[0] !== 0 || offsets[rows] !== indices.length) {
     throw new ShapeError('malformed spike rows', { field: 'spikes.offsets', expected: `${rows + 1} offsets from 0 to ${indices.length}`, found: `${offsets.length} offsets` });
   }
-  const data = new Float32Array(T * B * size);
-  for (let b = 0; b < B; b++) {
-    for (let t = 0; t < T; t++) {
-      const r = b * T + t;
-      const o = (t * B + b) * size;
-      if (offsets[r + 1] < offsets[r]) throw new ShapeError('malformed spike rows', { field: `spikes.offsets[${r + 1}]`, expected: `≥ ${offsets[r]}`, found: `${offsets[r + 1]}` });
-      for (let k = offsets[r]; k < offsets[r + 1]; k++) {
-        const i = indices[k];
-        if (i >= size) throw new ShapeError('spike index out of range', { field: `spikes.indices[${k}]`, expected: `< ${size}`, found: `${i}` });
-        data[o + i] = 1;
-      }
-    }
+  for (let r = 0; r < rows; r++) {
+    if (offsets[r + 1] < offsets[r]) throw new ShapeError('malformed spike rows', { field: `spikes.offsets[${r + 1}]`, expected: `≥ ${offsets[r]}`, found: `${offsets[r + 1]}` });
   }
-  return { data, steps: T, batch: B, shape, binary: true };
+  for (let k = 0; k < indices.length; k++) {
+    if (indices[k] >= size) throw new ShapeError('spike index out of range', { field: `spikes.indices[${k}]`, expected: `< ${size}`, found: `${indices[k]}` });
+  }
+  let dense: Float32Array | null = null;
+  return {
+    get data(): Float32Array {
+      if (dense === null) {
+        dense = new Float32Array(T * B * size);
+        for (let b = 0; b < B; b++) {
+          for (let t = 0; t < T; t++) {
+            const r = b * T + t;
+            const o = (t * B + b) * size;
+            for (let k = offsets[r]; k < offsets[r + 1]; k++) dense[o + indices[k]] = 1;
+          }
+        }
+      }
+      return dense;
+    },
+    steps: T,
+    batch: B,
+    shape,
+    binary: true,
+    events: spikes,
+  };
 }

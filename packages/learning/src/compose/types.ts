@@ -1,3 +1,4 @@
+import type { SparseSpikes } from '@snn/core';
 import type { Parameter } from '../optim/parameter.js';
 
 /** The float arrays the composition engine computes in: float32 for training, float64 for checks ({@link gradCheck}). */
@@ -18,6 +19,12 @@ export interface Seq {
   readonly shape: readonly number[];
   /** True when every value is 0 or 1 (spikes): the next layer may group them into runs without checking. */
   readonly binary?: boolean;
+  /**
+   * The same spikes as batch-major CSR rows `b·T + t` (the network's sparse
+   * input), for a first layer that reads events directly; `data` is then
+   * built only when a layer reads it.
+   */
+  readonly events?: SparseSpikes;
 }
 
 /**
