@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type MetricValue, RUN_LAYOUT, readManifest } from '@snn/cli';
 import { FileFormatError, tensor, writeFileAtomic } from '@snn/core';
-import { type ReportFigure, confusionMatrixFigure, imageGrid, renderReport, saveFigure, trainingCurves } from '@snn/viz';
+import { type ReportFigure, confusionMatrixFigure, imageGrid, renderReport, saveFigure, splitCurves } from '@snn/viz';
 import type { Split } from '../data/mnist.js';
 import type { TrainableModel } from '../session/model.js';
 
@@ -42,12 +42,6 @@ export interface RenderedReport {
   readonly report: string;
 }
 
-const num = (v: MetricValue | undefined): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-const pct = (v: MetricValue | undefined): number | undefined => {
-  const n = num(v);
-  return n === undefined ? undefined : 100 * n;
-};
-
 async function readEvaluation(runDir: string): Promise<SavedEvaluation | null> {
   const file = join(runDir, RUN_LAYOUT.logs, 'test-evaluation.json');
   if (!existsSync(file)) return null;
@@ -74,20 +68,9 @@ export async function renderSessionReport(options: RenderOptions): Promise<Rende
   const add = (name: string, title: string, caption: string): void => {
     figures.push({ title, file: `${RUN_LAYOUT.figs}/${name}.png`, caption });
   };
-  const history = records
-    .filter((r) => typeof r.epoch === 'number' && (r.epoch as number) > 0)
-    .map((r) => ({
-      epoch: r.epoch as number,
-      trainLoss: num(r.train_loss),
-      testLoss: num(r.val_loss) ?? num(r.test_loss),
-      trainAcc: pct(r.train_acc),
-      testAcc: pct(r.val_acc) ?? pct(r.test_acc),
-    }))
-    .filter((h) => h.trainAcc !== undefined || h.testAcc !== undefined);
-  if (history.length > 0) {
-    const held = records.some((r) => num(r.val_acc) !== undefined) ? 'validation' : 'test';
-    saveFigure(join(figs, 'training-curves'), await trainingCurves(history, { title: `Accuracy (%) and loss per epoch ("test" series: ${held} images)` }));
-    add('training-curves', 'Accuracy and loss', `Training and ${held} accuracy (%) and loss per epoch.`);
+  if (records.some((r) => typeof r.epoch === 'number' && (r.epoch as number) > 0 && (typeof r.train_acc === 'number' || typeof r.test_acc === 'number'))) {
+    saveFigure(join(figs, 'training-curves'), await splitCurves(records.filter((r) => typeof r.epoch === 'number' && (r.epoch as number) > 0), 'Accuracy (%) and loss per epoch'));
+    add('training-curves', 'Accuracy and loss', 'Training, validation and test accuracy (%) and loss per epoch.');
   }
   const evaluation = await readEvaluation(runDir);
   if (evaluation) {

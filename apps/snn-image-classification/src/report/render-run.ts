@@ -1,10 +1,10 @@
 
 import { join } from 'node:path';
-import { type MetricsRecord, startReport, readConfusion, } from '@snn/cli';
+import { startReport, readConfusion, } from '@snn/cli';
 import { Rng, tensor, writeFileAtomic } from '@snn/core';
 import { FASHION_MNIST_CLASSES, imagesToTensor } from '@snn/datasets';
 import { argmaxRow } from '@snn/readout';
-import { type EpochPoint, confusionMatrixFigure, epochPanels, imageGrid, membraneTraces, renderReport, saveFigure, spikeRaster } from '@snn/viz';
+import { confusionMatrixFigure, imageGrid, membraneTraces, renderReport, saveFigure, spikeRaster, splitCurves } from '@snn/viz';
 import type { ImageClassificationConfig } from '../config/schema.js';
 import { encodeImages, encodingSettings } from '../data/encode.js';
 import { loadDataSplits } from '../data/splits.js';
@@ -22,24 +22,6 @@ export function classNames(dataset: ImageClassificationConfig['dataset']): strin
   return dataset === 'fashion-mnist' ? [...FASHION_MNIST_CLASSES] : Array.from({ length: 10 }, (_, i) => String(i));
 }
 
-
-/**
- * Training curves of a run: loss and accuracy (in %) of the train, validation and test splits per epoch.
- *
- * @param records - one record per epoch (`train_loss`, `val_loss`, `test_loss`, `train_acc`, `val_acc`, `test_acc`)
- */
-export async function curvesFigure(records: readonly MetricsRecord[]): ReturnType<typeof epochPanels> {
-  const points: EpochPoint[] = [];
-  for (const panel of ['loss', 'accuracy (%)'] as const) {
-    for (const r of records) {
-      for (const split of ['train', 'val', 'test']) {
-        const value = r[`${split}_${panel === 'loss' ? 'loss' : 'acc'}`];
-        if (typeof value === 'number') points.push({ epoch: r.epoch as number, panel, series: split === 'val' ? 'validation' : split, value: panel === 'loss' ? value : 100 * value });
-      }
-    }
-  }
-  return epochPanels(points, { title: 'Training curves' });
-}
 
 /** What {@link renderRunReport} wrote. */
 export interface RenderedRun {
@@ -64,7 +46,7 @@ export interface RenderedRun {
 export async function renderRunReport(runDir: string): Promise<RenderedRun> {
   const { manifest, records, figsDir: figs, figures, add } = await startReport(runDir);
   if (records.length > 0) {
-    saveFigure(join(figs, 'training-curves'), await curvesFigure(records));
+    saveFigure(join(figs, 'training-curves'), await splitCurves(records));
     add('training-curves', 'Training curves', 'Loss and accuracy (%) per epoch on the training images (running, during the epoch), the validation hold-out and the test images.');
   }
   const { config, loaded, model } = await loadTrainedModel(runDir, runCheckpoint(runDir));

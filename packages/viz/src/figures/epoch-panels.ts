@@ -73,3 +73,36 @@ export async function epochPanels(points: readonly EpochPoint[], options: EpochP
   } as unknown as TopLevelSpec;
   return renderVegaLite(spec);
 }
+
+/** A per-epoch metrics record as the run session of @snn/cli logs it (`train_loss`, `val_acc`, `test_acc`, …). */
+export type EpochMetricsRecord = Readonly<Record<string, number | string | boolean | null>>;
+
+/**
+ * Loss and accuracy (%) per epoch of the training, validation and test splits, from metrics
+ * records with the keys `epoch`, `<split>_loss` and `<split>_acc` (`split` = `train`, `val`,
+ * `test`; accuracies as fractions). Splits without values are left out (no legend entry).
+ *
+ * @param records - one record per epoch
+ * @param title - figure title; default `Training curves`
+ * @throws ValidationError when no record has a loss or an accuracy
+ */
+export function splitCurves(records: readonly EpochMetricsRecord[], title = 'Training curves'): Promise<Figure> {
+  const points: EpochPoint[] = [];
+  for (const [panel, key, scale] of [
+    ['loss', 'loss', 1],
+    ['accuracy (%)', 'acc', 100],
+  ] as const) {
+    for (const r of records) {
+      if (typeof r.epoch !== 'number') continue;
+      for (const [split, series] of [
+        ['train', 'train'],
+        ['val', 'validation'],
+        ['test', 'test'],
+      ] as const) {
+        const value = r[`${split}_${key}`];
+        if (typeof value === 'number' && Number.isFinite(value)) points.push({ epoch: r.epoch, panel, series, value: scale * value });
+      }
+    }
+  }
+  return epochPanels(points, { title });
+}

@@ -6,7 +6,7 @@ import { confusionMatrixFigure } from './confusion-matrix-figure.js';
 import { imageGrid } from './image-grid.js';
 import { membraneTraces } from './membrane-traces.js';
 import { spikeRaster } from './spike-raster.js';
-import { epochPanels } from './epoch-panels.js';
+import { epochPanels, splitCurves } from './epoch-panels.js';
 import { trainingCurves } from './training-curves.js';
 
 describe('spikeRaster', () => {
@@ -108,6 +108,20 @@ describe('epochPanels', () => {
     expect(fig.svg).not.toContain('>1.5</text>');
     await expect(epochPanels([])).rejects.toThrow('field points: nothing to draw');
     await expect(epochPanels([{ epoch: 1, panel: 'a', series: 'b', value: Number.NaN }])).rejects.toThrow('field points[0].value: non-finite value');
+  });
+});
+
+describe('splitCurves', () => {
+  it('draws loss and accuracy of the splits a metrics log has, labelled train / validation / test', async () => {
+    const fig = await splitCurves([
+      { epoch: 1, train_loss: 0.9, train_acc: 0.7, val_acc: 0.65, test_acc: 0.66 },
+      { epoch: 2, train_loss: 0.5, train_acc: 0.8, val_acc: 0.75, test_acc: 0.74 },
+    ]);
+    expect(fig.svg).toContain('>Training curves</text>');
+    expect(fig.svg).toContain('>validation</text>');
+    // loss: train; accuracy: train, validation, test
+    expect(countOf(fig.svg, 'aria-roledescription="line mark"')).toBe(4);
+    await expect(splitCurves([{ epoch: 1, lr: 0.1 }])).rejects.toThrow('nothing to draw');
   });
 });
 
