@@ -21,15 +21,18 @@ describe('renderReport', () => {
     expect(html).toContain('<title>Run &lt;script&gt;alert(1)&lt;/script&gt;</title>');
     expect(html).toContain('<h1>Run &lt;script&gt;alert(1)&lt;/script&gt;</h1>');
     expect(html).toContain('snn train --config &quot;a&amp;b.yaml&quot;');
-    expect(html).toContain('<th>&lt;b&gt;</th><td>it&#39;s</td>');
+    expect(html).toContain('<th title="&lt;b&gt;">&lt;b&gt;</th><td>it&#39;s</td>');
     expect(html).toContain('<h3>Raster &lt;1&gt;</h3>');
   });
 
   it('lays out summary, metrics (union of columns) and figures with relative paths', () => {
     expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
-    expect(html).toContain('<tr><th>seed</th><td class="num">42</td></tr>');
-    expect(html).toContain('<td class="num">0.971235</td>');
-    expect(html).toContain('<thead><tr><th>epoch</th><th>loss</th><th>acc</th><th>lr</th></tr></thead>');
+    expect(html).toContain('<tr><th title="seed">seed</th><td class="num">42</td></tr>');
+    // Accuracies (fractions) read as percentages, keys as words, the raw key in the title.
+    expect(html).toContain('<tr><th title="testAccuracy">test accuracy</th><td class="num">97.12 %</td></tr>');
+    expect(html).toContain('<thead><tr><th title="epoch">epoch</th><th title="loss">loss</th><th title="acc">accuracy</th><th title="lr">learning rate</th></tr></thead>');
+    // The metrics table scrolls inside the page instead of widening it.
+    expect(html).toContain('<div class="scroll">\n<table class="metrics">');
     expect(html).toContain('<tr><td class="num">2</td><td class="num">0.25</td><td></td><td class="num">0.001</td></tr>');
     expect(html).toContain('<img src="figs/spike%20raster.png" alt="Raster &lt;1&gt;">');
     expect(html).toContain('<figcaption>sample 0</figcaption>');

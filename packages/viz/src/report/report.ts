@@ -51,6 +51,33 @@ function formatValue(v: string | number | boolean | null | undefined): string {
   return String(v);
 }
 
+const WORDS: Readonly<Record<string, string>> = { acc: 'accuracy', val: 'validation', lr: 'learning rate', mib: 'MiB', rss: 'RSS', s: 's', fc1: 'fc1' };
+
+/**
+ * A metric key as words: `trainAccuracy` and `train_acc` both read `train accuracy`, `val_loss`
+ * reads `validation loss`, `peakRssMiB` reads `peak RSS MiB`.
+ *
+ * @param key - a metrics or summary key
+ */
+export function readableKey(key: string): string {
+  const words = key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .split(/[_\s]+/)
+    .filter((w) => w.length > 0)
+    .map((w) => WORDS[w.toLowerCase()] ?? w.toLowerCase());
+  return words.join(' ');
+}
+
+/** True for keys whose values are accuracies stored as fractions (shown in %). */
+function isAccuracy(key: string): boolean {
+  return /(^|_)acc$|accuracy/i.test(key.replace(/([a-z])([A-Z])/g, '$1_$2'));
+}
+
+function formatCell(key: string, v: string | number | boolean | null | undefined): string {
+  if (typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 1 && isAccuracy(key)) return `${(100 * v).toFixed(2)} %`;
+  return formatValue(v);
+}
+
 function checkRelativePath(file: unknown, field: string): string {
   const ok =
     typeof file === 'string' &&
@@ -75,6 +102,7 @@ h1 { font-size: 1.6rem; margin-bottom: 0.3rem; }
 h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid #ddd; padding-bottom: 0.2rem; }
 p.note { color: #555; font-family: monospace; white-space: pre-wrap; }
 table { border-collapse: collapse; margin: 0.5rem 0; font-size: 0.9rem; }
+div.scroll { overflow-x: auto; max-width: 100%; }
 th, td { border: 1px solid #ddd; padding: 0.25rem 0.6rem; text-align: left; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 th { background: #f4f4f4; }
@@ -122,7 +150,7 @@ export function renderReport(content: ReportContent): string {
     parts.push('<h2>Summary</h2>', '<table class="summary">');
     for (const [key, value] of summary) {
       const cls = typeof value === 'number' ? ' class="num"' : '';
-      parts.push(`<tr><th>${escapeHtml(key)}</th><td${cls}>${escapeHtml(formatValue(value))}</td></tr>`);
+      parts.push(`<tr><th title="${escapeHtml(key)}">${escapeHtml(readableKey(key))}</th><td${cls}>${escapeHtml(formatCell(key, value))}</td></tr>`);
     }
     parts.push('</table>');
   }
@@ -130,16 +158,16 @@ export function renderReport(content: ReportContent): string {
   if (rows.length > 0) {
     const columns: string[] = [];
     for (const row of rows) for (const key of Object.keys(row)) if (!columns.includes(key)) columns.push(key);
-    parts.push('<h2>Metrics</h2>', '<table class="metrics">');
-    parts.push(`<thead><tr>${columns.map((c) => `<th>${escapeHtml(c)}</th>`).join('')}</tr></thead>`, '<tbody>');
+    parts.push('<h2>Metrics</h2>', '<div class="scroll">', '<table class="metrics">');
+    parts.push(`<thead><tr>${columns.map((c) => `<th title="${escapeHtml(c)}">${escapeHtml(readableKey(c))}</th>`).join('')}</tr></thead>`, '<tbody>');
     for (const row of rows) {
       const cells = columns.map((c) => {
         const v = row[c];
-        return `<td${typeof v === 'number' ? ' class="num"' : ''}>${escapeHtml(formatValue(v))}</td>`;
+        return `<td${typeof v === 'number' ? ' class="num"' : ''}>${escapeHtml(formatCell(c, v))}</td>`;
       });
       parts.push(`<tr>${cells.join('')}</tr>`);
     }
-    parts.push('</tbody>', '</table>');
+    parts.push('</tbody>', '</table>', '</div>');
   }
   const figures = content.figures ?? [];
   if (figures.length > 0) {
