@@ -1,6 +1,7 @@
 import { createApp, runCli } from '@snn/cli';
 import type { Command } from 'commander';
 import { type AppIo, processIo } from './app/io.js';
+import { fromSeedArgv } from './app/seed-argv.js';
 import { addEvaluateCommand } from './commands/evaluate.js';
 import { addInferCommand } from './commands/infer.js';
 import { addPlotCommand } from './commands/plot.js';
@@ -32,10 +33,18 @@ export function createProgram(io: AppIo, argv: readonly string[] = []): Command 
  * 0 success, 1 run-time error, 2 invalid command line or config. Errors are printed to
  * `io.stderr` by the central handler of @snn/cli.
  *
- * @param argv - e.g. `['train', '--config', 'configs/quick.yaml']`
+ * @param argv - e.g. `['train', '--config', 'configs/quick.yaml']`, or the seed project's
+ *   `['--mode', 'inference', '--model_path', …, '--image_path', …]` ({@link fromSeedArgv})
  * @param io - streams and environment; default the process's
  */
 export async function main(argv: readonly string[], io: Partial<AppIo> = {}): Promise<number> {
   const full: AppIo = { ...processIo(), ...io };
-  return runCli(createProgram(full, argv), argv, { from: 'user', stdout: full.stdout, stderr: full.stderr, env: full.env, setExitCode: false });
+  let args: string[];
+  try {
+    args = fromSeedArgv(argv);
+  } catch (error) {
+    full.stderr.write(`error: ${(error as Error).message}\n`);
+    return 2;
+  }
+  return runCli(createProgram(full, args), args, { from: 'user', stdout: full.stdout, stderr: full.stderr, env: full.env, setExitCode: false });
 }

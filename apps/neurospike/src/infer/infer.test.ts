@@ -38,6 +38,16 @@ async function inferJson(args: string[]): Promise<InferJson> {
 }
 
 describe('neurospike infer', { timeout: 20_000 }, () => {
+  it("accepts the seed project's command line: --mode inference --model_path --image_path", async () => {
+    const ours = await runApp(['infer', '--model', runDir, '--image', digitPath('digit-7.png')]);
+    const seed = await runApp(['--mode', 'inference', '--model_path', runDir, `--image_path=${digitPath('digit-7.png')}`]);
+    expect(seed.code).toBe(0);
+    expect(seed.stdout).toBe(ours.stdout);
+    const bad = await runApp(['--mode', 'serve']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe("error: --mode: unknown mode; expected train or inference (the seed's modes), found serve\n");
+  });
+
   it('prints 10 class probabilities that sum to 1 and the predicted class', async () => {
     const run = await runApp(['infer', '--model', runDir, '--image', digitPath('digit-7.png')]);
     expect(run.code).toBe(0);
