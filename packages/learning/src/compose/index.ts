@@ -3,6 +3,8 @@ export type { Layer, BuildContext, RunContext, LayerOutput, LayerGrad } from './
 export { Linear } from './linear.js';
 export type { LinearOptions } from './linear.js';
 export { Sequential, Flatten, Dropout, Residual } from './containers.js';
+export { Conv2d, MaxPool2d } from './conv.js';
+export type { Conv2dOptions, MaxPool2dOptions } from './conv.js';
 export type { SequentialOptions, NamedOptions } from './containers.js';
 export { NeuronLayer } from './neuron.js';
 export type { NeuronModel, NeuronParamSpec, NeuronStepIO, NeuronBackwardIO, NeuronLayerOptions } from './neuron.js';
