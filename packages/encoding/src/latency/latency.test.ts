@@ -40,6 +40,12 @@ describe('latencySteps / latency', () => {
     expect(steps([1, 0.5, 0.02, 0.005], { numSteps: 10, normalize: true, clip: true })).toEqual([0, 0, 1, -1]);
   });
 
+  it('clip compares in float32, as snnTorch with float32 images: a pixel of exactly 0.01 is kept', () => {
+    // float32(0.01) = 0.0099999998 < 0.01 in float64, but not below float32(0.01), torch's threshold.
+    const code = latencyCode(tensor([0.01, 0.0099], [1, 2]), { numSteps: 10, linear: true, clip: true });
+    expect(Array.from(code.belowThreshold)).toEqual([0, 1]);
+  });
+
   it('firstSpikeTime shifts the earliest spike to t0', () => {
     // 5 ln(1/0.99) = 0.0503, 5 ln(0.1/0.09) = 0.5268, 5 ln 2 = 3.4657 -> t − 0.0503 + 2 = 2, 2.4765, 5.4155
     expect(steps([1, 0.1, 0.02], { numSteps: 10, tau: 5, firstSpikeTime: 2 })).toEqual([2, 2, 5]);

@@ -28,7 +28,7 @@ export interface LatencyOptions {
   readonly linear?: boolean;
   /** Rescale the spike times so that the latest spike falls on step T − 1; default false. */
   readonly normalize?: boolean;
-  /** Remove the spikes of values below `threshold`; default false. */
+  /** Remove the spikes of values below `threshold` (compared in float32, as snnTorch does with float32 images); default false. */
   readonly clip?: boolean;
   /** Where minima and maxima are taken; default `'batch'` (as snnTorch). */
   readonly scope?: LatencyScope;
@@ -118,7 +118,9 @@ function codeTimes(images: Tensor, o: ResolvedLatency): LatencyCode {
   const times = new Float64Array(n);
   const belowThreshold = new Uint8Array(n);
   const fst = o.firstSpikeTime;
-  for (let i = 0; i < n; i++) belowThreshold[i] = x[i] < o.threshold ? 1 : 0;
+  // Compared in float32, as snnTorch compares float32 images with a Python float (cast to the tensor's dtype).
+  const threshold32 = Math.fround(o.threshold);
+  for (let i = 0; i < n; i++) belowThreshold[i] = x[i] < threshold32 ? 1 : 0;
   if (o.linear) {
     const tau = o.normalize ? o.numSteps - 1 - fst : o.tau;
     const cap = -tau * (o.threshold - 1);
