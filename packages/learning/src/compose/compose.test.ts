@@ -200,6 +200,23 @@ describe('engine paths agree', () => {
   });
 });
 
+describe('float64 simulation', () => {
+  it('keeps states in float64 when the input is a Float64Array', () => {
+    const current = [0.1, 0.7, 0.3, 0.9, 0.2];
+    const net = new Network([leaky({ beta: 0.8 })], { inputShape: [1] });
+    const out = net.forward({ data: Float64Array.from(current), steps: current.length, batch: 1, shape: [1] });
+    expect(out.mem).toBeInstanceOf(Float64Array);
+    // The same recursion in float64 by hand (β is stored as a float32 parameter, as snnTorch's buffer).
+    const beta = Math.fround(0.8);
+    let u = 0;
+    const expected = current.map((i) => {
+      u = beta * u + i - (u > 1 ? 1 : 0);
+      return u;
+    });
+    expect(Array.from(out.mem)).toEqual(expected);
+  });
+});
+
 describe('composition errors', () => {
   it('names both layers and shapes when a composition does not chain', () => {
     const build = () => new Network([new Linear(8, 6, { name: 'fc1' }), leaky({ beta: 0.9, name: 'lif1' }), new Linear(5, 3, { name: 'fc2' })], { inputShape: [8] });
