@@ -179,8 +179,9 @@ describe('engine paths agree', () => {
           outs.push(Array.from(r.output.mem));
           grads.push(net.parameters().flatMap((p) => Array.from(p.grad)));
         }
-        expect(outs[1]).toEqual(outs[0]);
-        expectClose(grads[1], grads[0], 6);
+        // The fast path is float32 SIMD (delayed reset) or float32-stored JS; the generic one rounds once per step.
+        expectClose(outs[1], outs[0], 5);
+        expectClose(grads[1], grads[0], 5);
       }
     }
   });

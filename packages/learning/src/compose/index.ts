@@ -7,7 +7,7 @@ export { Conv2d, MaxPool2d } from './conv.js';
 export type { Conv2dOptions, MaxPool2dOptions } from './conv.js';
 export type { SequentialOptions, NamedOptions } from './containers.js';
 export { NeuronLayer } from './neuron.js';
-export type { NeuronModel, NeuronParamSpec, NeuronStepIO, NeuronBackwardIO, NeuronLayerOptions } from './neuron.js';
+export type { NeuronModel, NeuronParamSpec, NeuronStepIO, NeuronBackwardIO, NeuronLayerOptions, NeuronSequenceKernel } from './neuron.js';
 export { leaky, leakyModel, rleaky } from './neurons/leaky.js';
 export type { LeakyOptions, RLeakyOptions } from './neurons/leaky.js';
 export { synaptic, rsynaptic } from './neurons/synaptic.js';

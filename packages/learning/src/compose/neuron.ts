@@ -93,6 +93,8 @@ export interface NeuronModel {
    * for other values. Default false.
    */
   readonly binary?: boolean;
+  /** Makes a whole-sequence kernel for one layer (optional; null when these settings have none). */
+  readonly sequenceKernel?: () => NeuronSequenceKernel | null;
   /** Initial value of each state (default all 0), e.g. −65 mV for an Izhikevich membrane. */
   readonly initial?: readonly number[];
   /** Parameters and buffers, given the layer width and a generator for random initial values. */
@@ -101,6 +103,21 @@ export interface NeuronModel {
   step(io: NeuronStepIO): void;
   /** One step's VJP. */
   backward(io: NeuronBackwardIO): void;
+}
+
+/**
+ * A neuron model's optional whole-sequence kernel: all T steps of a float32
+ * batch at once (e.g. in WebAssembly SIMD), used in place of the per-step
+ * `step`/`backward` when it accepts the settings.
+ */
+export interface NeuronSequenceKernel {
+  /**
+   * Runs T steps over `size` neurons (all samples), time-major; writes the output and the membrane `[T, size]`.
+   * @returns false when it cannot run these parameters (then the per-step path runs)
+   */
+  forward(input: Float32Array, steps: number, size: number, params: readonly Float32Array[], out: Float32Array, mem: Float32Array): boolean;
+  /** VJP of the last forward: writes dL/d(input) from dL/d(out) and the direct dL/d(mem) (or null). */
+  backward(gradOut: Float32Array, gradMem: Float32Array | null, gradIn: Float32Array): void;
 }
 
 /** Options of {@link NeuronLayer}. */
@@ -143,6 +160,8 @@ export class NeuronLayer implements Layer {
   private batch = 0;
   private shape: readonly number[] = [];
   private last: LayerOutput | null = null;
+  private seq: NeuronSequenceKernel | null | undefined = undefined;
+  private usedSeq = false;
 
   /**
    * @param model - the neuron model (built-in or your own)
@@ -196,7 +215,12 @@ export class NeuronLayer implements Layer {
     const fire = ctx.spikeOverride ?? this.fire;
     const params = this.slots.map((s) => s.value);
     const mi = m.membrane;
-    for (let t = 0; t < T; t++) {
+    this.usedSeq = false;
+    if (like instanceof Float32Array && ctx.spikeOverride === null && m.sequenceKernel !== undefined) {
+      if (this.seq === undefined) this.seq = m.sequenceKernel();
+      this.usedSeq = this.seq?.forward(like, T, n, params, this.outSeq as Float32Array, this.memSeq as Float32Array) === true;
+    }
+    for (let t = 0; t < T && !this.usedSeq; t++) {
       const io: NeuronStepIO = {
         width: this.width,
         batch: B,
@@ -209,7 +233,7 @@ export class NeuronLayer implements Layer {
       };
       m.step(io);
     }
-    this.memSeq.set(this.stateSeq[mi].subarray(n));
+    if (!this.usedSeq) this.memSeq.set(this.stateSeq[mi].subarray(n));
     this.inputSeq = ctx.train ? x : null;
     // Spikes of the built-in Heaviside with unit graded factor are 0/1: the next layer need not check.
     const binary = m.spiking && ctx.spikeOverride === null && this.binaryOutput();
@@ -230,6 +254,10 @@ export class NeuronLayer implements Layer {
   backward(grad: LayerGrad, ctx: RunContext): FloatArray | null {
     const x = this.inputSeq;
     if (x === null) throw new ValidationError('backward without a training forward', { field: this.name, expected: 'forward with train: true first', found: 'no saved input' });
+    if (this.usedSeq) {
+      (this.seq as NeuronSequenceKernel).backward(grad.out as Float32Array, grad.mem as Float32Array | null, this.gradIn as Float32Array);
+      return this.gradIn;
+    }
     const { steps: T, batch: B } = x;
     const n = B * this.width;
     const like = x.data;

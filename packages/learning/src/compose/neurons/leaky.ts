@@ -2,6 +2,7 @@ import { NeuronLayer, type NeuronBackwardIO, type NeuronModel, type NeuronParamS
 import type { SurrogateFunction } from '@snn/neurons';
 import type { FloatArray, SpikeFunction } from '../types.js';
 import { type SpikingNeuronOptions, addAt, at, checkValues, mechanismOf, spikingBuffers, spikingSettings } from './common.js';
+import { leakySequenceKernel } from './leaky-simd.js';
 import { recurrentBackward, recurrentForward, recurrentParams } from './recurrent.js';
 
 /** Options of {@link leaky}. */
@@ -213,6 +214,7 @@ export function leakyModel(opts: LeakyOptions): NeuronModel {
     membrane: 0,
     spiking: true,
     binary: true,
+    sequenceKernel: delayed && !learnBeta ? () => leakySequenceKernel(settings.mechanism, settings.surrogate) : undefined,
     params: () => [...spikingBuffers(settings), beta],
     step: (io) => leakyStep(io, 0, null, false, delayed),
     backward: (io) => leakyBackward(io, 0, null, false, delayed, io.gradOut, learnBeta),
