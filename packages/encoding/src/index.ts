@@ -5,3 +5,5 @@ export { latency, latencySparse, latencyCode, latencySteps, latencyEncoder } fro
 export type { LatencyOptions, LatencyCode, LatencyScope } from './latency/latency.js';
 export { periodic, periodicSparse, periodicEncoder } from './periodic/periodic.js';
 export type { PeriodicOptions } from './periodic/periodic.js';
+export { dogFilter, dogFilterImages, latencyBins, dogLatencySparse, DOG_ON, DOG_OFF } from './dog/dog.js';
+export type { DogFilterSpec, DogFilterOptions, DogLatencyOptions } from './dog/dog.js';
