@@ -48,3 +48,18 @@ export {
   conductanceLifStepKernel,
 } from './conductance-lif/kernel.js';
 export type { ConductanceLifKernelConstants } from './conductance-lif/kernel.js';
+export { convIfParams } from './conv-if/params.js';
+export type { ConvIfParams, ConvIfParamsInput } from './conv-if/params.js';
+export { convIfKernel, convIfKernelReference, convIfKernelConstants, convIfStepKernel } from './conv-if/kernel.js';
+export type { ConvIfKernelConstants } from './conv-if/kernel.js';
+export {
+  lateralInhibitionKernel,
+  lateralInhibitionReference,
+  lateralInhibitionStepKernel,
+  checkInhibitionRadius,
+} from './conv-if/inhibition.js';
+export type { LateralInhibitionConstants } from './conv-if/inhibition.js';
+export { spikingPoolParams, spikingPoolKernel, spikingPoolReference, spikingPoolStepKernel, SpikingPool } from './conv-if/pool.js';
+export type { SpikingPoolParams, SpikingPoolConstants } from './conv-if/pool.js';
+export { SpikingConvLayer } from './conv-if/layer.js';
+export type { ConvStepResult } from './conv-if/layer.js';
