@@ -58,3 +58,12 @@ export type {
   NormalizeColumnsKernelConstants,
 } from './plasticity/kernels.js';
 export * from './compose/index.js';
+export {
+  ConvStdp,
+  convergenceMetric,
+  convStdpKernel,
+  convStdpUpdateReference,
+  convStdpUpdateKernel,
+  initialConvWeights,
+} from './conv-stdp/conv-stdp.js';
+export type { ConvStdpOptions, ConvStdpKernelConstants, ConvStdpUpdate } from './conv-stdp/conv-stdp.js';
