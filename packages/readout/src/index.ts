@@ -11,3 +11,10 @@ export { assignNeurons, classifyByAssignment, classifyByProportion, proportionWe
 export type { MisclassifiedExamples } from './assignment/assignment.js';
 export { PredictionTally, argmaxRow } from './metrics/tally.js';
 export type { TallyResult } from './metrics/tally.js';
+export { checkFeatures, temporalFeatures } from './svm/features.js';
+export type { FeatureMatrix, TemporalPooling } from './svm/features.js';
+export { Standardizer } from './svm/standardize.js';
+export { LinearSvm } from './svm/linear-svm.js';
+export type { LinearSvmOptions, LinearSvmFitInfo } from './svm/linear-svm.js';
+export { RbfSvm } from './svm/rbf-svm.js';
+export type { RbfSvmOptions, RbfBinaryModel } from './svm/rbf-svm.js';

@@ -1,6 +1,6 @@
 import { ShapeError, ValidationError, tensor } from '@snn/core';
 import { describe, expect, it } from 'vitest';
-import { DOG_OFF, DOG_ON, dogFilter, dogFilterImages, dogLatencySparse, latencyBins } from './dog.js';
+import { DOG_ON, dogFilter, dogFilterImages, dogLatencySparse, latencyBins } from './dog.js';
 import fixture from './scipy-dog.fixture.json' with { type: 'json' };
 
 describe('dogFilter', () => {

@@ -10,7 +10,7 @@ import { SpikingPool, spikingPoolParams, spikingPoolReference } from './pool.js'
 function denseRun(params: ReturnType<typeof convIfParams>, weights: Float32Array, radius: number, steps: number[][]) {
   const { outChannels: co, outHeight: oh, outWidth: ow, inChannels, inHeight, inWidth, threshold } = params;
   const plane = oh * ow;
-  let pot = new Float32Array(co * plane);
+  let pot: Float32Array = new Float32Array(co * plane);
   const active = new Float32Array(co * plane).fill(1);
   const result: { spikes: number[]; potentials: number[] }[] = [];
   for (const step of steps) {
@@ -66,7 +66,7 @@ describe('SpikingConvLayer (event-driven) against the dense reference kernels', 
       steps.forEach((step, t) => {
         const got = layer.step(step);
         expect(Array.from(got.spikes), `step ${t}`).toEqual(expected[t].spikes);
-        got.potentials.forEach((v, i) => expect(v).toBeCloseTo(expected[t].potentials[i], 4));
+        for (let i = 0; i < got.potentials.length; i++) expect(got.potentials[i]).toBeCloseTo(expected[t].potentials[i], 4);
         total += got.spikes.length;
       });
       expect(total).toBeGreaterThan(3);
