@@ -43,6 +43,7 @@ export class SpikingConvLayer {
   private readonly transposed: Float32Array; // [C_in, K, K, C_out]
   private readonly potential: Float32Array; // [H_out, W_out, C_out]
   private readonly active: Uint8Array; // [H_out, W_out, C_out]
+  private readonly activeCount: Uint16Array; // active neurons per position: a position with none is skipped
   private readonly touched: Uint32Array;
   private readonly touchedMark: Uint8Array;
   private readonly bucketHead: Int32Array;
@@ -75,6 +76,7 @@ export class SpikingConvLayer {
     const positions = outHeight * outWidth;
     this.potential = new Float32Array(positions * outChannels);
     this.active = new Uint8Array(positions * outChannels).fill(1);
+    this.activeCount = new Uint16Array(positions).fill(outChannels);
     this.touched = new Uint32Array(positions);
     this.touchedMark = new Uint8Array(positions);
     this.bucketHead = new Int32Array(positions).fill(-1);
@@ -91,6 +93,15 @@ export class SpikingConvLayer {
   reset(): void {
     this.potential.fill(0);
     this.active.fill(1);
+    this.activeCount.fill(this.params.outChannels);
+  }
+
+  private silence(n: number, pos: number): void {
+    if (this.active[n]) {
+      this.active[n] = 0;
+      this.activeCount[pos]--;
+    }
+    this.potential[n] = 0;
   }
 
   /**
@@ -134,11 +145,13 @@ export class SpikingConvLayer {
           const ox = oxNum / stride;
           if (ox >= outWidth) continue;
           const pos = oy * outWidth + ox;
+          // Once every neuron of a position has fired or been inhibited, its inputs no longer matter.
+          if (this.activeCount[pos] === 0) continue;
           if (!this.touchedMark[pos]) {
             this.touchedMark[pos] = 1;
             this.touched[touchedCount++] = pos;
           }
-          // Inactive neurons also accumulate here; they are never read (fire checks `active`).
+          // Inactive neurons of a live position also accumulate here; they are never read (fire checks `active`).
           const base = pos * co;
           const wBase = ((c * k + ki) * k + kj) * co;
           for (let o = 0; o < co; o++) pot[base + o] += wt[wBase + o];
@@ -202,11 +215,7 @@ export class SpikingConvLayer {
     }
     // A spike removed by inhibition silences its neuron; each survivor silences the other maps around it and
     // itself resets and stays silent.
-    for (const a of losers) {
-      const n = candPos[a] * co + candCh[a];
-      this.active[n] = 0;
-      pot[n] = 0;
-    }
+    for (const a of losers) this.silence(candPos[a] * co + candCh[a], candPos[a]);
     for (let s = 0; s < survivors.length; s++) {
       const a = survivors[s];
       const pos = candPos[a];
@@ -215,16 +224,11 @@ export class SpikingConvLayer {
       const x = pos - y * outWidth;
       for (let y2 = Math.max(0, y - r); y2 <= Math.min(outHeight - 1, y + r); y2++) {
         for (let x2 = Math.max(0, x - r); x2 <= Math.min(outWidth - 1, x + r); x2++) {
-          const base = (y2 * outWidth + x2) * co;
-          for (let o2 = 0; o2 < co; o2++) {
-            if (o2 === o) continue;
-            this.active[base + o2] = 0;
-            pot[base + o2] = 0;
-          }
+          const q = y2 * outWidth + x2;
+          for (let o2 = 0; o2 < co; o2++) if (o2 !== o) this.silence(q * co + o2, q);
         }
       }
-      this.active[pos * co + o] = 0;
-      pot[pos * co + o] = 0;
+      this.silence(pos * co + o, pos);
     }
     return { spikes, potentials };
   }
