@@ -1,0 +1,84 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadNpy, saveNpy } from '@snn/core';
+import { readSpikingDataset } from '@snn/datasets';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main } from './main.js';
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    io: {
+      stdout: { write: (s: string) => out.push(s) > 0 },
+      stderr: { write: (s: string) => err.push(s) > 0 },
+      env: { CI: '1' },
+    },
+    out,
+    err,
+  };
+}
+
+const root = mkdtempSync(join(tmpdir(), 'spiking-convnet-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('spiking-convnet on tiny data', () => {
+  const run = join(root, 'spiking-convnet', 'tiny');
+
+  it('train writes weights, metrics, features, predictions, figures and a report', async () => {
+    const c = capture();
+    const code = await main(['train', '-c', 'tiny', '--data-prop', '0.001', '--test-size', '40', '--runs-dir', root, '--name', 'tiny', '-q'], c.io);
+    expect(c.err.join('')).toBe('');
+    expect(code).toBe(0);
+    expect(c.out.join('')).toMatch(/linear SVM \(max\): test accuracy \d+\.\d\d % on 40 images/);
+    const w1 = await loadNpy(join(run, 'conv1_weights.npy'));
+    expect(w1.shape).toEqual([30, 2, 5, 5]);
+    expect(Array.from(w1.data).every((v) => v >= 0 && v <= 1)).toBe(true);
+    const metric = await loadNpy(join(run, 'conv1_conv_metric.npy'));
+    expect(metric.data.length).toBeGreaterThan(10);
+    expect(Array.from(metric.data).every((c) => c > 0 && c <= 0.25)).toBe(true); // mean w(1 − w) of weights in [0, 1]
+    const first = await loadNpy(join(run, 'features_test_first_spike.npy'));
+    expect(first.shape).toEqual([40, 4900]);
+    expect((await loadNpy(join(run, 'y_pred_max.npy'))).data.length).toBe(40);
+    const manifest = JSON.parse(readFileSync(join(run, 'manifest.json'), 'utf8'));
+    expect(manifest.status).toBe('completed');
+    expect(manifest.metrics.linear_max_accuracy).toBeGreaterThan(0.3);
+    expect(manifest.metrics.features_test_images_per_s).toBeGreaterThan(0);
+    expect(existsSync(join(run, 'report.html'))).toBe(true);
+    expect(existsSync(join(run, 'figs', 'conv1_filters.png'))).toBe(true);
+    expect(existsSync(join(run, 'figs', 'confusion_max.png'))).toBe(true);
+  }, 60_000);
+
+  it('evaluate fits the RBF SVM on window-sum features; features exports a SpikingDataset', async () => {
+    const c = capture();
+    expect(await main(['evaluate', run, '--readout', 'rbf', '--features', 'window-sum', '-q'], c.io)).toBe(0);
+    expect(c.out.join('')).toMatch(/rbf SVM \(window-sum\): test accuracy/);
+    expect((await loadNpy(join(run, 'y_pred_rbf_window-sum.npy'))).data.length).toBe(40);
+    const e = capture();
+    expect(await main(['features', run, '--format', 'spiking-dataset', '-q'], e.io)).toBe(0);
+    const ds = readSpikingDataset(join(run, 'export', 'test.spk'));
+    expect([ds.count, ds.inputSize, ds.duration, ds.timeUnit]).toEqual([40, 4900, 30, 'step']);
+    const first = await loadNpy(join(run, 'features_test_first_spike.npy'));
+    const fired = Array.from(first.data.subarray(0, 4900)).filter((v) => v !== 255).length;
+    expect(ds.offsets[1]).toBe(fired);
+  }, 60_000);
+
+  it('bad input: data proportion, thresholds, radius, weights shape', async () => {
+    const dp = capture();
+    expect(await main(['train', '-c', 'tiny', '--data-prop', '1.5', '--runs-dir', root], dp.io)).not.toBe(0);
+    expect(dp.err.join('')).toContain('field --data-prop: data proportion out of range; expected a fraction in (0, 1], found 1.5');
+    const bad = join(root, 'bad.npy');
+    await saveNpy(bad, { data: new Float32Array(30 * 2 * 9), shape: [30, 2, 3, 3] });
+    const w = capture();
+    expect(await main(['train', '-c', 'tiny', '--conv1-weights', bad, '--runs-dir', root, '--name', 'badw', '--no-figures'], w.io)).not.toBe(0);
+    expect(w.err.join('')).toContain('weights file has the wrong shape; expected [30, 2, 5, 5], found [30, 2, 3, 3]');
+    const cfg = join(root, 'bad.yaml');
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(cfg, readFileSync(new URL('../configs/tiny.yaml', import.meta.url), 'utf8').replace('threshold: 15, inhibition_radius: 2', 'threshold: 0, inhibition_radius: -1'));
+    const t = capture();
+    expect(await main(['train', '-c', cfg, '--runs-dir', root], t.io)).toBe(2);
+    expect(t.err.join('')).toContain('conv1.threshold');
+    expect(t.err.join('')).toContain('conv1.inhibition_radius');
+  }, 30_000);
+});
