@@ -58,6 +58,7 @@ export function createProgram(io: AppIo, argv: readonly string[] = []): Command 
     .option('--gamma <g>', "RBF kernel width: scale or a number > 0 (default: the run config)")
     .addOption(numberOption('--max-train <n>', 'RBF: most training samples (stratified subset)', 'positiveInt'))
     .option('--standardize', 'standardise features (mean 0, σ 1 from the training set)')
+    .addOption(numberOption('--holdout <n>', 'score the last n training images instead of the test set (to choose settings)', 'positiveInt'))
     .action(async (run: string, flags, command: Command) => {
       checkBackend(command);
       let gamma: number | 'scale' | undefined;
@@ -65,7 +66,7 @@ export function createProgram(io: AppIo, argv: readonly string[] = []): Command 
         gamma = flags.gamma === 'scale' ? 'scale' : Number(flags.gamma);
         if (gamma !== 'scale' && !(gamma > 0)) throw new UsageError(`--gamma must be scale or a number > 0, found ${JSON.stringify(flags.gamma)}`, { field: '--gamma', expected: 'scale or a number > 0', found: JSON.stringify(flags.gamma) });
       }
-      await evaluateRun(run, flags.readout, flags.features, { C: flags.C, gamma, maxTrain: flags.maxTrain, standardize: flags.standardize }, io);
+      await evaluateRun(run, flags.readout, flags.features, { C: flags.C, gamma, maxTrain: flags.maxTrain, standardize: flags.standardize, holdout: flags.holdout }, io);
     });
   program
     .command('figures <run>')

@@ -66,6 +66,12 @@ export const configSchema = z.strictObject({
       weight_std: z.number().finite().nonnegative().default(0.05),
     })
     .prefault({}),
+  compute: z
+    .strictObject({
+      /** Worker threads for feature extraction (images are independent); 1 = in the main thread. */
+      workers: z.number().int().positive().lte(64).default(2),
+    })
+    .prefault({}),
   readout: z
     .strictObject({
       /** Features for `train`'s linear SVM: max (fired), sum (as the seed: equals max), window-sum (conv2 spikes per pooling window), latency ((T − t)/T of the first pooled spike). */

@@ -42,9 +42,33 @@ export function runReadout(
   features: FeatureKind,
   config: ConvnetConfig,
 ): ReadoutResult {
-  let x = featureMatrix(train, features);
+  return readoutOn(featureMatrix(train, features), trainLabels, featureMatrix(test, features), testLabels, readout, features, config);
+}
+
+/**
+ * Validation instead of test: fits on the training features without the last `holdout` samples and scores
+ * those (for choosing settings without looking at the test set).
+ */
+export function runValidation(train: SplitFeatures, trainLabels: ArrayLike<number>, holdout: number, readout: ReadoutKind, features: FeatureKind, config: ConvnetConfig): ReadoutResult {
+  const all = featureMatrix(train, features);
+  const keep = all.rows - holdout;
+  const fit = { data: all.data.subarray(0, keep * all.columns), rows: keep, columns: all.columns };
+  const held = { data: all.data.subarray(keep * all.columns), rows: holdout, columns: all.columns };
+  return readoutOn(fit, Array.from(trainLabels).slice(0, keep), held, Array.from(trainLabels).slice(keep), readout, features, config);
+}
+
+function readoutOn(
+  trainX: FeatureMatrix,
+  trainLabels: ArrayLike<number>,
+  testX: FeatureMatrix,
+  testLabels: ArrayLike<number>,
+  readout: ReadoutKind,
+  features: FeatureKind,
+  config: ConvnetConfig,
+): ReadoutResult {
+  let x = trainX;
   let labels: ArrayLike<number> = trainLabels;
-  let xt = featureMatrix(test, features);
+  let xt = testX;
   if (readout === 'rbf' && x.rows > config.readout.rbf.max_train) {
     const rows = stratifiedSubset(trainLabels, config.readout.rbf.max_train / x.rows, new Rng(config.seed ^ 0x5b5));
     x = rowsOf(x, rows);

@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { MetricsLog, readResolvedConfig, updateManifest } from '@snn/cli';
-import { FileFormatError, ShapeError, loadNpy } from '@snn/core';
+import { FileFormatError, ShapeError, ValidationError, loadNpy } from '@snn/core';
 import type { AppIo } from '../app.js';
 import { configSchema } from '../config/schema.js';
 import type { FeatureKind } from '../network/features.js';
-import { type ReadoutKind, type ReadoutResult, runReadout } from '../network/readout.js';
+import { type ReadoutKind, type ReadoutResult, runReadout, runValidation } from '../network/readout.js';
 import { RUN_FILES, loadSplitFeatures } from '../outputs/files.js';
 import { saveReadout } from '../outputs/readout-files.js';
 
@@ -16,7 +16,7 @@ export async function evaluateRun(
   dir: string,
   readout: ReadoutKind,
   features: FeatureKind,
-  overrides: { C?: number; gamma?: number | 'scale'; maxTrain?: number; standardize?: boolean },
+  overrides: { C?: number; gamma?: number | 'scale'; maxTrain?: number; standardize?: boolean; holdout?: number },
   io: AppIo,
 ): Promise<ReadoutResult> {
   const raw = await readResolvedConfig(dir).catch((cause) => {
@@ -44,6 +44,14 @@ export async function evaluateRun(
   const yTest = await loadNpy(join(dir, RUN_FILES.yTest));
   if (yTrain.data.length !== train.count || yTest.data.length !== test.count) {
     throw new ShapeError('labels and features differ in length', { file: join(dir, RUN_FILES.yTrain), expected: `${train.count} training and ${test.count} test labels`, found: `${yTrain.data.length} and ${yTest.data.length}` });
+  }
+  if (overrides.holdout !== undefined) {
+    if (overrides.holdout >= train.count) {
+      throw new ValidationError('the hold-out leaves no training sample', { field: '--holdout', expected: `fewer than ${train.count}`, found: `${overrides.holdout}` });
+    }
+    const v = runValidation(train, yTrain.data, overrides.holdout, readout, features, config);
+    io.stdout.write(`${readout} SVM (${features}): validation accuracy ${(100 * v.accuracy).toFixed(2)} % on the last ${overrides.holdout} training images; fitted on ${v.trainSamples} in ${v.fitSeconds.toFixed(1)} s\n`);
+    return v;
   }
   const r = runReadout(train, yTrain.data, test, yTest.data, readout, features, config);
   await saveReadout(dir, r);

@@ -17,7 +17,8 @@ import { APP_NAME, type AppIo } from '../app.js';
 import type { ConvnetConfig } from '../config/schema.js';
 import { encodeSplit, loadSplits } from '../data/mnist.js';
 import { renderRunFigures } from '../figures/figures.js';
-import { type SplitFeatures, extractFeatures } from '../network/features.js';
+import type { SplitFeatures } from '../network/features.js';
+import { extractFeaturesParallel } from '../network/parallel.js';
 import { SpikingConvNet, networkShape } from '../network/network.js';
 import { runReadout } from '../network/readout.js';
 import { trainLayer } from '../network/train-layers.js';
@@ -106,7 +107,7 @@ export async function trainRun(config: ConvnetConfig, options: TrainRunOptions, 
     }
     const features = async (split: 'train' | 'test', spikes: SparseSpikes): Promise<SplitFeatures> => {
       const bar = progress(`features ${split}`, spikes.batch);
-      const f = await timed(`features_${split}`, spikes.batch, () => extractFeatures(net, spikes, (done) => bar.update(done)));
+      const f = await timed(`features_${split}`, spikes.batch, () => extractFeaturesParallel(net, config, spikes, config.compute.workers, (d) => bar.increment(d)));
       bar.stop();
       await saveSplitFeatures(run.path, split, f);
       return f;
@@ -121,6 +122,7 @@ export async function trainRun(config: ConvnetConfig, options: TrainRunOptions, 
       const r = await timed(`linear_svm_${kind}`, trainFeatures.count, () => runReadout(trainFeatures, train.labels, testFeatures, test.labels, 'linear', kind, config));
       await saveReadout(run.path, r);
       results[`linear_${kind}_accuracy`] = r.accuracy;
+      results[`linear_${kind}_fit_seconds`] = r.fitSeconds;
       io.stdout.write(`linear SVM (${kind}): test accuracy ${(100 * r.accuracy).toFixed(2)} % on ${test.labels.length} images (fit ${r.fitSeconds.toFixed(1)} s)\n`);
       metrics.append({ phase: 'readout', readout: 'linear', features: kind, accuracy: r.accuracy, fit_seconds: r.fitSeconds });
     }
