@@ -53,7 +53,7 @@ export function createProgram(io: AppIo, argv: readonly string[] = []): Command 
     .command('evaluate <run>')
     .description("fit an SVM on a run's training features and report its test accuracy")
     .addOption(new Option('--readout <kind>', 'linear (one-vs-rest, liblinear dual CD) or rbf (one-vs-one SMO, libsvm)').choices(['linear', 'rbf']).default('linear'))
-    .addOption(new Option('--features <kind>', 'max | sum (the seed: identical) | window-sum (conv2 spikes per pool2 window) | latency ((T − t)/T)').choices(['max', 'sum', 'window-sum', 'latency']).default('max'))
+    .addOption(new Option('--features <kind>', 'max | sum (the seed: identical) | window-sum (conv2 spikes per pool2 window) | latency ((T − t)/T) | potential (max-pooled conv2 potentials; runs trained with readout.features: potential)').choices(['max', 'sum', 'window-sum', 'latency', 'potential']).default('max'))
     .addOption(numberOption('--C <c>', 'SVM penalty C (default: the run config)', 'positive'))
     .option('--gamma <g>', "RBF kernel width: scale or a number > 0 (default: the run config)")
     .addOption(numberOption('--max-train <n>', 'RBF: most training samples (stratified subset)', 'positiveInt'))

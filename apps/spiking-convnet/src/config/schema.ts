@@ -74,8 +74,8 @@ export const configSchema = z.strictObject({
     .prefault({}),
   readout: z
     .strictObject({
-      /** Features for `train`'s linear SVM: max (fired), sum (as the seed: equals max), window-sum (conv2 spikes per pooling window), latency ((T − t)/T of the first pooled spike). */
-      features: z.enum(['max', 'sum', 'window-sum', 'latency']).default('max'),
+      /** Features for `train`'s linear SVM: max (fired), sum (as the seed: equals max), window-sum (conv2 spikes per pooling window), latency ((T − t)/T of the first pooled spike), potential (max-pooled final conv2 potentials without firing; also saved). */
+      features: z.enum(['max', 'sum', 'window-sum', 'latency', 'potential']).default('max'),
       standardize: z.boolean().default(false),
       linear: z.strictObject({ C: positiveNumber.default(2.4), max_iter: positiveInt.default(3000), tol: positiveNumber.default(1e-4) }).prefault({}),
       rbf: z

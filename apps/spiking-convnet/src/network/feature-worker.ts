@@ -10,15 +10,16 @@ export interface FeatureWorkerInput {
   readonly weights1: Float32Array;
   readonly weights2: Float32Array;
   readonly spikes: SparseSpikes;
+  readonly potentials: boolean;
 }
 
 // Runs when loaded as a worker thread (dist/feature-worker.js): features of its images, progress every 100.
 if (parentPort && workerData) {
-  const { config, weights1, weights2, spikes } = workerData as FeatureWorkerInput;
+  const { config, weights1, weights2, spikes, potentials } = workerData as FeatureWorkerInput;
   const net = new SpikingConvNet(networkShape(config), config, weights1, weights2);
   const port = parentPort;
   const f = extractFeatures(net, spikes, (done) => {
     if (done % 100 === 0) port.postMessage({ progress: 100 });
-  });
+  }, potentials);
   port.postMessage({ progress: spikes.batch % 100, result: f });
 }

@@ -1,4 +1,4 @@
-import type { SparseSpikes } from '@snn/core';
+import { type SparseSpikes, ValidationError } from '@snn/core';
 import type { FeatureMatrix } from '@snn/readout';
 import type { SpikingConvNet } from './network.js';
 
@@ -16,29 +16,33 @@ export interface SplitFeatures {
   readonly windowCounts: Uint8Array;
   /** Spikes per step summed over the split: conv1, pool1, conv2, pool2 (rows of T). */
   readonly spikesPerStep: Float64Array;
+  /** Max-pooled final conv2 potentials without firing, `[count, size]`, when extracted. */
+  readonly potentials?: Float32Array;
 }
 
 /**
  * Runs every sample of a split through the trained network.
  * @param onImage - called after each image (progress)
  */
-export function extractFeatures(net: SpikingConvNet, spikes: SparseSpikes, onImage?: (done: number) => void): SplitFeatures {
+export function extractFeatures(net: SpikingConvNet, spikes: SparseSpikes, onImage?: (done: number) => void, withPotentials = false): SplitFeatures {
   const size = net.shape.features;
   const firstSpike = new Int16Array(spikes.batch * size);
   const windowCounts = new Uint8Array(spikes.batch * size);
   const spikesPerStep = new Float64Array(4 * spikes.numSteps);
+  const potentials = withPotentials ? new Float32Array(spikes.batch * size) : undefined;
   for (let b = 0; b < spikes.batch; b++) {
-    const a = net.infer(spikes, b);
+    const a = net.infer(spikes, b, withPotentials);
     firstSpike.set(a.firstSpike, b * size);
     windowCounts.set(a.windowCounts, b * size);
+    if (potentials && a.potentials) potentials.set(a.potentials, b * size);
     for (let i = 0; i < spikesPerStep.length; i++) spikesPerStep[i] += a.spikesPerStep[i];
     onImage?.(b + 1);
   }
-  return { count: spikes.batch, size, numSteps: spikes.numSteps, firstSpike, windowCounts, spikesPerStep };
+  return { count: spikes.batch, size, numSteps: spikes.numSteps, firstSpike, windowCounts, spikesPerStep, potentials };
 }
 
 /** Which features feed the SVM. */
-export type FeatureKind = 'max' | 'sum' | 'window-sum' | 'latency';
+export type FeatureKind = 'max' | 'sum' | 'window-sum' | 'latency' | 'potential';
 
 /**
  * The SVM's input from a split's network outputs.
@@ -47,9 +51,17 @@ export type FeatureKind = 'max' | 'sum' | 'window-sum' | 'latency';
  * `max`: 1 where the pooled neuron fired (the seed's MAX over time); `sum`: pooled spikes summed over time —
  * the same as `max`, since a pooled neuron fires at most once (as in the seed); `window-sum`: conv2 spikes in
  * each pooling window (0 … K²), a SUM that carries more than MAX; `latency`: `(T − t)/T` for a first spike at
- * step t, 0 if silent (earlier = stronger).
+ * step t, 0 if silent (earlier = stronger); `potential`: max over each pool2 window of the final conv2
+ * potentials without firing (extracted only when the config's `readout.features` is `potential`).
+ * @throws `ValidationError` when `potential` features were not extracted in this run
  */
 export function featureMatrix(f: SplitFeatures, kind: FeatureKind): FeatureMatrix {
+  if (kind === 'potential') {
+    if (!f.potentials) {
+      throw new ValidationError('this run has no potential features', { field: '--features', expected: "a run trained with readout.features: potential", found: 'potential' });
+    }
+    return { data: f.potentials, rows: f.count, columns: f.size };
+  }
   const data = new Float32Array(f.count * f.size);
   for (let i = 0; i < data.length; i++) {
     const t = f.firstSpike[i];

@@ -45,6 +45,8 @@ export interface ImageActivity {
   readonly windowCounts: Uint8Array;
   /** Spikes per time step of each layer: conv1, pool1, conv2, pool2 (rows of T). */
   readonly spikesPerStep: Uint32Array;
+  /** With `potentials`: max over each pool2 window of the conv2 potentials that all pool1 spikes give (no firing). */
+  readonly potentials?: Float32Array;
 }
 
 /**
@@ -60,6 +62,7 @@ export class SpikingConvNet {
   readonly conv2: SpikingConvLayer;
   /** pool2 layer. */
   readonly pool2: SpikingPool;
+  private integrator: SpikingConvLayer | undefined;
 
   /**
    * @param shape - from {@link networkShape}
@@ -117,8 +120,12 @@ export class SpikingConvNet {
     return updates;
   }
 
-  /** Runs one image through all layers (no learning). */
-  infer(spikes: SparseSpikes, sample: number): ImageActivity {
+  /**
+   * Runs one image through all layers (no learning).
+   * @param potentials - also integrate every pool1 spike into conv2 filters without firing and return the
+   *   max-pooled final potentials (Kheradpisheh et al. 2018 read their last layer out by its potentials)
+   */
+  infer(spikes: SparseSpikes, sample: number, potentials = false): ImageActivity {
     const T = spikes.numSteps;
     const { pool2 } = this.shape;
     const firstSpike = new Int16Array(this.shape.features).fill(-1);
@@ -130,11 +137,18 @@ export class SpikingConvNet {
     this.pool2.reset();
     const c2Plane = pool2.inHeight * pool2.inWidth;
     const p2Plane = pool2.outHeight * pool2.outWidth;
+    if (potentials && this.integrator === undefined) {
+      // conv2's filters with a threshold no potential reaches: it only integrates (created after training).
+      this.integrator = new SpikingConvLayer({ ...this.shape.conv2, threshold: Number.MAX_VALUE }, Float32Array.from(this.conv2.weights));
+    }
+    const integrator = potentials ? this.integrator : undefined;
+    integrator?.reset();
     for (let t = 0; t < T; t++) {
       const row = sample * T + t;
       const input = spikes.indices.subarray(spikes.offsets[row], spikes.offsets[row + 1]);
       const s1 = this.conv1.step(input);
       const p1 = this.pool1.step(s1.spikes);
+      integrator?.step(p1);
       const s2 = this.conv2.step(p1);
       const p2 = this.pool2.step(s2.spikes);
       for (const n of p2) firstSpike[n] = t;
@@ -154,6 +168,20 @@ export class SpikingConvNet {
       spikesPerStep[2 * T + t] = s2.spikes.length;
       spikesPerStep[3 * T + t] = p2.length;
     }
-    return { firstSpike, windowCounts, spikesPerStep };
+    if (!integrator) return { firstSpike, windowCounts, spikesPerStep };
+    const v = integrator.potentials();
+    const pooled = new Float32Array(this.shape.features);
+    for (let c = 0; c < pool2.channels; c++) {
+      for (let py = 0; py < pool2.outHeight; py++) {
+        for (let px = 0; px < pool2.outWidth; px++) {
+          let m = 0;
+          for (let i = 0; i < pool2.kernelSize; i++) {
+            for (let j = 0; j < pool2.kernelSize; j++) m = Math.max(m, v[c * c2Plane + (py * pool2.stride + i) * pool2.inWidth + px * pool2.stride + j]);
+          }
+          pooled[c * p2Plane + py * pool2.outWidth + px] = m;
+        }
+      }
+    }
+    return { firstSpike, windowCounts, spikesPerStep, potentials: pooled };
   }
 }

@@ -34,6 +34,7 @@ export async function extractFeaturesParallel(
   workers: number,
   onImages?: (delta: number) => void,
 ): Promise<SplitFeatures> {
+  const withPotentials = config.readout.features === 'potential';
   const script = workerScript();
   const n = Math.max(1, Math.min(workers, Math.ceil(spikes.batch / 200)));
   if (n === 1 || script === undefined) {
@@ -41,12 +42,12 @@ export async function extractFeaturesParallel(
     return extractFeatures(net, spikes, (done) => {
       onImages?.(done - last);
       last = done;
-    });
+    }, withPotentials);
   }
   const bounds = Array.from({ length: n + 1 }, (_, k) => Math.round((k * spikes.batch) / n));
   const parts = await Promise.all(
     Array.from({ length: n }, (_, k) => {
-      const data: FeatureWorkerInput = { config, weights1: Float32Array.from(net.conv1.weights), weights2: Float32Array.from(net.conv2.weights), spikes: slice(spikes, bounds[k], bounds[k + 1]) };
+      const data: FeatureWorkerInput = { config, weights1: Float32Array.from(net.conv1.weights), weights2: Float32Array.from(net.conv2.weights), spikes: slice(spikes, bounds[k], bounds[k + 1]), potentials: withPotentials };
       return new Promise<SplitFeatures>((resolve, reject) => {
         const worker = new Worker(script, { workerData: data });
         worker.on('message', (m: { progress: number; result?: SplitFeatures }) => {
@@ -64,10 +65,12 @@ export async function extractFeaturesParallel(
   const firstSpike = new Int16Array(spikes.batch * size);
   const windowCounts = new Uint8Array(spikes.batch * size);
   const spikesPerStep = new Float64Array(4 * spikes.numSteps);
+  const potentials = withPotentials ? new Float32Array(spikes.batch * size) : undefined;
   parts.forEach((p, k) => {
+    if (potentials && p.potentials) potentials.set(p.potentials, bounds[k] * size);
     firstSpike.set(p.firstSpike, bounds[k] * size);
     windowCounts.set(p.windowCounts, bounds[k] * size);
     for (let i = 0; i < spikesPerStep.length; i++) spikesPerStep[i] += p.spikesPerStep[i];
   });
-  return { count: spikes.batch, size, numSteps: spikes.numSteps, firstSpike, windowCounts, spikesPerStep };
+  return { count: spikes.batch, size, numSteps: spikes.numSteps, firstSpike, windowCounts, spikesPerStep, potentials };
 }

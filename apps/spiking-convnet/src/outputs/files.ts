@@ -18,6 +18,8 @@ export const RUN_FILES = Object.freeze({
   trainWindowCounts: 'features_train_window_counts.npy',
   testWindowCounts: 'features_test_window_counts.npy',
   spikesPerStep: 'spikes_per_step.npy',
+  trainPotential: 'features_train_potential.npy',
+  testPotential: 'features_test_potential.npy',
 });
 
 /** Marks a silent feature in the `uint8` first-spike files. */
@@ -29,6 +31,7 @@ export async function saveSplitFeatures(dir: string, split: 'train' | 'test', f:
   for (let i = 0; i < first.length; i++) first[i] = f.firstSpike[i] < 0 ? NO_SPIKE : f.firstSpike[i];
   await saveNpy(join(dir, split === 'train' ? RUN_FILES.trainFirstSpike : RUN_FILES.testFirstSpike), { data: first, shape: [f.count, f.size] });
   await saveNpy(join(dir, split === 'train' ? RUN_FILES.trainWindowCounts : RUN_FILES.testWindowCounts), { data: f.windowCounts, shape: [f.count, f.size] });
+  if (f.potentials) await saveNpy(join(dir, split === 'train' ? RUN_FILES.trainPotential : RUN_FILES.testPotential), { data: f.potentials, shape: [f.count, f.size] });
 }
 
 /** Loads a split's features saved by {@link saveSplitFeatures}. */
@@ -46,7 +49,14 @@ export async function loadSplitFeatures(dir: string, split: 'train' | 'test', nu
   const [count, size] = first.shape as [number, number];
   const firstSpike = new Int16Array(count * size);
   for (let i = 0; i < firstSpike.length; i++) firstSpike[i] = first.data[i] === NO_SPIKE ? -1 : first.data[i];
-  return { count, size, numSteps, firstSpike, windowCounts: Uint8Array.from(counts.data), spikesPerStep: new Float64Array(4 * numSteps) };
+  const potentialFile = join(dir, split === 'train' ? RUN_FILES.trainPotential : RUN_FILES.testPotential);
+  let potentials: Float32Array | undefined;
+  if (existsSync(potentialFile)) {
+    const p = await loadNpy(potentialFile);
+    if (p.shape.join() !== first.shape.join()) throw new ShapeError('features files disagree in shape', { file: potentialFile, expected: `[${first.shape.join(', ')}]`, found: `[${p.shape.join(', ')}]` });
+    potentials = Float32Array.from(p.data);
+  }
+  return { count, size, numSteps, firstSpike, windowCounts: Uint8Array.from(counts.data), spikesPerStep: new Float64Array(4 * numSteps), potentials };
 }
 
 /**
