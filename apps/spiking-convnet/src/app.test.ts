@@ -56,7 +56,7 @@ describe('spiking-convnet on tiny data', () => {
     expect(c.out.join('')).toMatch(/rbf SVM \(window-sum\): test accuracy/);
     expect((await loadNpy(join(run, 'y_pred_rbf_window-sum.npy'))).data.length).toBe(40);
     const p = capture();
-    expect(await main(['evaluate', run, '--features', 'potential', '-q'], p.io)).toBe(1);
+    expect(await main(['evaluate', run, '--features', 'potential', '-q'], p.io)).toBe(2);
     expect(p.err.join('')).toContain('field --features: this run has no potential features');
     const e = capture();
     expect(await main(['features', run, '--format', 'spiking-dataset', '-q'], e.io)).toBe(0);

@@ -1,6 +1,6 @@
-import { UsageError, createApp, getGlobalOptions, numberOption, runCli } from '@snn/cli';
+import { type AppIo, UsageError, createApp, getGlobalOptions, numberOption, processIo, runCli } from '@snn/cli';
 import { type Command, Option } from 'commander';
-import { APP_NAME, APP_VERSION, type AppIo, processIo } from './app.js';
+import { APP_NAME, APP_VERSION } from './app.js';
 import { loadRunConfig } from './config/load.js';
 import { renderRunFigures } from './figures/figures.js';
 import { evaluateRun } from './run/evaluate-run.js';
@@ -73,7 +73,7 @@ export function createProgram(io: AppIo, argv: readonly string[] = []): Command 
     .description('render the figures and the HTML report of a run')
     .action(async (run: string, _flags, command: Command) => {
       const global = getGlobalOptions(command);
-      io.stdout.write(`${await renderRunFigures(run, { quiet: global.quiet, stderr: io.stderr })}\n`);
+      io.stdout.write(`${(await renderRunFigures(run, { quiet: global.quiet, stderr: io.stderr })).report}\n`);
     });
   program
     .command('features <run>')

@@ -41,9 +41,9 @@ function thin<T>(values: T[], max = 1500): T[] {
  * Renders the figures of a run (`figs/`) and its HTML report (`report.html`) from the files `train` and
  * `evaluate` wrote: convergence curves, learned filters, spikes per time step, winners raster and histogram,
  * the temporal encoding of one test image, mean activity per digit and the confusion matrices.
- * @returns the report's path
+ * @returns the figure files and the report's path
  */
-export async function renderRunFigures(dir: string, options: { quiet?: boolean; stderr?: ProgressStream } = {}): Promise<string> {
+export async function renderRunFigures(dir: string, options: { quiet?: boolean; stderr?: ProgressStream } = {}): Promise<{ figures: string[]; report: string }> {
   const log = createLogger({ stream: options.stderr, quiet: options.quiet });
   const config = configSchema.parse(await readResolvedConfig(dir));
   const figs = join(dir, 'figs');
@@ -168,5 +168,5 @@ export async function renderRunFigures(dir: string, options: { quiet?: boolean; 
   const report = join(dir, 'report.html');
   writeFileSync(report, html);
   log(`figures: ${figures.length} in ${figs}; report ${report}`);
-  return report;
+  return { figures: figures.map((f) => join(dir, f.file)), report };
 }

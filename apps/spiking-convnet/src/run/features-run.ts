@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { readResolvedConfig } from '@snn/cli';
+import type { AppIo } from '@snn/cli';
 import { loadNpy, saveNpy } from '@snn/core';
 import { createSpikingDataset, writeSpikingDataset } from '@snn/datasets';
-import type { AppIo } from '../app.js';
 import { configSchema } from '../config/schema.js';
 import { RUN_FILES, loadSplitFeatures } from '../outputs/files.js';
 

@@ -1,26 +1,14 @@
 import { join } from 'node:path';
-import {
-  MetricsLog,
-  type RunDir,
-  createLogger,
-  createManifest,
-  createProgress,
-  createRunDir,
-  finishManifest,
-  timePhase,
-  updateManifest,
-  writeManifest,
-  writeResolvedConfig,
-} from '@snn/cli';
+import { type AppIo, MetricsLog, RUN_STREAMS, type RunDir, RunSession, createProgress, createRunDir, streamSeed, updateManifest } from '@snn/cli';
 import { Rng, type SparseSpikes, saveNpy } from '@snn/core';
-import { APP_NAME, type AppIo } from '../app.js';
+import { APP_NAME, APP_VERSION } from '../app.js';
 import type { ConvnetConfig } from '../config/schema.js';
 import { encodeSplit, loadSplits } from '../data/mnist.js';
 import { renderRunFigures } from '../figures/figures.js';
 import type { SplitFeatures } from '../network/features.js';
-import { extractFeaturesParallel } from '../network/parallel.js';
 import { SpikingConvNet, networkShape } from '../network/network.js';
-import { runReadout } from '../network/readout.js';
+import { extractFeaturesParallel } from '../network/parallel.js';
+import { type ReadoutResult, runReadout } from '../network/readout.js';
 import { trainLayer } from '../network/train-layers.js';
 import { RUN_FILES, loadWeights, saveSplitFeatures } from '../outputs/files.js';
 import { saveReadout } from '../outputs/readout-files.js';
@@ -31,7 +19,7 @@ export interface TrainRunOptions {
   readonly runsDir: string;
   /** Run name; default a time stamp. */
   readonly name?: string;
-  /** Overwrite an existing run of that name. */
+  /** Replace an existing run of that name (kept until this run has saved weights). */
   readonly force?: boolean;
   /** Print only results. */
   readonly quiet: boolean;
@@ -46,38 +34,44 @@ export interface TrainRunOptions {
 }
 
 /**
- * `train`: load → encode → conv1 STDP → conv2 STDP → features → linear SVM → files, figures, report.
- * Each step is timed into the manifest (`phases`) with its images/s in the metrics.
+ * `train`, as a list of steps on @snn/cli's `RunSession`: load → encode → conv1 STDP → conv2 STDP →
+ * features → linear SVM (MAX and SUM, and the config's features) → files, figures, report. Each step is a
+ * manifest phase; images/s of each go into the metrics. Nothing is selected on the test set: the test
+ * accuracy of the one trained network is reported (settings are chosen with `evaluate --holdout`).
  * @returns the run directory
  */
 export async function trainRun(config: ConvnetConfig, options: TrainRunOptions, io: AppIo): Promise<RunDir> {
-  const run = await createRunDir({ root: options.runsDir, app: APP_NAME, name: options.name, force: options.force });
-  const log = createLogger({ stream: io.stderr, quiet: options.quiet });
-  await writeResolvedConfig(run.path, config);
-  await writeManifest(run.path, createManifest({ app: APP_NAME, name: run.name, argv: options.argv, seed: config.seed, backend: { name: 'js', kernelClass: null, requested: 'js', reason: 'event-driven TypeScript layers' } }));
-  const metrics = await MetricsLog.open(run.path);
+  const run = await createRunDir({ root: options.runsDir, app: APP_NAME, name: options.name, force: options.force, rng: new Rng(config.seed) });
+  const session = await RunSession.start({
+    run,
+    app: { name: APP_NAME, version: APP_VERSION, moduleUrl: import.meta.url },
+    config,
+    backend: { name: 'js', kernelClass: null, requested: 'js', reason: 'event-driven TypeScript layers' },
+    argv: options.argv,
+    io,
+    quiet: options.quiet,
+  });
   const progress = (label: string, total: number) => createProgress({ total, label, unit: 'img', stream: io.stderr, env: io.env, quiet: options.quiet });
-  const rates: Record<string, number> = {};
-  const seconds: Record<string, number> = {};
-  // Runs one step, timed into the manifest's phases; `images` > 0 also records images/s.
-  const timed = async <T>(phase: string, images: number, fn: () => T | Promise<T>): Promise<T> => {
+  const results: Record<string, number> = {};
+  // One step: a manifest phase; with `images` > 0 its images/s also goes into the metrics.
+  const step = async <T>(phase: string, images: number, fn: () => T | Promise<T>): Promise<T> => {
     const start = performance.now();
-    const out = await timePhase(run.path, phase, fn);
-    seconds[phase] = (performance.now() - start) / 1000;
+    const out = await session.phase(phase, fn);
+    const seconds = (performance.now() - start) / 1000;
     if (images > 0) {
-      rates[`${phase}_images_per_s`] = images / Math.max(seconds[phase], 1e-9);
-      await updateManifest(run.path, { metrics: { [`${phase}_images_per_s`]: rates[`${phase}_images_per_s`] } });
-      log(`${phase}: ${images} images in ${seconds[phase].toFixed(1)} s (${rates[`${phase}_images_per_s`].toFixed(0)} img/s)`);
+      results[`${phase}_images_per_s`] = images / Math.max(seconds, 1e-9);
+      session.log('%s: %d images in %s s (%s img/s)', phase, images, seconds.toFixed(1), results[`${phase}_images_per_s`].toFixed(0));
     }
     return out;
   };
-  try {
-    const { train, test, source } = loadSplits(config);
-    log(`MNIST from ${source}: ${train.labels.length} training images (data_prop ${config.data.data_prop}), ${test.labels.length} test images; run ${run.path}`);
-    const trainSpikes = await timed('encode_train', train.labels.length, () => encodeSplit(train, config));
-    const testSpikes = await timed('encode_test', test.labels.length, () => encodeSplit(test, config));
+  await session.run(async () => {
+    const metrics = await MetricsLog.open(run.path);
+    const { train, test, source } = await session.phase('load', () => loadSplits(config));
+    session.log('MNIST from %s: %d training images (data_prop %s), %d test images; run %s', source, train.labels.length, config.data.data_prop, test.labels.length, run.path);
+    const trainSpikes = await step('encode_train', train.labels.length, () => encodeSplit(train, config));
+    const testSpikes = await step('encode_test', test.labels.length, () => encodeSplit(test, config));
     const shape = networkShape(config);
-    const net = SpikingConvNet.initial(shape, config, new Rng(config.seed));
+    const net = SpikingConvNet.initial(shape, config, new Rng(streamSeed(config.seed, RUN_STREAMS.weights)));
     if (options.conv1Weights) net.conv1.weights.set(await loadWeights(options.conv1Weights, weightShape(shape.conv1)));
     if (options.conv2Weights) net.conv2.weights.set(await loadWeights(options.conv2Weights, weightShape(shape.conv2)));
     for (let o = 0; o < shape.conv1.outChannels; o++) net.conv1.syncFilter(o);
@@ -88,7 +82,8 @@ export async function trainRun(config: ConvnetConfig, options: TrainRunOptions, 
       const name = `conv${layer}`;
       let presented = 0;
       const bar = progress(`${name} STDP`, trainSpikes.batch);
-      const record = await timed(`${name}_stdp`, 0, () =>
+      const start = performance.now();
+      const record = await step(`${name}_stdp`, 0, () =>
         trainLayer(net, trainSpikes, layer, config, (epoch, done, c) => {
           presented++;
           bar.setLabel(`${name} STDP epoch ${epoch + 1}`);
@@ -96,18 +91,19 @@ export async function trainRun(config: ConvnetConfig, options: TrainRunOptions, 
         }),
       );
       bar.stop();
-      rates[`${name}_stdp_images_per_s`] = presented / Math.max(1e-9, seconds[`${name}_stdp`]);
-      await updateManifest(run.path, { metrics: { [`${name}_stdp_images_per_s`]: rates[`${name}_stdp_images_per_s`], [`${name}_updates`]: record.convergence.length, [`${name}_final_convergence`]: record.convergence.at(-1) ?? null, [`${name}_images_presented`]: presented } });
+      results[`${name}_stdp_images_per_s`] = presented / Math.max(1e-9, (performance.now() - start) / 1000);
+      Object.assign(results, { [`${name}_updates`]: record.convergence.length, [`${name}_final_convergence`]: record.convergence.at(-1) ?? 0, [`${name}_images_presented`]: presented });
       for (let e = 0; e < record.imagesPerEpoch.length; e++) metrics.append({ phase: name, epoch: e + 1, images: record.imagesPerEpoch[e], convergence: record.convergence.at(-1) ?? null });
       const conv = layer === 1 ? net.conv1 : net.conv2;
       await saveNpy(join(run.path, layer === 1 ? RUN_FILES.conv1Weights : RUN_FILES.conv2Weights), { data: conv.weights, shape: weightShape(conv.params) });
       await saveNpy(join(run.path, layer === 1 ? RUN_FILES.conv1Metric : RUN_FILES.conv2Metric), { data: record.convergence, shape: [record.convergence.length] });
       await saveNpy(join(run.path, layer === 1 ? RUN_FILES.conv1Winners : RUN_FILES.conv2Winners), { data: record.winners, shape: [record.winners.length / 4, 4] });
-      log(`${name}: ${record.convergence.length} updates over ${presented} images, C = ${(record.convergence.at(-1) ?? Number.NaN).toFixed(4)}`);
+      await session.checkpointSaved();
+      session.log('%s: %d updates over %d images, C = %s', name, record.convergence.length, presented, (record.convergence.at(-1) ?? Number.NaN).toFixed(4));
     }
     const features = async (split: 'train' | 'test', spikes: SparseSpikes): Promise<SplitFeatures> => {
       const bar = progress(`features ${split}`, spikes.batch);
-      const f = await timed(`features_${split}`, spikes.batch, () => extractFeaturesParallel(net, config, spikes, config.compute.workers, (d) => bar.increment(d)));
+      const f = await step(`features_${split}`, spikes.batch, () => extractFeaturesParallel(net, config, spikes, config.compute.workers, (d) => bar.increment(d)));
       bar.stop();
       await saveSplitFeatures(run.path, split, f);
       return f;
@@ -117,34 +113,25 @@ export async function trainRun(config: ConvnetConfig, options: TrainRunOptions, 
     await saveNpy(join(run.path, RUN_FILES.yTrain), { data: Int32Array.from(train.labels), shape: [train.labels.length] });
     await saveNpy(join(run.path, RUN_FILES.yTest), { data: Int32Array.from(test.labels), shape: [test.labels.length] });
     await saveNpy(join(run.path, RUN_FILES.spikesPerStep), { data: testFeatures.spikesPerStep.map((v) => v / testFeatures.count), shape: [4, testFeatures.numSteps] });
-    const results: Record<string, number> = {};
-    for (const kind of ['max', 'sum'] as const) {
-      const r = await timed(`linear_svm_${kind}`, trainFeatures.count, () => runReadout(trainFeatures, train.labels, testFeatures, test.labels, 'linear', kind, config));
+    const kinds = [...new Set(['max', 'sum', config.readout.features] as const)];
+    for (const kind of kinds) {
+      const r: ReadoutResult = await step(`linear_svm_${kind}`, 0, () => runReadout(trainFeatures, train.labels, testFeatures, test.labels, 'linear', kind, config));
       await saveReadout(run.path, r);
       results[`linear_${kind}_accuracy`] = r.accuracy;
       results[`linear_${kind}_fit_seconds`] = r.fitSeconds;
       io.stdout.write(`linear SVM (${kind}): test accuracy ${(100 * r.accuracy).toFixed(2)} % on ${test.labels.length} images (fit ${r.fitSeconds.toFixed(1)} s)\n`);
       metrics.append({ phase: 'readout', readout: 'linear', features: kind, accuracy: r.accuracy, fit_seconds: r.fitSeconds });
     }
-    if (config.readout.features !== 'max' && config.readout.features !== 'sum') {
-      const kind = config.readout.features;
-      const r = await timed(`linear_svm_${kind}`, trainFeatures.count, () => runReadout(trainFeatures, train.labels, testFeatures, test.labels, 'linear', kind, config));
-      await saveReadout(run.path, r);
-      results[`linear_${kind}_accuracy`] = r.accuracy;
-      io.stdout.write(`linear SVM (${kind}): test accuracy ${(100 * r.accuracy).toFixed(2)} % on ${test.labels.length} images (fit ${r.fitSeconds.toFixed(1)} s)\n`);
-      metrics.append({ phase: 'readout', readout: 'linear', features: kind, accuracy: r.accuracy, fit_seconds: r.fitSeconds });
-    }
-    await finishManifest(run.path, { metrics: results });
-    if (options.figures !== false) await renderRunFigures(run.path, { quiet: options.quiet, stderr: io.stderr });
+    await updateManifest(run.path, { metrics: results });
+    await session.complete({
+      metrics: results,
+      render: options.figures === false ? undefined : async () => renderRunFigures(run.path, { quiet: options.quiet, stderr: io.stderr }),
+    });
     io.stdout.write(`run directory: ${run.path}\n`);
-    return run;
-  } catch (error) {
-    await finishManifest(run.path, { error }).catch(() => undefined);
-    throw error;
-  }
+  });
+  return run;
 }
 
 function weightShape(p: { outChannels: number; inChannels: number; kernelSize: number }): number[] {
   return [p.outChannels, p.inChannels, p.kernelSize, p.kernelSize];
 }
-
