@@ -73,11 +73,19 @@ function solveBinary(
   let iter = 0;
   let converged = false;
   const { offsets, indices, values } = x;
+  // 0/1 rows (spike features) skip the multiplications; the coordinate order comes from an inline xorshift32
+  // seeded by `rng` (liblinear draws it with rand()).
+  let binary = true;
+  for (let k = 0; k < values.length && binary; k++) binary = values[k] === 1;
+  let state = rng.nextUint32() | 1;
   while (iter < maxIter) {
     let pgMaxNew = Number.NEGATIVE_INFINITY;
     let pgMinNew = Number.POSITIVE_INFINITY;
     for (let i = 0; i < activeSize; i++) {
-      const j = i + rng.int(activeSize - i);
+      state ^= state << 13;
+      state ^= state >>> 17;
+      state ^= state << 5;
+      const j = i + ((state >>> 0) % (activeSize - i));
       const t = index[i];
       index[i] = index[j];
       index[j] = t;
@@ -86,7 +94,9 @@ function solveBinary(
       const i = index[s];
       const yi = y[i];
       let dot = w[columns] * bias;
-      for (let k = offsets[i]; k < offsets[i + 1]; k++) dot += w[indices[k]] * values[k];
+      const end = offsets[i + 1];
+      if (binary) for (let k = offsets[i]; k < end; k++) dot += w[indices[k]];
+      else for (let k = offsets[i]; k < end; k++) dot += w[indices[k]] * values[k];
       const G = yi * dot - 1 + alpha[i] * diag;
       let pg = 0;
       if (alpha[i] === 0) {
@@ -107,7 +117,8 @@ function solveBinary(
         const old = alpha[i];
         alpha[i] = Math.max(old - G / qd[i], 0);
         const d = (alpha[i] - old) * yi;
-        for (let k = offsets[i]; k < offsets[i + 1]; k++) w[indices[k]] += d * values[k];
+        if (binary) for (let k = offsets[i]; k < end; k++) w[indices[k]] += d;
+        else for (let k = offsets[i]; k < end; k++) w[indices[k]] += d * values[k];
         w[columns] += d * bias;
       }
     }
