@@ -67,3 +67,14 @@ export {
   initialConvWeights,
 } from './conv-stdp/conv-stdp.js';
 export type { ConvStdpOptions, ConvStdpKernelConstants, ConvStdpUpdate } from './conv-stdp/conv-stdp.js';
+export { decisionMap, classOf, isTargetNeuron, targetNeurons } from './supervised-stdp/decision-map.js';
+export type { DecisionMap } from './supervised-stdp/decision-map.js';
+export { stdpRowUpdate } from './supervised-stdp/stdp-row.js';
+export type { StdpWindow } from './supervised-stdp/stdp-row.js';
+export { S2Stdp, RStdp, S4nn, s2stdpErrors } from './supervised-stdp/rules.js';
+export type { SupervisedRule, ForwardResult, RuleTarget, StdpRates, S2StdpOptions, RStdpOptions, S4nnOptions } from './supervised-stdp/rules.js';
+export { CompetitionRegulation, CompetitionRegulationOne, noRegulation } from './supervised-stdp/competition.js';
+export type { ThresholdRegulator, LayerThresholds, CompetitionOptions } from './supervised-stdp/competition.js';
+export { PatienceStopping, dropoutMask } from './supervised-stdp/early-stopping.js';
+export { FirstSpikeReadout } from './supervised-stdp/readout.js';
+export type { FirstSpikeReadoutOptions, FirstSpikeSamples, EpochStats } from './supervised-stdp/readout.js';

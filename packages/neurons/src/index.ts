@@ -63,3 +63,5 @@ export { spikingPoolParams, spikingPoolKernel, spikingPoolReference, spikingPool
 export type { SpikingPoolParams, SpikingPoolConstants } from './conv-if/pool.js';
 export { SpikingConvLayer } from './conv-if/layer.js';
 export type { ConvStepResult } from './conv-if/layer.js';
+export { singleSpikeForward, singleSpikeOutput, checkSingleSpikeLayer, firingOrder, firstToFire } from './single-spike/single-spike.js';
+export type { SingleSpikeLayer, SingleSpikeOutput, SingleSpikeMasks } from './single-spike/single-spike.js';

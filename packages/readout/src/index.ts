@@ -18,3 +18,15 @@ export { LinearSvm } from './svm/linear-svm.js';
 export type { LinearSvmOptions, LinearSvmFitInfo } from './svm/linear-svm.js';
 export { RbfSvm } from './svm/rbf-svm.js';
 export type { RbfSvmOptions, RbfBinaryModel } from './svm/rbf-svm.js';
+export {
+  runSearchPoints,
+  servePoints,
+  readSearchResults,
+  canonicalJson,
+  firstDifference,
+  SEARCH_STATE_FILE,
+  POINT_RESULT_FILE,
+} from './search/points.js';
+export type { SearchPoint, PointResult, PointTask, RunSearchOptions, PointEvent, SearchOutcome } from './search/points.js';
+export { meanStd, rankByValidation, expandGrid } from './search/score.js';
+export type { MeanStd, RankedPoint } from './search/score.js';
