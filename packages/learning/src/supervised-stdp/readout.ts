@@ -84,7 +84,8 @@ export class FirstSpikeReadout {
   /** The decision map. */
   readonly map: DecisionMap;
   private readonly norms: Float32Array | null;
-  private readonly dirty = new Set<number>();
+  /** Rows to clip and rescale at the next update: the changed rows, then those that rescaling left out of range. */
+  private readonly outside: number[] = [];
   private readonly out: SingleSpikeOutput;
   private readonly maskIn: Uint8Array;
   private readonly maskOut: Uint8Array;
@@ -147,10 +148,31 @@ export class FirstSpikeReadout {
     for (let k = j * m; k < (j + 1) * m; k++) weights[k] *= factor;
   }
 
-  private inRange(j: number): boolean {
+  /**
+   * Clips row `j` to [w_min, w_max] and rescales it to its L1 norm in two passes; returns false when the rescaled
+   * row left [w_min, w_max] (it is then clipped and rescaled again at the next update, as SpikeNN's all-row pass does).
+   */
+  private constrainRow(j: number): boolean {
     const { weights, inputSize: m } = this.layer;
-    for (let k = j * m; k < (j + 1) * m; k++) if (weights[k] < this.options.wMin || weights[k] > this.options.wMax) return false;
-    return true;
+    const { wMin, wMax } = this.options;
+    const start = j * m;
+    const end = start + m;
+    let abs = 0;
+    for (let k = start; k < end; k++) {
+      let w = weights[k];
+      if (w < wMin) w = weights[k] = wMin;
+      else if (w > wMax) w = weights[k] = wMax;
+      abs += Math.abs(w);
+    }
+    if (this.norms === null) return true;
+    const factor = Math.fround(this.norms[j] / Math.fround(abs));
+    let inside = true;
+    for (let k = start; k < end; k++) {
+      const w = Math.fround(weights[k] * factor);
+      weights[k] = w;
+      if (w < wMin || w > wMax) inside = false;
+    }
+    return inside;
   }
 
   /** Before each training epoch. */
@@ -179,13 +201,11 @@ export class FirstSpikeReadout {
     const predicted = classOf(map, firstToFire(forward.outputTimes, forward.potentials));
     this.regulator.update(forward, label, map, thresholds);
     const changed = options.rule.update(layer, forward, label, map);
-    for (const j of changed) this.dirty.add(j);
-    for (const j of this.dirty) {
-      this.clipRow(j);
-      this.normalizeRow(j);
-    }
-    this.dirty.clear();
-    if (this.norms !== null) for (const j of changed) if (!this.inRange(j)) this.dirty.add(j);
+    const outside = this.outside;
+    for (const j of changed) if (!outside.includes(j)) outside.push(j);
+    let kept = 0;
+    for (let a = 0; a < outside.length; a++) if (!this.constrainRow(outside[a])) outside[kept++] = outside[a];
+    outside.length = kept;
     return predicted;
   }
 

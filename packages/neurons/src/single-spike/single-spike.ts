@@ -63,7 +63,8 @@ export interface SingleSpikeMasks {
  *   spike is integrated, so the very last spike of a sample can move the potential but never trigger a spike;
  * - with a leak, the decay to the next group's time is applied before that check;
  * - an input at exactly `maxTime` ends the simulation.
- * Cost: O(spikes × neurons still silent) additions — only active inputs touch weights.
+ * Cost: at most spikes × neurons additions, each neuron stopping at its own spike — only active inputs touch
+ * weights.
  *
  * @param layer - weights, sizes, leak and `maxTime`
  * @param indices - input index of each spike, sorted by time
@@ -94,46 +95,40 @@ export function singleSpikeForward(
   inputTimes.fill(maxTime);
   outputTimes.fill(maxTime);
   potentials.fill(0);
-  // active neurons as a compact list: a neuron that fired (or is dropped) leaves the list
-  const active = activeList(n);
-  let count = 0;
-  for (let j = 0; j < n; j++) if (maskOut === null || maskOut[j] !== 0) active[count++] = j;
   const spikes = times.length;
   if (spikes === 0) return out;
-  let current = times[0];
+  // the dense input times, up to an input at maxTime (where the simulation stops)
   for (let k = 0; k < spikes; k++) {
     const time = times[k];
-    if (time !== current || k === spikes - 1) {
-      if (leakTau !== null) {
-        for (let a = 0; a < count; a++) {
-          const j = active[a];
-          potentials[j] *= Math.exp(-(time - current) / leakTau[j]);
-        }
-      }
-      let kept = 0;
-      for (let a = 0; a < count; a++) {
-        const j = active[a];
-        if (potentials[j] > thresholds[j]) outputTimes[j] = current;
-        else active[kept++] = j;
-      }
-      count = kept;
-      current = time;
-    }
     if (time === maxTime) break;
     const i = indices[k];
     if (maskIn === null || maskIn[i] !== 0) inputTimes[i] = time;
-    for (let a = 0; a < count; a++) {
-      const j = active[a];
-      potentials[j] += weights[j * m + i];
+  }
+  // Neurons do not interact during the pass, so each one walks the spike list on its own: its weight row stays
+  // in the L1 cache and the walk ends at its spike. Potentials are float32 sums, as in the seed.
+  for (let j = 0; j < n; j++) {
+    if (maskOut !== null && maskOut[j] === 0) continue;
+    const base = j * m;
+    const threshold = thresholds[j];
+    const tau = leakTau === null ? 0 : leakTau[j];
+    let v = 0;
+    let current = times[0];
+    for (let k = 0; k < spikes; k++) {
+      const time = times[k];
+      if (time !== current || k === spikes - 1) {
+        if (tau > 0) v = Math.fround(v * Math.exp(-(time - current) / tau));
+        if (v > threshold) {
+          outputTimes[j] = current;
+          break;
+        }
+        current = time;
+      }
+      if (time === maxTime) break;
+      v = Math.fround(v + weights[base + indices[k]]);
     }
+    potentials[j] = v;
   }
   return out;
-}
-
-let activeBuffer = new Int32Array(64);
-function activeList(n: number): Int32Array {
-  if (activeBuffer.length < n) activeBuffer = new Int32Array(n);
-  return activeBuffer;
 }
 
 /**
