@@ -1,4 +1,4 @@
-import { type Rng, ValidationError } from '@snn/core';
+import { type Rng, ShapeError, ValidationError } from '@snn/core';
 import { type SingleSpikeLayer, type SingleSpikeOutput, firstToFire, singleSpikeForward, singleSpikeOutput } from '@snn/neurons';
 import { type DecisionMap, classOf } from './decision-map.js';
 import { type LayerThresholds, type ThresholdRegulator, noRegulation } from './competition.js';
@@ -33,6 +33,8 @@ export interface FirstSpikeReadoutOptions {
   readonly maxTime: number;
   /** Weight init: normal(mean, std) when `normal`, else uniform in [wMin, wMax]. */
   readonly init: { readonly normal: boolean; readonly mean: number; readonly std: number };
+  /** Start from these weights instead (neuron-major, length neurons × inputSize), e.g. another run's; then normalised and clipped as drawn ones are. */
+  readonly initialWeights?: Float32Array;
   /** Weights are clipped to [wMin, wMax] after each update. */
   readonly wMin: number;
   /** See `wMin`. */
@@ -98,8 +100,15 @@ export class FirstSpikeReadout {
     if (!(Number.isFinite(threshold) && threshold > 0)) throw new ValidationError('invalid firing threshold', { field: 'firing_threshold', expected: 'a number > 0', found: String(threshold) });
     if (!(options.wMin < options.wMax)) throw new ValidationError('invalid weight bounds', { field: 'w_min', expected: `w_min < w_max (${options.wMax})`, found: String(options.wMin) });
     const weights = new Float32Array(neurons * inputSize);
-    for (let k = 0; k < weights.length; k++) {
-      weights[k] = options.init.normal ? rng.normal(options.init.mean, options.init.std) : rng.uniformIn(options.wMin, options.wMax);
+    if (options.initialWeights !== undefined) {
+      if (options.initialWeights.length !== weights.length) {
+        throw new ShapeError('initial weights do not match the layer', { field: 'initialWeights', expected: `${neurons} × ${inputSize} = ${weights.length} values`, found: String(options.initialWeights.length) });
+      }
+      weights.set(options.initialWeights);
+    } else {
+      for (let k = 0; k < weights.length; k++) {
+        weights[k] = options.init.normal ? rng.normal(options.init.mean, options.init.std) : rng.uniformIn(options.wMin, options.wMax);
+      }
     }
     this.map = map;
     this.layer = {

@@ -1,0 +1,165 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { Rng, saveNpy, tensor } from '@snn/core';
+import { readAnySpikingDataset, writeSeedSpikingDataset, denseToSpikingDataset } from '@snn/datasets';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '@snn/cli';
+import { gridConfigSchema, runConfigSchema } from './config/schema.js';
+import { main } from './main.js';
+
+const run = promisify(execFile);
+const tmp = mkdtempSync(join(tmpdir(), 'spikenn-app-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const cli = new URL('../dist/cli.js', import.meta.url).pathname;
+
+/** Two classes over 16 inputs: class c fires its own 8 inputs early (jittered), the others late. */
+function tinyTimes(count: number, seed: number): { times: Float32Array; labels: Int32Array } {
+  const rng = new Rng(seed);
+  const times = new Float32Array(count * 16);
+  const labels = new Int32Array(count);
+  for (let s = 0; s < count; s++) {
+    const c = s % 2;
+    labels[s] = c;
+    for (let i = 0; i < 16; i++) {
+      const own = Math.floor(i / 8) === c;
+      times[s * 16 + i] = own ? rng.uniformIn(0, 0.3) : rng.uniform() < 0.5 ? rng.uniformIn(0.5, 0.9) : 1;
+    }
+  }
+  return { times, labels };
+}
+
+async function tinySplits(dir: string, seed: number): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  for (const [name, count, s] of [['trainset', 40, seed], ['valset', 20, seed + 1], ['testset', 20, seed + 2]] as const) {
+    const { times, labels } = tinyTimes(count, s);
+    await writeSeedSpikingDataset(join(dir, `${name}.npy`), denseToSpikingDataset(times, count, labels));
+  }
+}
+
+const tinyConfig = {
+  network: [{ n_neurons: 4, firing_threshold: 1, w_init_normal: true, w_init_mean: 0.3, w_init_std: 0.01, w_norm: true, w_min: 0, w_max: 1 }],
+  optimizer: { method: 's2stdp', stdp: 'additive', class_inhib: true, t_gap: 0.05, ap: 0.05, am: -0.1, annealing: 0.98 },
+  regularizer: { thr_lr: 0.1, thr_anneal: 0.5 },
+  trainer: { epochs: 6, nt_neurons: 0, early_stopping: 3 },
+};
+
+function capture() {
+  let out = '';
+  let err = '';
+  const stream = (add: (s: string) => void) => ({
+    write: (s: string) => {
+      add(s);
+      return true;
+    },
+    isTTY: false,
+  });
+  return {
+    io: { stdout: stream((s) => { out += s; }), stderr: stream((s) => { err += s; }), env: {} },
+    out: () => out,
+    err: () => err,
+  };
+}
+
+describe('shipped configs', () => {
+  it("every seed config and grid config parses (the seed's files, unchanged)", async () => {
+    const dir = new URL('../configs/', import.meta.url).pathname;
+    for (const name of ['seed.json', 'default.json', ...readdirSync(join(dir, 'seed')).map((f) => `seed/${f}`)]) {
+      expect(() => parseConfig(JSON.parse(readFileSync(join(dir, name), 'utf8')), runConfigSchema, { file: name })).not.toThrow();
+    }
+    for (const f of readdirSync(join(dir, 'gs'))) {
+      expect(() => parseConfig(JSON.parse(readFileSync(join(dir, 'gs', f), 'utf8')), gridConfigSchema, { file: f })).not.toThrow();
+    }
+  });
+});
+
+describe('spikenn app', () => {
+  it('generate-dataset converts dense times and keeps its inputs unless asked', async () => {
+    const { times, labels } = tinyTimes(10, 1);
+    const x = join(tmp, 'X.npy');
+    const y = join(tmp, 'y.npy');
+    await saveNpy(x, tensor(times, [10, 4, 4]));
+    await saveNpy(y, { data: Int32Array.from(labels, (l) => l + 3), shape: [10] });
+    const c = capture();
+    expect(await main(['generate-dataset', x, y, join(tmp, 'gen.npy')], c.io as never)).toBe(0);
+    expect(c.out()).toMatch(/Successfully converted .* 10 samples, 16 inputs/);
+    const ds = readAnySpikingDataset(join(tmp, 'gen.npy'));
+    expect([ds.count, ds.inputSize]).toEqual([10, 16]);
+    expect(Array.from(ds.labels.subarray(0, 2))).toEqual([0, 1]); // 3, 4 mapped to 0, 1 as the seed does
+    expect(existsSync(x)).toBe(true);
+    expect(await main(['generate-dataset', x, y, join(tmp, 'gen.snnspk'), '--rm-input'], capture().io as never)).toBe(0);
+    expect(existsSync(x) || existsSync(y)).toBe(false);
+    const bad = capture();
+    await saveNpy(x, tensor(times, [10, 16]));
+    await saveNpy(y, { data: new Int32Array(9), shape: [9] });
+    expect(await main(['generate-dataset', x, y, join(tmp, 'bad.npy')], bad.io as never)).toBe(2);
+    expect(bad.err()).toMatch(/y\.npy: labels do not match the sample count; expected 10 labels/);
+  });
+
+  it('run: the seed log lines and the run directory', async () => {
+    const data = join(tmp, 'data');
+    await tinySplits(data, 10);
+    const configPath = join(tmp, 'tiny.json');
+    writeFileSync(configPath, JSON.stringify(tinyConfig));
+    const c = capture();
+    const out = join(tmp, 'run');
+    expect(await main(['run', data, out, configPath, '--seed', '1', '-q'], c.io as never)).toBe(0);
+    const result = JSON.parse(c.out());
+    expect(result.testAccuracy).toBeGreaterThan(0.9);
+    const log = readFileSync(join(out, 'readout_log.txt'), 'utf8');
+    expect(log).toMatch(/^Accuracy on training set after epoch 0: [01]\.\d+$/m);
+    expect(log).toMatch(/^Accuracy on validation set after epoch 0: /m);
+    expect(log).toMatch(/^Accuracy on test set after epoch 0: /m);
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+    expect(manifest.status).toBe('completed');
+    expect(manifest.seed).toBe(1);
+    expect(manifest.metrics.testAccuracy).toBe(result.testAccuracy);
+    expect(readFileSync(join(out, 'logs', 'metrics.jsonl'), 'utf8').trim().split('\n').length).toBe(result.lastEpoch + 1);
+    for (const f of ['report.html', 'weights.npy', 'thresholds.npy', 'figs/accuracy.png', 'figs/thresholds.png', 'figs/weights.png']) expect(existsSync(join(out, f))).toBe(true);
+  });
+
+  it('config errors name the field: unknown keys and rule names', async () => {
+    const configPath = join(tmp, 'bad.json');
+    writeFileSync(configPath, JSON.stringify({ ...tinyConfig, optimizer: { ...tinyConfig.optimizer, method: 's3stdp', learning: 1 } }));
+    const c = capture();
+    expect(await main(['run', join(tmp, 'data'), join(tmp, 'bad-run'), configPath], c.io as never)).toBe(2);
+    expect(c.err()).toMatch(/optimizer\.method/);
+    expect(c.err()).toMatch(/s3stdp/);
+    expect(c.err()).toMatch(/optimizer\.learning/);
+  });
+
+  it('kfold on worker threads, kfold-score, and a resumed K-fold whose config changed is refused', async () => {
+    const data = join(tmp, 'folds');
+    await tinySplits(join(data, '0'), 20);
+    await tinySplits(join(data, '1'), 30);
+    const configPath = join(tmp, 'tiny.json');
+    const out = join(tmp, 'kfold');
+    const { stdout } = await run('node', [cli, 'kfold', data, out, configPath, '--K', '2', '--n-proc', '2', '--no-report', '-q']);
+    expect(stdout).toMatch(/Reading 2-folds/);
+    expect(stdout).toMatch(/### TEST ###\nAccuracies: \[[\d., ]+\]\n\d+\.\d\d \+- \d+\.\d\d/);
+    expect(existsSync(join(out, '1', 'result.json'))).toBe(true);
+    const score = await run('node', [cli, 'kfold-score', out]);
+    expect(score.stdout).toBe(stdout);
+    // resume with the same config: nothing reruns
+    const again = await run('node', [cli, 'kfold', data, out, configPath, '--K', '2', '--resume', '--no-report']);
+    expect(again.stderr).toMatch(/fold 0: kept/);
+    writeFileSync(join(tmp, 'changed.json'), JSON.stringify({ ...tinyConfig, trainer: { ...tinyConfig.trainer, epochs: 7 } }));
+    await expect(run('node', [cli, 'kfold', data, out, join(tmp, 'changed.json'), '--K', '2', '--resume'])).rejects.toThrow(/config\.trainer\.epochs: 6 → 7/);
+  }, 60_000);
+
+  it('gridsearch over a grid config, resumable; gridsearch-best ranks on validation', async () => {
+    const grid = { ...tinyConfig, network: [{ ...tinyConfig.network[0], firing_threshold: [0.8, 1.2] }], trainer: { ...tinyConfig.trainer, epochs: 3 } };
+    const configPath = join(tmp, 'grid.json');
+    writeFileSync(configPath, JSON.stringify(grid));
+    const out = join(tmp, 'gs');
+    const { stdout } = await run('node', [cli, 'gridsearch', join(tmp, 'data'), out, configPath, '--n-proc', '2', '-q']);
+    expect(stdout).toMatch(/Reading 2 experiments/);
+    expect(stdout).toMatch(/Top #1 config is .*gs\/[01] with a validation accuracy of [\d.]+ \(epoch:\d+ ; std:[\d.e-]+\)/);
+    const best = await run('node', [cli, 'gridsearch-best', out, '--N', '1']);
+    expect(best.stdout.trim().split('\n').length).toBe(2);
+    const again = await run('node', [cli, 'gridsearch', join(tmp, 'data'), out, configPath, '--resume']);
+    expect(again.stderr).toMatch(/point 1: kept/);
+  }, 60_000);
+});
