@@ -1,10 +1,9 @@
-import { createApp, runCli } from '@snn/cli';
 import type { Command } from 'commander';
 import { addGenerateDatasetCommand } from './commands/generate-dataset.js';
 import { addGridsearchBestCommand, addGridsearchCommand } from './commands/gridsearch.js';
 import { addKfoldCommand, addKfoldScoreCommand } from './commands/kfold.js';
 import { addRunCommand } from './commands/run.js';
-import { type AppIo, processIo } from './io.js';
+import { type AppIo, createApp, processIo, runCli } from '@snn/cli';
 import { APP_VERSION } from './version.js';
 
 /**

@@ -75,6 +75,6 @@ export { S2Stdp, RStdp, S4nn, s2stdpErrors } from './supervised-stdp/rules.js';
 export type { SupervisedRule, ForwardResult, RuleTarget, StdpRates, S2StdpOptions, RStdpOptions, S4nnOptions } from './supervised-stdp/rules.js';
 export { CompetitionRegulation, CompetitionRegulationOne, noRegulation } from './supervised-stdp/competition.js';
 export type { ThresholdRegulator, LayerThresholds, CompetitionOptions } from './supervised-stdp/competition.js';
-export { PatienceStopping, dropoutMask } from './supervised-stdp/early-stopping.js';
+export { dropoutMask } from './supervised-stdp/dropout.js';
 export { FirstSpikeReadout } from './supervised-stdp/readout.js';
 export type { FirstSpikeReadoutOptions, FirstSpikeSamples, EpochStats } from './supervised-stdp/readout.js';

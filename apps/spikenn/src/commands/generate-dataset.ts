@@ -1,9 +1,8 @@
 import { rm } from 'node:fs/promises';
-import { numberOption } from '@snn/cli';
+import { numberOption, type AppIo } from '@snn/cli';
 import { ValidationError, loadNpy } from '@snn/core';
 import { denseToSpikingDataset, writeSeedSpikingDataset, writeSpikingDataset } from '@snn/datasets';
 import type { Command } from 'commander';
-import type { AppIo } from '../io.js';
 
 /**
  * Adds `spikenn generate-dataset X.npy y.npy out` (SpikeNN's `generate_dataset.py`): dense first-spike times

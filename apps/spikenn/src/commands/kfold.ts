@@ -1,10 +1,9 @@
 import { join, resolve } from 'node:path';
-import { getGlobalOptions, numberOption, parseConfig, readConfigFile } from '@snn/cli';
+import { getGlobalOptions, numberOption, parseConfig, readConfigFile, type AppIo } from '@snn/cli';
 import { ValidationError } from '@snn/core';
 import { meanStd, readSearchResults, runSearchPoints } from '@snn/readout';
 import type { Command } from 'commander';
 import { runConfigSchema } from '../config/schema.js';
-import type { AppIo } from '../io.js';
 import type { RunResult } from '../train/run-point.js';
 import { type PointConfig, WORKER_SCRIPT, describeFailures } from './points.js';
 

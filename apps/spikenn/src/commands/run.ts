@@ -1,6 +1,5 @@
-import { getGlobalOptions, readConfigFile } from '@snn/cli';
+import { getGlobalOptions, readConfigFile, type AppIo } from '@snn/cli';
 import type { Command } from 'commander';
-import type { AppIo } from '../io.js';
 import { runOnce } from '../train/run-point.js';
 
 /**
@@ -15,7 +14,7 @@ export function addRunCommand(program: Command, io: AppIo, argv: readonly string
     .command('run')
     .description('train a readout on <data>/trainset.npy (validation: valset.npy, test: testset.npy) and write the run into <out>')
     .argument('<data>', 'dataset folder with trainset.npy and optional valset.npy / testset.npy (SpikeNN SpikingDataset or .snnspk)')
-    .argument('<out>', 'run directory: readout_log.txt, config.json, manifest.json, logs/metrics.jsonl, weights.npy, figs/, report.html')
+    .argument('<out>', 'run directory: readout_log.txt, config.yaml, manifest.json, logs/metrics.jsonl, weights.npy, figs/, report.html')
     .argument('<config>', 'SpikeNN JSON config (e.g. configs/seed.json)')
     .option('--init-weights <file.npy>', 'start from these weights [n_neurons, inputs] (e.g. the seed\'s initial weights, for a same-start comparison) instead of drawing them')
     .option('--no-report', 'skip figures and report.html')

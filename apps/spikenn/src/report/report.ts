@@ -12,8 +12,9 @@ import type { FitResult } from '../train/fit.js';
  * @param model - the trained readout
  * @param fit - the fit's history and result
  * @param summary - key facts for the report's table
+ * @returns the PNG files written
  */
-export async function writeRunReport(dir: string, title: string, model: FirstSpikeReadout, fit: FitResult, summary: Record<string, string | number | boolean>): Promise<void> {
+export async function writeRunReport(dir: string, title: string, model: FirstSpikeReadout, fit: FitResult, summary: Record<string, string | number | boolean>): Promise<string[]> {
   const figures: ReportFigure[] = [];
   const curves = fit.history.flatMap((h) => [
     { epoch: h.epoch, set: 'train', accuracy: h.trainAccuracy },
@@ -102,4 +103,5 @@ export async function writeRunReport(dir: string, title: string, model: FirstSpi
     figures,
   });
   await writeFile(join(dir, 'report.html'), html);
+  return figures.map((f) => join(dir, f.file));
 }

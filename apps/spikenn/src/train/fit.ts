@@ -1,4 +1,5 @@
-import { type FirstSpikeReadout, PatienceStopping } from '@snn/learning';
+import { ModelSelection } from '@snn/cli';
+import type { FirstSpikeReadout } from '@snn/learning';
 import type { SpikingDataset } from '@snn/datasets';
 import type { RunConfig } from '../config/schema.js';
 
@@ -58,7 +59,8 @@ export function pyRound4(x: number): string {
  * @remarks
  * Per epoch: a learning pass over the training set in stored order, the layer statistics and
  * `Accuracy on training set after epoch E: a`; then the validation accuracy, which drives early stopping
- * (patience `trainer.early_stopping`; `[INFO] Early stopping triggered (max val_acc:…)`), then the test accuracy.
+ * (patience `trainer.early_stopping`, through `ModelSelection` of `@snn/cli`, which needs a validation set;
+ * `[INFO] Early stopping triggered (max val_acc:…)`), then the test accuracy.
  * With `gridsearch_stop_acc`, a run whose training or validation accuracy is below it after epoch 2 is pruned.
  * The test set never selects anything: it is only reported.
  * @param model - the readout
@@ -66,6 +68,7 @@ export function pyRound4(x: number): string {
  * @param config - the run config
  * @param log - one call per log line
  * @param onEpoch - called after each epoch's record
+ * @throws ValidationError (field `trainer.early_stopping`) when early stopping is asked for without a validation set
  */
 export function fitReadout(
   model: FirstSpikeReadout,
@@ -76,7 +79,9 @@ export function fitReadout(
 ): FitResult {
   const { epochs, early_stopping: patience } = config.trainer;
   const stopAcc = config.trainer.gridsearch_stop_acc ?? 0;
-  const stopper = patience > 0 ? new PatienceStopping(patience) : null;
+  // validation-only selection (the project's ModelSelection): the seed's EarlyStopper, a strict improvement
+  // resets the count, `patience` epochs without one stop training; the test set is never compared
+  const selection = new ModelSelection({ hasValidation: splits.val !== undefined, patience, patienceField: 'trainer.early_stopping' });
   const history: EpochRecord[] = [];
   let stoppedBy: FitResult['stoppedBy'] = 'epochs';
   let val: number | null = null;
@@ -127,8 +132,8 @@ export function fitReadout(
         finish();
         break;
       }
-      if (stopper?.observe(val)) {
-        log(`[INFO] Early stopping triggered (max val_acc:${stopper.best})`);
+      if (selection.observe(epoch + 1, val, { train, test: null }).stop) {
+        log(`[INFO] Early stopping triggered (max val_acc:${selection.best?.value})`);
         if (splits.test !== undefined) {
           test = model.evaluate(splits.test);
           record.testAccuracy = test;

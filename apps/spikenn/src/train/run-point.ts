@@ -1,9 +1,10 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { MetricsLog, createManifest, finishManifest, parseConfig, timePhase, writeManifest } from '@snn/cli';
-import { ShapeError, loadNpy, saveNpy, tensor, writeFileAtomic } from '@snn/core';
+import { MetricsLog, RunSession, parseConfig, processIo } from '@snn/cli';
+import { ShapeError, loadNpy, saveNpy, tensor } from '@snn/core';
 import { type RunConfig, runConfigSchema } from '../config/schema.js';
 import { writeRunReport } from '../report/report.js';
+import { APP_VERSION } from '../version.js';
 import { buildReadout } from './build.js';
 import { loadSplits } from './data.js';
 import { type FitResult, fitReadout } from './fit.js';
@@ -55,7 +56,8 @@ export interface RunOnceOptions {
  * One training run in a run directory: SpikeNN's `run.py` plus this project's run files.
  *
  * @remarks
- * Writes `readout_log.txt` (the seed's log lines), `config.json`, `manifest.json` (seed, versions, timings,
+ * Through the run-session kit of `@snn/cli`: writes `readout_log.txt` (the seed's log lines), `config.yaml`
+ * (the config and the seed), `manifest.json` (seed, versions, timings,
  * final metrics), `logs/metrics.jsonl` (one line per epoch), `weights.npy` and `thresholds.npy` (NumPy reads
  * them), `figs/` and `report.html`.
  * @returns the run's result
@@ -70,12 +72,19 @@ export async function runOnce(options: RunOnceOptions): Promise<RunResult> {
     appendFileSync(logFile, `${line}\n`);
     options.echo?.(line);
   };
-  await writeFileAtomic(join(outDir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
-  const manifest = createManifest({ app: 'spikenn', name: basename(outDir), seed: options.seed, argv: options.argv });
-  await writeManifest(outDir, manifest);
+  const io = processIo();
+  const session = await RunSession.start({
+    run: { path: outDir, name: basename(outDir), resumed: false },
+    app: { name: 'spikenn', version: APP_VERSION, moduleUrl: import.meta.url },
+    config: { ...config, seed: options.seed },
+    backend: { name: 'js', kernelClass: null, requested: 'js', reason: 'event-driven TypeScript: single-spike neurons learn sample by sample' },
+    argv: options.argv ?? [],
+    io: { ...io, stderr: { write: () => true } },
+    quiet: true,
+  });
   const metrics = await MetricsLog.open(outDir);
-  try {
-    const { splits, classes } = await timePhase(outDir, 'load', () => loadSplits(options.dataDir));
+  return session.run(async () => {
+    const { splits, classes } = await session.phase('load', () => loadSplits(options.dataDir));
     let initial: Float32Array | undefined;
     if (options.initWeights !== undefined) {
       const npy = await loadNpy(options.initWeights);
@@ -87,7 +96,7 @@ export async function runOnce(options: RunOnceOptions): Promise<RunResult> {
     }
     const model = buildReadout(config, splits.train.inputSize, classes, splits.train.duration, options.seed, initial);
     log(JSON.stringify(config));
-    const fit = await timePhase(outDir, 'train', () =>
+    const fit = await session.phase('train', () =>
       fitReadout(model, splits, config, log, (r) =>
       metrics.append({
         epoch: r.epoch,
@@ -112,22 +121,20 @@ export async function runOnce(options: RunOnceOptions): Promise<RunResult> {
       stoppedBy: fit.stoppedBy,
       trainSamplesPerSecond: speed,
     };
-    if (options.noReport !== true) {
-      await writeRunReport(outDir, `spikenn run ${basename(outDir)}`, model, fit, {
-        rule: config.optimizer.method + (config.optimizer.use_time_ranges ? ' (time ranges)' : ''),
-        neurons,
-        inputs: inputSize,
-        classes,
-        seed: options.seed,
-        'stopped by': fit.stoppedBy,
-        'last epoch': fit.lastEpoch,
-        'train accuracy': fit.trainAccuracy,
-        'validation accuracy': fit.validationAccuracy ?? 'none',
-        'test accuracy': fit.testAccuracy ?? 'none',
-        'training samples/s': Math.round(speed),
-      });
-    }
-    await finishManifest(outDir, {
+    const summary = {
+      rule: config.optimizer.method + (config.optimizer.use_time_ranges ? ' (time ranges)' : ''),
+      neurons,
+      inputs: inputSize,
+      classes,
+      seed: options.seed,
+      'stopped by': fit.stoppedBy,
+      'last epoch': fit.lastEpoch,
+      'train accuracy': fit.trainAccuracy,
+      'validation accuracy': fit.validationAccuracy ?? 'none',
+      'test accuracy': fit.testAccuracy ?? 'none',
+      'training samples/s': Math.round(speed),
+    };
+    await session.complete({
       metrics: {
         trainAccuracy: result.trainAccuracy,
         validationAccuracy: result.validationAccuracy,
@@ -136,10 +143,14 @@ export async function runOnce(options: RunOnceOptions): Promise<RunResult> {
         stoppedBy: result.stoppedBy,
         trainSamplesPerSecond: speed,
       },
+      render:
+        options.noReport === true
+          ? undefined
+          : async () => ({
+              figures: await writeRunReport(outDir, `spikenn run ${basename(outDir)}`, model, fit, summary),
+              report: join(outDir, 'report.html'),
+            }),
     });
     return result;
-  } catch (error) {
-    await finishManifest(outDir, { status: 'failed', error });
-    throw error;
-  }
+  });
 }

@@ -2,7 +2,7 @@ import { type Rng, ShapeError, ValidationError } from '@snn/core';
 import { type SingleSpikeLayer, type SingleSpikeOutput, firstToFire, singleSpikeForward, singleSpikeOutput } from '@snn/neurons';
 import { type DecisionMap, classOf } from './decision-map.js';
 import { type LayerThresholds, type ThresholdRegulator, noRegulation } from './competition.js';
-import { dropoutMask } from './early-stopping.js';
+import { dropoutMask } from './dropout.js';
 import type { SupervisedRule } from './rules.js';
 
 /** The samples a readout trains on: the flat arrays of a `SpikingDataset` (`@snn/datasets`). */

@@ -2,7 +2,7 @@ import { Rng } from '@snn/core';
 import { describe, expect, it } from 'vitest';
 import { CompetitionRegulation, CompetitionRegulationOne } from './competition.js';
 import { classOf, decisionMap, isTargetNeuron, targetNeurons } from './decision-map.js';
-import { PatienceStopping, dropoutMask } from './early-stopping.js';
+import { dropoutMask } from './dropout.js';
 import { FirstSpikeReadout } from './readout.js';
 import { RStdp, S2Stdp, S4nn, s2stdpErrors } from './rules.js';
 import { stdpRowUpdate } from './stdp-row.js';
@@ -148,13 +148,7 @@ describe('NCG competition regulation', () => {
   });
 });
 
-describe('early stopping and dropout', () => {
-  it('stops after `patience` epochs without a strict improvement', () => {
-    const stop = new PatienceStopping(2);
-    expect([0.5, 0.6, 0.6, 0.55].map((a) => stop.observe(a))).toEqual([false, false, false, true]);
-    expect([stop.best, stop.bestEpoch]).toEqual([0.6, 1]);
-    expect(() => new PatienceStopping(0)).toThrow(/field early_stopping/);
-  });
+describe('dropout', () => {
   it('keeps each entry with probability 1 − rate', () => {
     const mask = dropoutMask(new Rng(1), 0.25, new Uint8Array(20000)) as Uint8Array;
     const kept = mask.reduce((a, b) => a + b, 0) / mask.length;
