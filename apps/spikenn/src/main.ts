@@ -2,12 +2,13 @@ import type { Command } from 'commander';
 import { addGenerateDatasetCommand } from './commands/generate-dataset.js';
 import { addGridsearchBestCommand, addGridsearchCommand } from './commands/gridsearch.js';
 import { addKfoldCommand, addKfoldScoreCommand } from './commands/kfold.js';
+import { addMakeFoldsCommand } from './commands/make-folds.js';
 import { addRunCommand } from './commands/run.js';
 import { type AppIo, createApp, processIo, runCli } from '@snn/cli';
 import { APP_VERSION } from './version.js';
 
 /**
- * The commander program: `generate-dataset`, `run`, `kfold`, `kfold-score`, `gridsearch`, `gridsearch-best`
+ * The commander program: `generate-dataset`, `run`, `make-folds`, `kfold`, `kfold-score`, `gridsearch`, `gridsearch-best`
  * (SpikeNN's app scripts), with the global options of @snn/cli.
  * @param io - output streams and environment
  * @param argv - the command line, for run manifests
@@ -22,6 +23,7 @@ export function createProgram(io: AppIo, argv: readonly string[] = []): Command 
   const full = ['spikenn', ...argv];
   addGenerateDatasetCommand(program, io);
   addRunCommand(program, io, full);
+  addMakeFoldsCommand(program, io);
   addKfoldCommand(program, io, full);
   addKfoldScoreCommand(program, io);
   addGridsearchCommand(program, io, full);

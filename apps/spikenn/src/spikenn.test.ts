@@ -130,10 +130,14 @@ describe('spikenn app', () => {
     expect(c.err()).toMatch(/optimizer\.learning/);
   });
 
-  it('kfold on worker threads, kfold-score, and a resumed K-fold whose config changed is refused', async () => {
+  it('make-folds, kfold on worker threads, kfold-score, and a resumed K-fold whose config changed is refused', async () => {
     const data = join(tmp, 'folds');
-    await tinySplits(join(data, '0'), 20);
-    await tinySplits(join(data, '1'), 30);
+    const whole = join(tmp, 'whole');
+    await tinySplits(whole, 20);
+    const made = capture();
+    expect(await main(['make-folds', join(whole, 'trainset.npy'), join(whole, 'testset.npy'), data, '--K', '2'], made.io as never)).toBe(0);
+    expect(made.out()).toMatch(/wrote 2 folds of 40 training samples/);
+    expect([readAnySpikingDataset(join(data, '0', 'trainset.npy')).count, readAnySpikingDataset(join(data, '0', 'valset.npy')).count]).toEqual([20, 20]);
     const configPath = join(tmp, 'tiny.json');
     const out = join(tmp, 'kfold');
     const { stdout } = await run('node', [cli, 'kfold', data, out, configPath, '--K', '2', '--n-proc', '2', '--no-report', '-q']);

@@ -47,3 +47,4 @@ export {
   denseToSpikingDataset,
 } from './spiking-dataset/seed-npy.js';
 export type { DenseToSpikingOptions } from './spiking-dataset/seed-npy.js';
+export { selectSpikingSamples } from './spiking-dataset/select.js';

@@ -4,6 +4,7 @@ import { FileFormatError, PickleError, ValidationError, decodeNpyObject, encodeN
 import { describe, expect, it } from 'vitest';
 import { useTempDir } from '../test-utils/temp-dir.js';
 import { createSpikingDataset, spikingSample } from './dataset.js';
+import { selectSpikingSamples } from './select.js';
 import { encodeSpikingDataset } from './format.js';
 import {
   decodeSeedSpikingDataset,
@@ -127,5 +128,14 @@ describe('SpikeNN SpikingDataset files', () => {
     expect(labels.dtype.code).toBe('i2');
     const sample = (dict.entries.get('data') as { dtype: { fields: { name: string; dtype: { code: string } }[] } }[])[0];
     expect(sample.dtype.fields.map((f) => `${f.name}:${f.dtype.code}`)).toEqual(['indices:i2', 'timestamps:f4']);
+  });
+
+  it('selectSpikingSamples takes samples in the given order', () => {
+    const ds = decodeSeedSpikingDataset(SEED_FILE);
+    const picked = selectSpikingSamples(ds, [2, 0]);
+    expect(Array.from(picked.labels)).toEqual([1, 1]);
+    expect(Array.from(picked.offsets)).toEqual([0, 4, 8]);
+    expect(Array.from(picked.indices)).toEqual([2, 0, 1, 4, 2, 0, 3, 4]);
+    expect(() => selectSpikingSamples(ds, [3])).toThrow(/field indices\[0\]: sample index out of range/);
   });
 });
