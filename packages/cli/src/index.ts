@@ -15,11 +15,13 @@ export {
 export type { RangeOptions } from './config/fields.js';
 export { parseConfig } from './config/parse.js';
 export type { ParseConfigOptions } from './config/parse.js';
-export { loadConfig, readConfigFile, parseConfigText, configFormatOf } from './config/load.js';
+export { loadConfig, readConfigFile, parseConfigText, configFormatOf, MAX_CONFIG_FILE_BYTES } from './config/load.js';
 export type { ConfigFormat } from './config/load.js';
 export { combineOverrides, mergeOverrides, parseAssignments } from './config/overrides.js';
 export type { MergeOverridesOptions } from './config/overrides.js';
 export { editDistance, suggest } from './config/suggest.js';
+export { MEMORY_BUDGET_BYTES, assertMemoryEstimate, checkMemoryEstimate, formatBytes, withinLimits } from './config/memory.js';
+export type { MemoryEstimate } from './config/memory.js';
 
 export {
   createRunDir,

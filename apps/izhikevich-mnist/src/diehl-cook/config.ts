@@ -1,4 +1,30 @@
+import { assertMemoryEstimate } from '@snn/cli';
 import { ValidationError } from '@snn/core';
+
+/**
+ * Upper bounds of the size-like Diehl & Cook settings. The paper's largest network has 6400
+ * excitatory neurons; an example is 350 ms. Steps per example (example or rest time / dt) are at
+ * most a million, and the input spikes of one example must fit the memory budget of `@snn/cli`
+ * (see {@link inputSpikeBytes}).
+ */
+export const DIEHL_COOK_LIMITS = Object.freeze({
+  nE: 10000,
+  nE2: 10000,
+  exampleTimeMs: 100_000,
+  restingTimeMs: 100_000,
+  stepsPerPhase: 1_000_000,
+  maxIntensity: 1000,
+});
+
+/**
+ * Bytes of the Poisson input of one example at the highest intensity, by estimate: 784 pixels at
+ * up to 255/8 · maxIntensity Hz over exampleTimeMs, 8 bytes a spike (step and index), plus
+ * 4 bytes per step of the step index.
+ */
+export function inputSpikeBytes(s: Pick<DiehlCookSettings, 'exampleTimeMs' | 'dtMs' | 'maxIntensity'>): number {
+  const spikes = 784 * (255 / 8) * s.maxIntensity * (s.exampleTimeMs / 1000);
+  return 8 * spikes + 4 * (s.exampleTimeMs / s.dtMs + 1);
+}
 
 /** Settings of a Diehl & Cook (2015) network run (defaults: the paper's). */
 export interface DiehlCookSettings {
@@ -58,25 +84,40 @@ function check(cond: boolean, field: string, expected: string, value: unknown): 
 
 /**
  * Validates the settings and fills in the defaults.
+ *
+ * @remarks
+ * Size-like settings are bounded ({@link DIEHL_COOK_LIMITS}) before anything is allocated.
  * @throws `ValidationError` naming the field
  */
 export function diehlCookSettings(input: DiehlCookSettingsInput = {}): DiehlCookSettings {
   const nE = input.nE ?? 400;
-  check(Number.isInteger(nE) && nE >= 1, 'nE', 'an integer >= 1', nE);
+  check(Number.isInteger(nE) && nE >= 1 && nE <= DIEHL_COOK_LIMITS.nE, 'nE', `an integer in [1, ${DIEHL_COOK_LIMITS.nE}]`, nE);
   const nE2 = input.nE2 ?? 0;
-  check(Number.isInteger(nE2) && nE2 >= 0, 'nE2', 'an integer >= 0', nE2);
+  check(Number.isInteger(nE2) && nE2 >= 0 && nE2 <= DIEHL_COOK_LIMITS.nE2, 'nE2', `an integer in [0, ${DIEHL_COOK_LIMITS.nE2}]`, nE2);
   const dtMs = input.dtMs ?? 0.5;
   check(Number.isFinite(dtMs) && dtMs > 0 && dtMs <= 1, 'dtMs', 'a number in (0, 1] ms', dtMs);
   const exampleTimeMs = input.exampleTimeMs ?? 350;
-  check(Number.isFinite(exampleTimeMs) && exampleTimeMs >= dtMs, 'exampleTimeMs', `a number >= dt (${dtMs} ms)`, exampleTimeMs);
+  const maxPhaseMs = Math.min(DIEHL_COOK_LIMITS.exampleTimeMs, DIEHL_COOK_LIMITS.stepsPerPhase * dtMs);
+  const phaseText = `at most ${maxPhaseMs} ms (${DIEHL_COOK_LIMITS.exampleTimeMs} ms and ${DIEHL_COOK_LIMITS.stepsPerPhase} steps of dt ${dtMs} ms)`;
+  check(Number.isFinite(exampleTimeMs) && exampleTimeMs >= dtMs && exampleTimeMs <= maxPhaseMs, 'exampleTimeMs', `a number >= dt (${dtMs} ms) and ${phaseText}`, exampleTimeMs);
   const restingTimeMs = input.restingTimeMs ?? 150;
-  check(Number.isFinite(restingTimeMs) && restingTimeMs >= 0, 'restingTimeMs', 'a number >= 0', restingTimeMs);
+  check(Number.isFinite(restingTimeMs) && restingTimeMs >= 0 && restingTimeMs <= maxPhaseMs, 'restingTimeMs', `a number >= 0 and ${phaseText}`, restingTimeMs);
   const inputIntensity = input.inputIntensity ?? 2;
   check(Number.isFinite(inputIntensity) && inputIntensity > 0, 'inputIntensity', 'a number > 0', inputIntensity);
   const minSpikes = input.minSpikes ?? 5;
   check(Number.isInteger(minSpikes) && minSpikes >= 0, 'minSpikes', 'an integer >= 0', minSpikes);
   const maxIntensity = input.maxIntensity ?? 64;
-  check(Number.isFinite(maxIntensity) && maxIntensity >= inputIntensity, 'maxIntensity', `a number >= inputIntensity (${inputIntensity})`, maxIntensity);
+  check(
+    Number.isFinite(maxIntensity) && maxIntensity >= inputIntensity && maxIntensity <= DIEHL_COOK_LIMITS.maxIntensity,
+    'maxIntensity',
+    `a number >= inputIntensity (${inputIntensity}) and <= ${DIEHL_COOK_LIMITS.maxIntensity}`,
+    maxIntensity,
+  );
+  assertMemoryEstimate(
+    { bytes: inputSpikeBytes({ exampleTimeMs, dtMs, maxIntensity }), what: 'Poisson input spikes of one example (784 × 255/8 × maxIntensity Hz × exampleTimeMs)' },
+    'exampleTimeMs',
+    String(exampleTimeMs),
+  );
   const weightSum = input.weightSum ?? 78;
   check(Number.isFinite(weightSum) && weightSum > 0, 'weightSum', 'a number > 0', weightSum);
   const weightSum2 = input.weightSum2 ?? 0.1 * nE;
@@ -94,4 +135,20 @@ export function diehlCookSettings(input: DiehlCookSettingsInput = {}): DiehlCook
   const nuPost = input.nuPost ?? 0.01;
   check(Number.isFinite(nuPost) && nuPost >= 0, 'nuPost', 'a number >= 0', nuPost);
   return Object.freeze({ nE, nE2, dtMs, exampleTimeMs, restingTimeMs, inputIntensity, minSpikes, maxIntensity, weightSum, weightSum2, excToInh, inhToExc, timerRate, preUpdate, stdpRule, nuPost });
+}
+
+/**
+ * Checks that the spike counts kept between neuron-assignment updates (`updateInterval` examples ×
+ * (nE + nE2) neurons, 8 bytes each) fit the memory budget of `@snn/cli`.
+ *
+ * @param updateInterval - examples between assignment updates (`--update-interval`)
+ * @param settings - the network sizes
+ * @throws `ValidationError` naming `--update-interval`
+ */
+export function checkUpdateInterval(updateInterval: number, settings: Pick<DiehlCookSettings, 'nE' | 'nE2'>): void {
+  assertMemoryEstimate(
+    { bytes: 8 * updateInterval * (settings.nE + settings.nE2), what: 'spike counts of an update interval (update interval × (nE + nE2) × 8 bytes)' },
+    '--update-interval',
+    String(updateInterval),
+  );
 }

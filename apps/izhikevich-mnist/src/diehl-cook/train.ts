@@ -8,7 +8,8 @@ import type { AppIo } from '../app/io.js';
 import { APP_NAME } from '../app/io.js';
 import { type Projection, defaultConnectionOptions, generateConnections } from '../random-connections/generate.js';
 import { type TrainingProgress, loadDiehlCookCheckpoint, saveDiehlCookCheckpoint } from './checkpoint.js';
-import type { DiehlCookSettings } from './config.js';
+import { type DiehlCookSettings, checkUpdateInterval } from './config.js';
+import { checkInitialWeights } from './initial-weights.js';
 import { DiehlCookNetwork } from './network.js';
 
 /** Options of {@link runDiehlCookTraining}. */
@@ -79,6 +80,7 @@ async function initialProjections(settings: DiehlCookSettings, seed: number, wei
       if (shape.length !== 2 || shape[0] !== p.nPre || shape[1] !== p.nPost) {
         throw new ShapeError('initial weights have the wrong shape', { file, expected: `[${p.nPre}, ${p.nPost}]`, found: `[${shape.join(', ')}]` });
       }
+      checkInitialWeights(file, array.data as ArrayLike<number>, p.nPost);
       return { ...p, weights: Float64Array.from(array.data as ArrayLike<number>) };
     }),
   );
@@ -90,6 +92,7 @@ async function initialProjections(settings: DiehlCookSettings, seed: number, wei
  */
 export async function runDiehlCookTraining(options: DiehlCookTrainOptions): Promise<DiehlCookTrainResult> {
   const { run, io } = options;
+  checkUpdateInterval(options.updateInterval, options.settings);
   const data = options.data ?? loadMnistSplit('train', options.mnistPath);
   let net: DiehlCookNetwork;
   let progress: TrainingProgress;

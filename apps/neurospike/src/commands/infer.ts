@@ -56,6 +56,7 @@ export function addInferCommand(program: Command, io: AppIo): void {
         backend: global.backend,
         seed: global.seed ?? 0,
       });
+      for (const warning of result.image.warnings) io.stderr.write(`warning: file ${flags.image}: ${warning}\n`);
       if (flags.json) {
         const { image, ...rest } = result;
         const { pixels: _pixels, ...imageInfo } = image;

@@ -54,7 +54,7 @@ describe('config', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toBe(
       [
-        `error: file ${file}, field model.num_steps: expected a positive integer, found -5`,
+        `error: file ${file}, field model.num_steps: expected an integer in [1, 10000], found -5`,
         `error: file ${file}, field model.beta: expected a number in [0, 1], found 1.5`,
         `error: file ${file}, field model.hiden_size: unknown key "hiden_size" in model; did you mean "hidden_size"?`,
         '',
@@ -63,7 +63,7 @@ describe('config', () => {
     const zero = writeConfig(dir, 'zero.json', JSON.stringify({ model: { hidden_size: 0 } }));
     const run0 = await runApp(['train', '--config', zero, '--runs-dir', dir]);
     expect(run0.code).toBe(2);
-    expect(run0.stderr).toBe(`error: file ${zero}, field model.hidden_size: expected a positive integer, found 0\n`);
+    expect(run0.stderr).toBe(`error: file ${zero}, field model.hidden_size: expected an integer in [1, 16384], found 0\n`);
   });
 
   it('names the command line for bad overrides and checks cross-field rules', async () => {

@@ -1,4 +1,7 @@
 import {
+  checkMemoryEstimate,
+  intInRange,
+  withinLimits,
   nonNegative,
   nonNegativeInt,
   numberInRange,
@@ -13,6 +16,45 @@ import { z } from 'zod';
 export const MNIST_PIXELS = 784;
 /** Digit classes of MNIST; the only output size the app accepts. */
 export const MNIST_CLASSES = 10;
+
+/**
+ * Upper bounds of the size-like settings (each also bounded together by {@link estimateTrainingBytes}).
+ * `workers` matches snn-image-classification's; the others are far above any published setting.
+ */
+export const SIZE_LIMITS = Object.freeze({
+  hidden_size: 16384,
+  num_steps: 10000,
+  num_hidden_layers: 64,
+  batch_size: 60000,
+  workers: 64,
+  augment_shift: 27,
+  first_spike_time: 10000,
+});
+
+/**
+ * Bytes a training run of these model settings needs, by estimate: per worker, the BPTT engine's
+ * buffers (weights, their transposes and gradients, 3 × P floats; the membrane of every layer at every
+ * step, (T + 1) × N floats; six step-by-neuron scratch arrays, 6 × T × max(784, H) floats), plus the
+ * optimiser's weights and Adam moments (3 × P floats), with P = 784·H + (L − 1)·H² + 10·H parameters
+ * and N = L·H + 10 neurons (H hidden_size, L num_hidden_layers, T num_steps), 4 bytes a float.
+ *
+ * @param model - hidden_size, num_hidden_layers, num_steps
+ * @param workers - worker threads (each holds an engine)
+ * @returns `bytes` in all, and `stepBytes`: the part that grows with T (to name the field most to blame)
+ */
+export function estimateTrainingBytes(
+  model: { readonly hidden_size: number; readonly num_hidden_layers: number; readonly num_steps: number },
+  workers: number,
+): { bytes: number; stepBytes: number } {
+  const h = model.hidden_size;
+  const layers = model.num_hidden_layers;
+  const t = model.num_steps;
+  const params = layers === 0 ? MNIST_PIXELS * MNIST_CLASSES : MNIST_PIXELS * h + (layers - 1) * h * h + h * MNIST_CLASSES;
+  const neurons = layers * h + MNIST_CLASSES;
+  const stepFloats = (t + 1) * neurons + 6 * t * Math.max(MNIST_PIXELS, h);
+  const stepBytes = 4 * workers * stepFloats;
+  return { bytes: 4 * (workers * 3 * params + 3 * params) + stepBytes, stepBytes };
+}
 
 const bool = (): z.ZodBoolean => z.boolean({ error: 'expected true or false' });
 
@@ -35,13 +77,13 @@ const surrogateSchema = z
 const modelSchema = z
   .strictObject({
     input_size: z.literal(MNIST_PIXELS, { error: `expected ${MNIST_PIXELS} (28 × 28 MNIST pixels)` }).default(MNIST_PIXELS),
-    hidden_size: positiveInt().default(256),
+    hidden_size: intInRange(1, SIZE_LIMITS.hidden_size).default(256),
     output_size: z.literal(MNIST_CLASSES, { error: `expected ${MNIST_CLASSES} (one output neuron per digit)` }).default(MNIST_CLASSES),
-    num_steps: positiveInt().default(100),
+    num_steps: intInRange(1, SIZE_LIMITS.num_steps).default(100),
     beta: unitInterval().default(0.95),
     threshold: positive().default(1),
     reset: oneOf(['subtract', 'zero', 'none']).default('subtract'),
-    num_hidden_layers: nonNegativeInt().default(1),
+    num_hidden_layers: intInRange(0, SIZE_LIMITS.num_hidden_layers).default(1),
     residual: bool().default(false),
     surrogate: surrogateSchema.prefault({}),
   })
@@ -63,7 +105,7 @@ const encodingSchema = z.strictObject({
   linear: bool().default(true),
   normalize: bool().default(true),
   clip: bool().default(true),
-  first_spike_time: nonNegativeInt().default(0),
+  first_spike_time: intInRange(0, SIZE_LIMITS.first_spike_time).default(0),
   scope: oneOf(['sample', 'batch']).default('sample'),
 });
 
@@ -80,7 +122,7 @@ const schedulerSchema = z.strictObject({
 
 const trainingSchema = z.strictObject({
   epochs: positiveInt().default(1),
-  batch_size: positiveInt().default(32),
+  batch_size: intInRange(1, SIZE_LIMITS.batch_size).default(32),
   learning_rate: positive().default(1e-3),
   beta1: numberInRange(0, 1, { maxExclusive: true }).default(0.9),
   beta2: numberInRange(0, 1, { maxExclusive: true }).default(0.999),
@@ -89,7 +131,7 @@ const trainingSchema = z.strictObject({
   correct_rate: unitInterval().default(0.8),
   incorrect_rate: unitInterval().default(0.2),
   scheduler: schedulerSchema.prefault({}),
-  augment_shift: nonNegativeInt().default(0),
+  augment_shift: intInRange(0, SIZE_LIMITS.augment_shift).default(0),
   data_prop: numberInRange(0, 1, { minExclusive: true }).default(1),
   test_prop: numberInRange(0, 1, { minExclusive: true }).default(1),
   validation: numberInRange(0, 1, { maxExclusive: true }).default(0),
@@ -100,16 +142,29 @@ const trainingSchema = z.strictObject({
  *
  * @remarks
  * Every section is a strict object, so a misspelt key is an error with a "did you mean" hint;
- * every field has a default (see `README.md`, "Config reference").
+ * every field has a default (see `README.md`, "Config reference"). Size-like fields have upper
+ * bounds ({@link SIZE_LIMITS}) and together must fit the memory budget of `@snn/cli`
+ * ({@link estimateTrainingBytes}), checked before anything is allocated.
  */
-export const configSchema = z.strictObject({
-  model: modelSchema.prefault({}),
-  encoding: encodingSchema.prefault({}),
-  training: trainingSchema.prefault({}),
-  data_path: z.string({ error: 'expected a path to a directory of MNIST IDX files' }).min(1, { error: 'expected a path to a directory of MNIST IDX files' }).optional(),
-  seed: nonNegativeInt().default(0),
-  workers: positiveInt().default(1),
-});
+export const configSchema = z
+  .strictObject({
+    model: modelSchema.prefault({}),
+    encoding: encodingSchema.prefault({}),
+    training: trainingSchema.prefault({}),
+    data_path: z.string({ error: 'expected a path to a directory of MNIST IDX files' }).min(1, { error: 'expected a path to a directory of MNIST IDX files' }).optional(),
+    seed: nonNegativeInt().default(0),
+    workers: intInRange(1, SIZE_LIMITS.workers).default(1),
+  })
+  .superRefine((value, ctx) => {
+    // zod runs this even when a field failed its own bound; the estimate is only meaningful within the bounds.
+    if (!withinLimits(value.model, SIZE_LIMITS) || !(value.workers <= SIZE_LIMITS.workers)) return;
+    const { bytes, stepBytes } = estimateTrainingBytes(value.model, value.workers);
+    checkMemoryEstimate(ctx, {
+      bytes,
+      path: ['model', stepBytes > bytes / 2 ? 'num_steps' : 'hidden_size'],
+      what: 'training buffers (weights and BPTT states of hidden_size × num_hidden_layers neurons over num_steps, per worker)',
+    });
+  });
 
 /** A validated neurospike config, defaults filled in. */
 export type NeuroSpikeConfig = z.output<typeof configSchema>;

@@ -1,10 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { crc32, deflateSync } from 'node:zlib';
+import { FileFormatError } from '@snn/core';
 import { loadMnist } from '@snn/datasets';
 import { Jimp } from 'jimp';
 import { describe, expect, it } from 'vitest';
 import { digitPath, tempDir } from '../testing/harness.js';
-import { loadDigitImage } from './load-digit.js';
+import { MAX_IMAGE_PIXELS, loadDigitImage } from './load-digit.js';
 
 function centreOfMass(pixels: Float32Array): [number, number] {
   let mass = 0;
@@ -67,5 +69,61 @@ describe('loadDigitImage on a grey page', () => {
     expect(image.pixels[0]).toBe(0);
     // ink 20 -> 235 after the inversion; background 200 -> 55: (235 − 55) / (255 − 55) = 0.9 (8-bit rounding aside)
     expect(Math.abs(image.pixels[10 * 28 + 13] - 0.9)).toBeLessThan(4 / 255);
+  });
+});
+
+/** A PNG of a signature, an IHDR chunk declaring `width × height` 8-bit grey, one tiny IDAT and IEND. */
+function pngDeclaring(width: number, height: number): Buffer {
+  const chunk = (type: string, body: Buffer): Buffer => {
+    const head = Buffer.alloc(8);
+    head.writeUInt32BE(body.length, 0);
+    head.write(type, 4, 'ascii');
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), body])), 0);
+    return Buffer.concat([head, body, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([8, 0, 0, 0, 0], 8);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(Buffer.alloc(1024))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+describe('loadDigitImage on hostile or degenerate images', () => {
+  it('refuses an image that declares more than 4096 × 4096 pixels before decoding it', async () => {
+    const file = join(tempDir(), 'huge.png');
+    writeFileSync(file, pngDeclaring(20000, 20000));
+    const before = process.memoryUsage().arrayBuffers;
+    await expect(loadDigitImage(file)).rejects.toThrow(
+      `file ${file}: image too large; expected an image of 1 to ${MAX_IMAGE_PIXELS} pixels (4096 × 4096), found a file that declares 20000×20000 pixels`,
+    );
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(64 * 2 ** 20);
+    await expect(loadDigitImage(file)).rejects.toBeInstanceOf(FileFormatError);
+  });
+
+  it('warns about a 1 × 1 image', async () => {
+    const file = join(tempDir(), 'dot.png');
+    writeFileSync(file, await new Jimp({ width: 1, height: 1, color: 0xffffffff }).getBuffer('image/png'));
+    const image = await loadDigitImage(file);
+    expect(image.warnings).toContain('the image is 1×1 pixels, too small to hold a digit (MNIST digits are 28×28): the prediction means little');
+  });
+
+  it('warns about a fully transparent image and says nothing about a normal digit', async () => {
+    const file = join(tempDir(), 'clear.png');
+    writeFileSync(file, await new Jimp({ width: 28, height: 28, color: 0x00000000 }).getBuffer('image/png'));
+    const image = await loadDigitImage(file);
+    expect(image.warnings).toEqual(['every pixel of the image is fully transparent: it is blank and the prediction means little']);
+    expect((await loadDigitImage(digitPath('digit-7.png'))).warnings).toEqual([]);
+  });
+
+  it('warns about a blank opaque image', async () => {
+    const file = join(tempDir(), 'grey.png');
+    writeFileSync(file, await new Jimp({ width: 28, height: 28, color: 0x808080ff }).getBuffer('image/png'));
+    expect((await loadDigitImage(file)).warnings).toEqual(['the image is blank (one grey level, no digit to see): the prediction means little']);
   });
 });

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { FileFormatError } from '@snn/core';
+import { imageSize } from 'image-size';
 import { Jimp } from 'jimp';
 
 /** Side of an MNIST image in pixels. */
@@ -10,6 +11,14 @@ const DIGIT_BOX = 20;
 const MNIST_CENTRE = 14;
 /** Pixels above this fraction of the brightest one count as ink when finding the bounding box. */
 const INK_FRACTION = 0.1;
+
+/**
+ * Most pixels an image may declare (4096 × 4096): larger images are refused from their header,
+ * before decoding, since decoding takes about 16 bytes per pixel.
+ */
+export const MAX_IMAGE_PIXELS = 4096 * 4096;
+/** Images with a side shorter than this many pixels get a warning: too few pixels to hold a digit. */
+export const MIN_DIGIT_SIDE = 8;
 
 /** A digit image prepared like MNIST: 28 × 28 grey values in [0, 1], white digit on black. */
 export interface DigitImage {
@@ -25,6 +34,8 @@ export interface DigitImage {
   readonly borderMean: number;
   /** True when the digit was cropped, scaled into 20 × 20 and centred by its centre of mass. */
   readonly centred: boolean;
+  /** Reasons the prediction may mean little (a tiny, fully transparent or blank image); empty when none. */
+  readonly warnings: readonly string[];
 }
 
 /** Options of {@link loadDigitImage}. */
@@ -70,6 +81,16 @@ function place(target: Float32Array, src: Grey, left: number, top: number): void
   }
 }
 
+function checkPixelCount(file: string, width: number, height: number, verb: string): void {
+  if (!(width > 0 && height > 0 && width * height <= MAX_IMAGE_PIXELS)) {
+    throw new FileFormatError(width > 0 && height > 0 ? 'image too large' : 'image has no pixels', {
+      file,
+      expected: `an image of 1 to ${MAX_IMAGE_PIXELS} pixels (4096 × 4096)`,
+      found: `a file that ${verb} ${width}×${height} pixels`,
+    });
+  }
+}
+
 /** Fits a w × h box into `side` keeping the aspect ratio (each side at least 1 pixel). */
 function fit(w: number, h: number, side: number): [number, number] {
   const scale = side / Math.max(w, h);
@@ -89,9 +110,14 @@ function fit(w: number, h: number, side: number): [number, number] {
  * placed in a 28 × 28 image so that its centre of mass falls on pixel (14, 14), where MNIST has it. With `centre: false`
  * the whole image is scaled to fit 28 × 28 (aspect kept) and padded with black, centred.
  *
+ * The size the file declares is checked before decoding (at most {@link MAX_IMAGE_PIXELS}), so a
+ * small file that declares a huge image is refused without allocating it. A tiny (side under
+ * {@link MIN_DIGIT_SIDE}), fully transparent or blank image is prepared all the same, with a
+ * warning in `warnings`.
+ *
  * @param file - the image file
  * @param options - `centre` (default true)
- * @throws `FileFormatError` naming the file when it cannot be read or is not a decodable image
+ * @throws `FileFormatError` naming the file when it cannot be read, is not a decodable image or has more than {@link MAX_IMAGE_PIXELS} pixels
  */
 export async function loadDigitImage(file: string, options: LoadDigitOptions = {}): Promise<DigitImage> {
   let bytes: Buffer;
@@ -101,19 +127,38 @@ export async function loadDigitImage(file: string, options: LoadDigitOptions = {
     const code = (error as NodeJS.ErrnoException).code;
     throw new FileFormatError(code === 'ENOENT' ? 'image not found' : `cannot read the image (${code ?? String(error)})`, { file, cause: error });
   }
-  let decoded: { bitmap: { width: number; height: number; data: Buffer } };
-  try {
-    decoded = await Jimp.fromBuffer(bytes);
-  } catch (error) {
+  const notAnImage = (error: unknown): FileFormatError => {
     const head = Array.from(bytes.subarray(0, 8), (b) => b.toString(16).padStart(2, '0')).join(' ');
-    throw new FileFormatError('not an image jimp can decode', {
+    return new FileFormatError('not an image jimp can decode', {
       file,
       expected: 'a PNG, JPEG, BMP, GIF or TIFF file',
       found: bytes.length === 0 ? 'an empty file' : `${bytes.length} bytes starting ${head}`,
       cause: error,
     });
+  };
+  // The size the header declares, checked before decoding: a small file can declare a huge image.
+  let declared: { width?: number; height?: number };
+  try {
+    declared = imageSize(bytes);
+  } catch (error) {
+    throw notAnImage(error);
+  }
+  checkPixelCount(file, declared.width ?? 0, declared.height ?? 0, 'declares');
+  let decoded: { bitmap: { width: number; height: number; data: Buffer } };
+  try {
+    decoded = await Jimp.fromBuffer(bytes);
+  } catch (error) {
+    throw notAnImage(error);
   }
   const { width, height, data } = decoded.bitmap;
+  checkPixelCount(file, width, height, 'decodes to');
+  const warnings: string[] = [];
+  if (Math.min(width, height) < MIN_DIGIT_SIDE) {
+    warnings.push(`the image is ${width}×${height} pixels, too small to hold a digit (MNIST digits are 28×28): the prediction means little`);
+  }
+  let opaque = false;
+  for (let i = 3; i < data.length && !opaque; i += 4) opaque = data[i] > 0;
+  if (!opaque) warnings.push('every pixel of the image is fully transparent: it is blank and the prediction means little');
   const grey = new Float32Array(width * height);
   for (let i = 0; i < grey.length; i++) {
     const alpha = data[4 * i + 3] / 255;
@@ -144,12 +189,13 @@ export async function loadDigitImage(file: string, options: LoadDigitOptions = {
   const pixels = new Float32Array(MNIST_SIDE * MNIST_SIDE);
   let max = 0;
   for (let i = 0; i < grey.length; i++) if (grey[i] > max) max = grey[i];
+  if (max === 0 && opaque) warnings.push('the image is blank (one grey level, no digit to see): the prediction means little');
   const centre = (options.centre ?? true) && max > 0;
   if (!centre) {
     const [w, h] = fit(width, height, MNIST_SIDE);
     const scaled = cropResize(source, 0, 0, width, height, w, h);
     place(pixels, scaled, Math.floor((MNIST_SIDE - w) / 2), Math.floor((MNIST_SIDE - h) / 2));
-    return { pixels, sourceWidth: width, sourceHeight: height, inverted, borderMean, centred: false };
+    return { pixels, sourceWidth: width, sourceHeight: height, inverted, borderMean, centred: false, warnings };
   }
   let x0 = width;
   let y0 = height;
@@ -183,5 +229,5 @@ export async function loadDigitImage(file: string, options: LoadDigitOptions = {
   const cx = mass > 0 ? mx / mass : (w - 1) / 2;
   const cy = mass > 0 ? my / mass : (h - 1) / 2;
   place(pixels, digit, Math.round(MNIST_CENTRE - cx), Math.round(MNIST_CENTRE - cy));
-  return { pixels, sourceWidth: width, sourceHeight: height, inverted, borderMean, centred: true };
+  return { pixels, sourceWidth: width, sourceHeight: height, inverted, borderMean, centred: true, warnings };
 }

@@ -61,7 +61,7 @@ describe('config', () => {
     const run = await runApp(['train', '--config', file, '--runs-dir', dir]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(`error: file ${file}, field dataset: expected one of "mnist", "fashion-mnist", found "cifar10"`);
-    expect(run.stderr).toContain(`error: file ${file}, field model.num_steps: expected a positive integer, found 0`);
+    expect(run.stderr).toContain(`error: file ${file}, field model.num_steps: expected an integer in [1, 10000], found 0`);
     expect(run.stderr).toContain(`error: file ${file}, field model.hiden_size: unknown key "hiden_size" in model; did you mean "hidden_size"?`);
     const period = writeConfig(dir, 'period.yaml', 'encoding:\n  min_period: 5\n  max_period: 3\n');
     const p = await runApp(['train', '--config', period, '--runs-dir', dir]);

@@ -1,10 +1,40 @@
-import { intInRange, nonNegativeInt, numberInRange, oneOf, positive, positiveInt } from '@snn/cli';
+import { checkMemoryEstimate, intInRange, withinLimits, nonNegativeInt, numberInRange, oneOf, positive, positiveInt } from '@snn/cli';
 import { z } from 'zod';
 
 /** Pixels of one MNIST or Fashion-MNIST image (28 × 28). */
 export const IMAGE_PIXELS = 784;
 /** Classes of MNIST and Fashion-MNIST. */
 export const NUM_CLASSES = 10;
+
+/** Upper bounds of the size-like settings (each also bounded together by {@link estimateTrainingBytes}). */
+export const SIZE_LIMITS = Object.freeze({
+  hidden_size: 16384,
+  num_steps: 10000,
+  batch_size: 60000,
+  period: 10000,
+  workers: 64,
+});
+
+/**
+ * Bytes a training run of these settings needs, by estimate: per worker, the recurrent engine's
+ * traces kept for BPTT and its scratch (8 × T × max(784, H) floats) and the weights with their
+ * gradients (3 × P floats); the optimiser's weights and Adam moments (3 × P floats); the readout
+ * trace of a batch (batch_size × T × 10 floats); with P = 784·H + H² (recurrent) + 10·H and 4 bytes a
+ * float (H hidden_size, T num_steps).
+ *
+ * @returns `bytes` in all, and `stepBytes`: the part that grows with T (to name the field most to blame)
+ */
+export function estimateTrainingBytes(
+  model: { readonly hidden_size: number; readonly num_steps: number; readonly recurrent: boolean },
+  batchSize: number,
+  workers: number,
+): { bytes: number; stepBytes: number } {
+  const h = model.hidden_size;
+  const t = model.num_steps;
+  const params = IMAGE_PIXELS * h + (model.recurrent ? h * h : 0) + h * NUM_CLASSES;
+  const stepBytes = 4 * (workers * 8 * t * Math.max(IMAGE_PIXELS, h) + batchSize * t * NUM_CLASSES);
+  return { bytes: 4 * (workers * 3 * params + 3 * params) + stepBytes, stepBytes };
+}
 
 /** Datasets the app trains on. */
 export const DATASETS = ['mnist', 'fashion-mnist'] as const;
@@ -43,10 +73,10 @@ const surrogateSchema = z
 
 const modelSchema = z.strictObject({
   neuron: oneOf(NEURON_TYPES).default('alif'),
-  hidden_size: positiveInt().default(128),
+  hidden_size: intInRange(1, SIZE_LIMITS.hidden_size).default(128),
   recurrent: bool().default(false),
   learn_beta: bool().default(true),
-  num_steps: positiveInt().default(25),
+  num_steps: intInRange(1, SIZE_LIMITS.num_steps).default(25),
   dt_ms: positive().default(1),
   tau_mem_ms: positive().default(20),
   tau_adapt_ms: positive().default(200),
@@ -60,13 +90,13 @@ const modelSchema = z.strictObject({
 const encodingSchema = z.strictObject({
   periodic: bool().default(false),
   gain: numberInRange(0, 1, { minExclusive: true }).default(1),
-  min_period: positiveInt().default(1),
-  max_period: positiveInt().optional(),
+  min_period: intInRange(1, SIZE_LIMITS.period).default(1),
+  max_period: intInRange(1, SIZE_LIMITS.period).optional(),
 });
 
 const trainingSchema = z.strictObject({
   epochs: positiveInt().default(6),
-  batch_size: positiveInt().default(256),
+  batch_size: intInRange(1, SIZE_LIMITS.batch_size).default(256),
   learning_rate: positive().default(2e-3),
   lr_schedule: oneOf(LR_SCHEDULES).default('cosine'),
   beta1: numberInRange(0, 1, { maxExclusive: true }).default(0.9),
@@ -94,13 +124,21 @@ export const configSchema = z
     training: trainingSchema.prefault({}),
     data_path: z.string({ error: 'expected a path to a directory of IDX files' }).min(1, { error: 'expected a path to a directory of IDX files' }).optional(),
     seed: nonNegativeInt().default(0),
-    workers: intInRange(1, 64).default(1),
+    workers: intInRange(1, SIZE_LIMITS.workers).default(1),
   })
   .superRefine((value, ctx) => {
     const max = value.encoding.max_period;
     if (max !== undefined && max < value.encoding.min_period) {
       ctx.addIssue({ code: 'custom', path: ['encoding', 'max_period'], message: `expected an integer >= encoding.min_period (${value.encoding.min_period})` });
     }
+    // zod runs this even when a field failed its own bound; the estimate is only meaningful within the bounds.
+    if (!withinLimits(value.model, SIZE_LIMITS) || !withinLimits(value.training, SIZE_LIMITS) || !withinLimits(value, SIZE_LIMITS)) return;
+    const { bytes, stepBytes } = estimateTrainingBytes(value.model, value.training.batch_size, value.workers);
+    checkMemoryEstimate(ctx, {
+      bytes,
+      path: ['model', stepBytes > bytes / 2 ? 'num_steps' : 'hidden_size'],
+      what: 'training buffers (weights and BPTT traces of hidden_size neurons over num_steps, per worker)',
+    });
   });
 
 /** A validated config, defaults filled in. */

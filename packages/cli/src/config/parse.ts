@@ -169,7 +169,8 @@ export function issuesFromZod(
     const field = formatPath(path);
     const { present, value } = valueAt(input, path);
     const found = present ? describeValue(value) : undefined;
-    const missing = present ? {} : { summary: 'missing' };
+    // A custom check (e.g. a memory estimate) may name a field left at its default: absent, not missing.
+    const missing = present || issue.code === 'custom' ? {} : { summary: 'missing' };
     if (issue.code === 'unrecognized_keys') {
       const parent = field === '' ? 'the top level' : field;
       const keys = knownKeys(schema, path);
