@@ -321,7 +321,13 @@ describe('diehl-cook commands', () => {
     expect(badDt.stderr).toContain('--dt (config dt): invalid Diehl & Cook setting; expected a number in (0, 1] ms, found 2');
     const short = await cli(['diehl-cook', 'train', '--config', config, '--example-time', '0.0001']);
     expect(short.code).toBe(2);
-    expect(short.stderr).toContain('--example-time (config example_time): invalid Diehl & Cook setting; expected a number >= dt (0.5 ms), found 0.1 ms (0.0001 s)');
+    expect(short.stderr).toContain(
+      '--example-time (config example_time): invalid Diehl & Cook setting; expected a number >= dt (0.5 ms) and at most 100000 ms (100000 ms and 1000000 steps of dt 0.5 ms), found 0.1 ms (0.0001 s)',
+    );
+    // A size that would exhaust memory is refused before anything is allocated (it was a V8 fatal error).
+    const long = await cli(['diehl-cook', 'train', '--config', config, '--example-time', '1e6']);
+    expect(long.code).toBe(2);
+    expect(long.stderr).toContain('--example-time (config example_time): invalid Diehl & Cook setting; expected a number >= dt (0.5 ms) and at most 100000 ms');
     writeFileSync(join(dir, 'bad.yaml'), 'n_e: -3\nexample_tme: 0.1\n');
     const bad = await cli(['diehl-cook', 'train', '--config', join(dir, 'bad.yaml')]);
     expect(bad.code).toBe(2);

@@ -97,7 +97,8 @@ const modelSchema = z
     }
   });
 
-const encodingSchema = z.strictObject({
+/** The `encoding` section of a config (also validates the encoding stored in a checkpoint). */
+export const encodingSchema = z.strictObject({
   type: oneOf(['rate', 'latency']).default('rate'),
   gain: positive().default(1),
   tau: positive().default(5),

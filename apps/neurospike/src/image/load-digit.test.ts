@@ -106,6 +106,45 @@ describe('loadDigitImage on hostile or degenerate images', () => {
     await expect(loadDigitImage(file)).rejects.toBeInstanceOf(FileFormatError);
   });
 
+  it('refuses a small GIF whose frame declares a huge size (its decoder took minutes), before decoding', async () => {
+    const file = join(tempDir(), 'frame.gif');
+    const screen = [0x1c, 0x00, 0x1c, 0x00, 0x80, 0x00, 0x00, 0, 0, 0, 255, 255, 255];
+    const frame = [0x2c, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0x00, 0x02, 0x02, 0x44, 0x01, 0x00, 0x3b];
+    writeFileSync(file, Buffer.from([...Buffer.from('GIF89a'), ...screen, ...frame]));
+    await expect(loadDigitImage(file)).rejects.toThrow(
+      `file ${file}: image too large; expected an image of 1 to ${MAX_IMAGE_PIXELS} pixels (4096 × 4096) in all its frames, found a GIF of 1 frame of 4294836225 pixels in all`,
+    );
+  });
+
+  it('refuses a small TIFF whose directory declares more values than the file holds (its decoder looped for 21 s)', async () => {
+    const tiff = Buffer.from(await new Jimp({ width: 28, height: 28, color: 0x000000ff }).getBuffer('image/tiff'));
+    // Entry 8 of the first directory is StripByteCounts (tag 279): declare 2^28 + 1 of them.
+    const entry = 8 + 2 + 12 * 8;
+    expect(tiff.readUInt16BE(entry)).toBe(279);
+    tiff.writeUInt32BE(0x10000001, entry + 4);
+    const file = join(tempDir(), 'strips.tiff');
+    writeFileSync(file, tiff.subarray(0, 768));
+    await expect(loadDigitImage(file)).rejects.toThrow(
+      `file ${file}: corrupt TIFF file; expected image directories and values inside the file, found tag 279 declares 268435457 values, more than the file's 768 bytes hold`,
+    );
+  });
+
+  it('stops a decoder that never returns on a malformed 105-byte GIF (it hung infer forever)', async () => {
+    // Found by the fuzz suite: a 28 × 28 GIF whose LZW data jimp's decoder loops on.
+    const hex =
+      '4749463839611c001c00800000000000ffffff21ff0b4e45545343415045322e30030100000021f90408080000002c000000' +
+      '001c001c0000022d848fa9cbed0fa39cb4da1672b8496f7e7860a88d8668a2a30ab29c7bc19600000001e1921ef1e60f0c0a879302003b';
+    const file = join(tempDir(), 'loop.gif');
+    writeFileSync(file, Buffer.from(hex, 'hex'));
+    const started = Date.now();
+    await expect(loadDigitImage(file, { decodeTimeoutMs: 1000 })).rejects.toThrow(
+      `file ${file}: image decoding did not finish; expected a well-formed image, found a file whose decoding did not finish in 1000 ms`,
+    );
+    expect(Date.now() - started).toBeLessThan(5000);
+    // The decoder thread is replaced: the next image decodes.
+    expect((await loadDigitImage(digitPath('digit-7.png'))).sourceWidth).toBe(28);
+  });
+
   it('warns about a 1 × 1 image', async () => {
     const file = join(tempDir(), 'dot.png');
     writeFileSync(file, await new Jimp({ width: 1, height: 1, color: 0xffffffff }).getBuffer('image/png'));

@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { FileFormatError } from '@snn/core';
 import { imageSize } from 'image-size';
 import { Jimp } from 'jimp';
+import { type DecodedImage, DecodeTimeoutError, decodeImage } from './decode.js';
+import { gifFrameSizes, tiffImageSizes } from './frames.js';
 
 /** Side of an MNIST image in pixels. */
 export const MNIST_SIDE = 28;
@@ -42,6 +44,8 @@ export interface DigitImage {
 export interface LoadDigitOptions {
   /** Crop, fit into 20 × 20 and centre by mass like MNIST (default true); false: fit the whole image into 28 × 28. */
   readonly centre?: boolean;
+  /** Longest the decoding may take, ms (default 10,000); a malformed file can make a decoder loop. */
+  readonly decodeTimeoutMs?: number;
 }
 
 type Grey = { readonly width: number; readonly height: number; readonly data: Float32Array };
@@ -91,6 +95,23 @@ function checkPixelCount(file: string, width: number, height: number, verb: stri
   }
 }
 
+function checkFrames(file: string, bytes: Uint8Array): void {
+  const tiff = tiffImageSizes(bytes);
+  if (tiff?.problem !== undefined) {
+    throw new FileFormatError('corrupt TIFF file', { file, expected: 'image directories and values inside the file', found: tiff.problem });
+  }
+  const frames = tiff?.frames ?? gifFrameSizes(bytes);
+  if (frames === undefined) return;
+  const pixels = frames.reduce((sum, f) => sum + f.width * f.height, 0);
+  if (pixels > MAX_IMAGE_PIXELS) {
+    throw new FileFormatError('image too large', {
+      file,
+      expected: `an image of 1 to ${MAX_IMAGE_PIXELS} pixels (4096 × 4096) in all its frames`,
+      found: `${tiff ? 'a TIFF' : 'a GIF'} of ${frames.length} frame${frames.length === 1 ? '' : 's'} of ${pixels} pixels in all`,
+    });
+  }
+}
+
 /** Fits a w × h box into `side` keeping the aspect ratio (each side at least 1 pixel). */
 function fit(w: number, h: number, side: number): [number, number] {
   const scale = side / Math.max(w, h);
@@ -127,30 +148,36 @@ export async function loadDigitImage(file: string, options: LoadDigitOptions = {
     const code = (error as NodeJS.ErrnoException).code;
     throw new FileFormatError(code === 'ENOENT' ? 'image not found' : `cannot read the image (${code ?? String(error)})`, { file, cause: error });
   }
-  const notAnImage = (error: unknown): FileFormatError => {
+  const notAnImage = (error?: unknown): FileFormatError => {
     const head = Array.from(bytes.subarray(0, 8), (b) => b.toString(16).padStart(2, '0')).join(' ');
     return new FileFormatError('not an image jimp can decode', {
       file,
       expected: 'a PNG, JPEG, BMP, GIF or TIFF file',
       found: bytes.length === 0 ? 'an empty file' : `${bytes.length} bytes starting ${head}`,
-      cause: error,
+      ...(error === undefined ? {} : { cause: error }),
     });
   };
   // The size the header declares, checked before decoding: a small file can declare a huge image.
   let declared: { width?: number; height?: number };
   try {
     declared = imageSize(bytes);
-  } catch (error) {
-    throw notAnImage(error);
+  } catch {
+    // image-size's own message ("unsupported file type: undefined") says less than ours.
+    throw notAnImage();
   }
   checkPixelCount(file, declared.width ?? 0, declared.height ?? 0, 'declares');
-  let decoded: { bitmap: { width: number; height: number; data: Buffer } };
+  // GIF frames and TIFF images have sizes of their own, and the decoders fill every one of them.
+  checkFrames(file, bytes);
+  let decoded: DecodedImage;
   try {
-    decoded = await Jimp.fromBuffer(bytes);
+    decoded = await decodeImage(bytes, options.decodeTimeoutMs);
   } catch (error) {
+    if (error instanceof DecodeTimeoutError) {
+      throw new FileFormatError('image decoding did not finish', { file, expected: 'a well-formed image', found: `a file whose ${error.message}`, cause: error });
+    }
     throw notAnImage(error);
   }
-  const { width, height, data } = decoded.bitmap;
+  const { width, height, data } = decoded;
   checkPixelCount(file, width, height, 'decodes to');
   const warnings: string[] = [];
   if (Math.min(width, height) < MIN_DIGIT_SIDE) {

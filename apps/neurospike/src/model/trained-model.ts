@@ -7,6 +7,7 @@ import type { NeuroSpikeConfig } from '../config/schema.js';
 import type { EncodingSettings } from '../data/encode.js';
 import { readRunConfig } from '../report/render-run.js';
 import { type LoadedRunCheckpoint, loadRunCheckpoint } from './checkpoint.js';
+import { validateCheckpointMeta } from './checkpoint-meta.js';
 import { createNetwork, networkSizes } from './network.js';
 
 /** The checkpoint and run directory (when there is one) that `--model` points at. */
@@ -46,12 +47,14 @@ export interface TrainedModel {
 /**
  * Loads the network that `--model` (a run directory or a checkpoint) points at: the architecture
  * from the run's `config.yaml` when there is one (the checkpoint must match it), else from the
- * checkpoint's own metadata.
+ * checkpoint's own metadata, validated first by {@link validateCheckpointMeta}.
  */
 export async function loadTrainedModel(model: string): Promise<TrainedModel> {
   const { checkpoint, runDir } = resolveModelPath(model);
   const config: NeuroSpikeConfig | null = runDir ? await readRunConfig(runDir) : null;
   const loaded = await loadRunCheckpoint(checkpoint, config ? networkSizes(config.model) : undefined);
+  // The metadata is checked like a config before any of it is used (a bare checkpoint has nothing else).
+  validateCheckpointMeta(checkpoint, loaded.meta as unknown as Record<string, unknown>);
   const network = config ? createNetwork(config, 1) : LifNetwork.fromSpec(loaded.meta.network, { workers: 1 });
   applyWeights(network.parameters(), loaded.weights);
   const settings: EncodingSettings = config

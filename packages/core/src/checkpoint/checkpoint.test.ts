@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CheckpointError, ChecksumError, NumericError } from '../errors/errors.js';
-import { encodeSafetensors, saveSafetensors } from '../io/safetensors.js';
+import { encodeSafetensors, loadSafetensors, saveSafetensors } from '../io/safetensors.js';
 import { tensor } from '../tensor/tensor.js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 
@@ -34,7 +34,7 @@ describe('saveCheckpoint / loadCheckpoint', () => {
     expect(loaded.meta).toEqual({ epoch: 3, accuracy: 0.97, rng: { s: [1, 2, 3, 4] } });
     expect(loaded.manifest).toEqual(written);
     expect(written.format).toBe('snn-checkpoint');
-    expect(written.formatVersion).toBe('1');
+    expect(written.formatVersion).toBe('2');
     expect(written.tensors).toEqual({ 'hidden.weight': [2, 3], 'hidden.bias': [2] });
     expect(written.created).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
     // The checksum is the sha256 of every byte after the safetensors header, checkable by any tool.
@@ -44,6 +44,11 @@ describe('saveCheckpoint / loadCheckpoint', () => {
     expect(JSON.parse(bytes.subarray(8, 8 + headerLength).toString('utf8')).__metadata__.meta).toBe(
       '{"epoch":3,"accuracy":0.97,"rng":{"s":[1,2,3,4]}}',
     );
+    // The metadata checksum is the sha256 of the JSON array of the other manifest strings, checkable by any tool.
+    const m = JSON.parse(bytes.subarray(8, 8 + headerLength).toString('utf8')).__metadata__;
+    const fields = JSON.stringify([m.format, m.format_version, m.created, m.tensors, m.sha256, m.meta]);
+    expect(written.metadataSha256).toBe(createHash('sha256').update(fields).digest('hex'));
+    expect(m.metadata_sha256).toBe(written.metadataSha256);
   });
 
   it('names a missing file', async () => {
@@ -101,8 +106,47 @@ describe('saveCheckpoint / loadCheckpoint', () => {
     await expect(loadCheckpoint(path)).rejects.toThrow(`file ${path}, field __metadata__.format: not an snn checkpoint; expected "snn-checkpoint", found no format`);
     await saveSafetensors(path, { w: tensor([1], [1]) }, { format: 'snn-checkpoint', format_version: '7' });
     await expect(loadCheckpoint(path)).rejects.toThrow(
-      `file ${path}, field __metadata__.format_version: unsupported checkpoint format version; expected "1", found "7"`,
+      `file ${path}, field __metadata__.format_version: unsupported checkpoint format version; expected "1" or "2", found "7"`,
     );
+  });
+
+  it('covers the metadata by a checksum: an edited meta is refused', async () => {
+    const path = join(dir, 'edited-meta.safetensors');
+    const manifest = await saveCheckpoint(path, { tensors: weights(), meta: { encoding: { type: 'rate' }, numSteps: 25 } });
+    expect(manifest.formatVersion).toBe('2');
+    expect(manifest.metadataSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect((await loadCheckpoint(path)).manifest.metadataSha256).toBe(manifest.metadataSha256);
+    const { tensors, metadata } = await loadSafetensors(path);
+    for (const edit of [{ meta: JSON.stringify({ encoding: { type: 'morse' }, numSteps: 25 }) }, { tensors: '{}' }, { created: 'yesterday' }]) {
+      await writeFile(path, encodeSafetensors(tensors, { ...metadata, ...edit }));
+      const error = await loadCheckpoint(path).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ChecksumError);
+      expect((error as Error).message.startsWith(`file ${path}, field __metadata__.metadata_sha256: checkpoint metadata does not match its checksum; expected ${manifest.metadataSha256}, found `)).toBe(true);
+    }
+    const { metadata_sha256: _dropped, ...unsigned } = metadata;
+    await writeFile(path, encodeSafetensors(tensors, unsigned));
+    await expect(loadCheckpoint(path)).rejects.toThrow(`file ${path}, field __metadata__.metadata_sha256: checkpoint metadata does not match its checksum; expected a checksum, found`);
+  });
+
+  it('still reads a version 1 checkpoint (no metadata checksum), with metadataSha256 null', async () => {
+    const path = join(dir, 'v1.safetensors');
+    const w = tensor([0.5, -1], [2]);
+    const sha256 = createHash('sha256').update(new Uint8Array(w.data.buffer)).digest('hex');
+    const metadata = { format: 'snn-checkpoint', format_version: '1', created: '2026-01-01T00:00:00.000Z', tensors: '{"w":[2]}', sha256, meta: '{"epoch":4}' };
+    await writeFile(path, encodeSafetensors({ w }, metadata));
+    const loaded = await loadCheckpoint(path);
+    expect(loaded.meta).toEqual({ epoch: 4 });
+    expect(loaded.manifest).toMatchObject({ formatVersion: '1', metadataSha256: null });
+    expect(Array.from(loaded.tensors.w.data)).toEqual([0.5, -1]);
+  });
+
+  it('refuses meta or tensors manifest that are JSON but not objects', async () => {
+    const path = join(dir, 'meta-list.safetensors');
+    const w = tensor([1], [1]);
+    const sha256 = createHash('sha256').update(new Uint8Array(w.data.buffer)).digest('hex');
+    const metadata = { format: 'snn-checkpoint', format_version: '1', created: 'x', tensors: '{"w":[1]}', sha256, meta: '[1, 2]' };
+    await writeFile(path, encodeSafetensors({ w }, metadata));
+    await expect(loadCheckpoint(path)).rejects.toThrow(`file ${path}, field __metadata__.meta: checkpoint manifest field is not a JSON object; expected a JSON object, found [1, 2]`);
   });
 
   it('refuses meta that is not JSON', async () => {

@@ -1,14 +1,23 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { CheckpointError, ChecksumError, ValidationError } from '../errors/errors.js';
+import { CheckpointError, ChecksumError, ValidationError, describeValue } from '../errors/errors.js';
 import { type AtomicWriteOptions, writeFileAtomic } from '../io/atomic.js';
 import { assembleSafetensors, decodeSafetensors, packTensors } from '../io/safetensors.js';
 import { assertFinite, type Tensor, tensor } from '../tensor/tensor.js';
 
 /** Name stored in every checkpoint's `__metadata__.format`. */
 export const CHECKPOINT_FORMAT = 'snn-checkpoint';
-/** Version stored in `__metadata__.format_version`; loading refuses any other. */
-export const CHECKPOINT_FORMAT_VERSION = '1';
+/**
+ * Version stored in `__metadata__.format_version` of the files this version writes.
+ *
+ * @remarks
+ * Version 2 adds `metadata_sha256`, a checksum of the whole manifest and `meta`; version 1 files
+ * (whose checksum covers the tensor bytes only) are still read. Any other version is refused.
+ */
+export const CHECKPOINT_FORMAT_VERSION = '2';
+
+/** Format versions {@link loadCheckpoint} reads. */
+const READABLE_VERSIONS = ['1', '2'];
 
 /** What to save in a checkpoint. */
 export interface CheckpointContents {
@@ -21,7 +30,7 @@ export interface CheckpointContents {
 /**
  * The manifest a checkpoint carries in its safetensors `__metadata__`, one
  * string per key: `format`, `format_version`, `created`, `tensors` (JSON),
- * `sha256` and `meta` (JSON).
+ * `sha256`, `meta` (JSON) and (version 2) `metadata_sha256`.
  */
 export interface CheckpointManifest {
   /** Always {@link CHECKPOINT_FORMAT}. */
@@ -34,6 +43,11 @@ export interface CheckpointManifest {
   readonly tensors: Readonly<Record<string, readonly number[]>>;
   /** sha256 (hex) of the byte buffer: every byte after the safetensors header. */
   readonly sha256: string;
+  /**
+   * sha256 (hex) of the metadata: format, version, created, tensors, sha256 and meta (see
+   * {@link metadataDigest}); null for a version 1 file, whose metadata no checksum covers.
+   */
+  readonly metadataSha256: string | null;
 }
 
 /** A loaded checkpoint. */
@@ -58,6 +72,16 @@ function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
+/**
+ * The checksum of a checkpoint's metadata (format version 2): sha256 of the JSON array
+ * `[format, format_version, created, tensors, sha256, meta]` of the `__metadata__` strings.
+ * Together with `sha256` over the tensor bytes it covers every byte that the loader reads.
+ */
+function metadataDigest(metadata: Readonly<Record<string, string | undefined>>): string {
+  const fields = [metadata.format, metadata.format_version, metadata.created, metadata.tensors, metadata.sha256, metadata.meta];
+  return sha256(new TextEncoder().encode(JSON.stringify(fields)));
+}
+
 function shapeText(shape: readonly number[]): string {
   return `[${shape.map((d) => (d === -1 ? '*' : d)).join(', ')}]`;
 }
@@ -68,7 +92,8 @@ function shapeText(shape: readonly number[]): string {
  * @remarks
  * The file is a plain safetensors file (F32 tensors) that other tools read;
  * its `__metadata__` holds the {@link CheckpointManifest} and the user's
- * `meta` as JSON. The write goes through {@link writeFileAtomic}: an
+ * `meta` as JSON, and `metadata_sha256`, a checksum of all of it, so that
+ * an edited or corrupted `meta` is caught like corrupted weights. The write goes through {@link writeFileAtomic}: an
  * interrupted save leaves the previous checkpoint intact. Non-finite weights
  * are refused, so a diverged run never overwrites a good checkpoint.
  *
@@ -105,23 +130,24 @@ export async function saveCheckpoint(path: string, contents: CheckpointContents,
     throw new ValidationError(`checkpoint meta is not JSON-serialisable (${(error as Error).message})`, { field: 'meta', cause: error });
   }
   const packed = packTensors(tensors);
-  const manifest: CheckpointManifest = {
+  const metadata: Record<string, string> = {
     format: CHECKPOINT_FORMAT,
-    formatVersion: CHECKPOINT_FORMAT_VERSION,
+    format_version: CHECKPOINT_FORMAT_VERSION,
     created: new Date().toISOString(),
-    tensors: shapes,
-    sha256: sha256(packed.data),
-  };
-  const metadata = {
-    format: manifest.format,
-    format_version: manifest.formatVersion,
-    created: manifest.created,
     tensors: JSON.stringify(shapes),
-    sha256: manifest.sha256,
+    sha256: sha256(packed.data),
     meta: metaJson,
   };
+  metadata.metadata_sha256 = metadataDigest(metadata);
   await writeFileAtomic(path, assembleSafetensors(packed, metadata), options);
-  return manifest;
+  return {
+    format: metadata.format,
+    formatVersion: metadata.format_version,
+    created: metadata.created,
+    tensors: shapes,
+    sha256: metadata.sha256,
+    metadataSha256: metadata.metadata_sha256,
+  };
 }
 
 /**
@@ -129,16 +155,19 @@ export async function saveCheckpoint(path: string, contents: CheckpointContents,
  *
  * @remarks
  * Checks, in order: the file exists and is a valid safetensors file; it is an
- * snn checkpoint of a known version; its tensors match its manifest; the
- * sha256 of its bytes matches; (with `expect`) every expected tensor is there
- * with the expected shape and no other tensor is; every value is finite.
+ * snn checkpoint of a known version; (version 2) the checksum of its metadata
+ * matches; the manifest and `meta` are JSON objects; its tensors match its
+ * manifest; the sha256 of its bytes matches; (with `expect`) every expected
+ * tensor is there with the expected shape and no other tensor is; every value
+ * is finite. Version 1 files, whose metadata no checksum covers, are read
+ * with `manifest.metadataSha256` null. The caller validates what `meta` holds.
  *
  * @param path - the checkpoint file
  * @param expect - the architecture the caller needs
  * @throws {@link CheckpointError} naming the file when it is missing, not a checkpoint, or of another architecture
  * (naming the tensor, the expected and the found shape)
  * @throws {@link FileFormatError} when the file is not a valid safetensors file
- * @throws {@link ChecksumError} when the bytes do not match the recorded sha256
+ * @throws {@link ChecksumError} when the bytes or (version 2) the metadata do not match their recorded sha256
  * @throws {@link NumericError} naming the tensor and index of a NaN or infinite value
  */
 export async function loadCheckpoint(path: string, expect: CheckpointExpectation = {}): Promise<LoadedCheckpoint> {
@@ -162,13 +191,25 @@ export async function loadCheckpoint(path: string, expect: CheckpointExpectation
       found: meta.format === undefined ? 'no format' : JSON.stringify(meta.format),
     });
   }
-  if (meta.format_version !== CHECKPOINT_FORMAT_VERSION) {
+  if (!READABLE_VERSIONS.includes(meta.format_version)) {
     throw new CheckpointError('unsupported checkpoint format version', {
       file: path,
       field: '__metadata__.format_version',
-      expected: JSON.stringify(CHECKPOINT_FORMAT_VERSION),
-      found: JSON.stringify(meta.format_version),
+      expected: READABLE_VERSIONS.map((v) => JSON.stringify(v)).join(' or '),
+      found: meta.format_version === undefined ? 'no version' : JSON.stringify(meta.format_version),
     });
+  }
+  let metadataSha256: string | null = null;
+  if (meta.format_version !== '1') {
+    metadataSha256 = metadataDigest(meta);
+    if (metadataSha256 !== meta.metadata_sha256) {
+      throw new ChecksumError('checkpoint metadata does not match its checksum', {
+        file: path,
+        field: '__metadata__.metadata_sha256',
+        expected: meta.metadata_sha256 === undefined ? 'a checksum' : meta.metadata_sha256,
+        found: metadataSha256,
+      });
+    }
   }
   const parse = (key: string): unknown => {
     try {
@@ -177,8 +218,15 @@ export async function loadCheckpoint(path: string, expect: CheckpointExpectation
       throw new CheckpointError('checkpoint manifest field is not JSON', { file: path, field: `__metadata__.${key}`, expected: 'JSON', found: JSON.stringify(meta[key]) });
     }
   };
-  const listed = parse('tensors') as Record<string, number[]>;
-  const userMeta = parse('meta') as Record<string, unknown>;
+  const parseObject = (key: string): Record<string, unknown> => {
+    const value = parse(key);
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      throw new CheckpointError('checkpoint manifest field is not a JSON object', { file: path, field: `__metadata__.${key}`, expected: 'a JSON object', found: describeValue(value) });
+    }
+    return value as Record<string, unknown>;
+  };
+  const listed = parseObject('tensors') as Record<string, number[]>;
+  const userMeta = parseObject('meta');
   const names = Object.keys(content.tensors);
   for (const name of new Set([...names, ...Object.keys(listed ?? {})])) {
     const found = content.tensors[name];
@@ -234,6 +282,6 @@ export async function loadCheckpoint(path: string, expect: CheckpointExpectation
   return {
     tensors,
     meta: userMeta,
-    manifest: { format: meta.format, formatVersion: meta.format_version, created: meta.created, tensors: listed, sha256: meta.sha256 },
+    manifest: { format: meta.format, formatVersion: meta.format_version, created: meta.created, tensors: listed, sha256: meta.sha256, metadataSha256 },
   };
 }
