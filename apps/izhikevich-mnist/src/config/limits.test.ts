@@ -9,6 +9,7 @@ import type { AppIo } from '../app/io.js';
 import { addDiehlCookCommands } from '../diehl-cook/commands.js';
 import { checkUpdateInterval, diehlCookSettings } from '../diehl-cook/config.js';
 import { checkInitialWeights } from '../diehl-cook/initial-weights.js';
+import { defaultConnectionOptions, generateConnections } from '../random-connections/generate.js';
 import { cnnSchema, gradientSchema, memoryEstimates, mlpSchema, stdpSchema } from './schemas.js';
 
 const CONFIGS = join(import.meta.dirname, '..', '..', 'configs');
@@ -73,6 +74,11 @@ describe('size limits of Diehl & Cook settings', () => {
     expect(messageOf(() => diehlCookSettings({ nE: 1e6 }))).toBe('field nE: invalid Diehl & Cook setting; expected an integer in [1, 10000], found 1000000');
     expect(() => diehlCookSettings({ restingTimeMs: 1e12 })).toThrow(ValidationError);
     expect(diehlCookSettings({ nE: 6400, exampleTimeMs: 350 }).nE).toBe(6400);
+  });
+
+  it('random-connections refuses sizes past the network limits before allocating the weights', () => {
+    expect(messageOf(() => generateConnections(defaultConnectionOptions(1e9, 0), 0))).toBe('field nE: invalid network size; expected an integer in [1, 10000], found 1000000000');
+    expect(messageOf(() => generateConnections(defaultConnectionOptions(10, 1e7), 0))).toBe('field nE2: invalid network size; expected an integer in [0, 10000], found 10000000');
   });
 
   it('refuses an update interval whose spike counts exceed the memory budget', () => {

@@ -1,4 +1,5 @@
 import { Rng, ValidationError } from '@snn/core';
+import { DIEHL_COOK_LIMITS } from '../diehl-cook/config.js';
 
 /** Options of {@link generateConnections}. */
 export interface ConnectionOptions {
@@ -59,16 +60,18 @@ function projection(nPre: number, nPost: number, options: ConnectionOptions, rng
  *
  * @param options - sizes and constants
  * @param seed - RNG seed; the same seed gives the same connections
- * @throws `ValidationError` for sizes that are not positive integers or a delay over 127 steps
+ * @throws `ValidationError` for sizes that are not integers within `DIEHL_COOK_LIMITS` (784 inputs at most) or a delay over 127 steps
  */
 export function generateConnections(options: ConnectionOptions, seed: number): Connections {
+  // Bounded like the network's settings: the weights and delays are allocated from these sizes.
+  const limits = { nInput: 784, nE: DIEHL_COOK_LIMITS.nE, nE2: DIEHL_COOK_LIMITS.nE2 };
   for (const key of ['nInput', 'nE'] as const) {
-    if (!Number.isInteger(options[key]) || options[key] < 1) {
-      throw new ValidationError('invalid network size', { field: key, expected: 'an integer >= 1', found: String(options[key]) });
+    if (!Number.isInteger(options[key]) || options[key] < 1 || options[key] > limits[key]) {
+      throw new ValidationError('invalid network size', { field: key, expected: `an integer in [1, ${limits[key]}]`, found: String(options[key]) });
     }
   }
-  if (!Number.isInteger(options.nE2) || options.nE2 < 0) {
-    throw new ValidationError('invalid network size', { field: 'nE2', expected: 'an integer >= 0', found: String(options.nE2) });
+  if (!Number.isInteger(options.nE2) || options.nE2 < 0 || options.nE2 > limits.nE2) {
+    throw new ValidationError('invalid network size', { field: 'nE2', expected: `an integer in [0, ${limits.nE2}]`, found: String(options.nE2) });
   }
   if (!(options.maxDelayMs >= 0) || Math.round(options.maxDelayMs / options.dtMs) > 127) {
     throw new ValidationError('invalid delay', { field: 'maxDelayMs', expected: `a number in [0, ${127 * options.dtMs}] ms`, found: String(options.maxDelayMs) });
