@@ -109,7 +109,13 @@ describe('initial weights from --weights-dir', () => {
     weights[7] = Number.NaN;
     await saveNpy(join(dir, 'w', 'XeAe.npy'), { data: weights, shape: [784, 10] });
     let stderr = '';
-    const sink = { write: (s: string) => ((stderr += s), true), isTTY: false };
+    const sink = {
+      write: (s: string) => {
+        stderr += s;
+        return true;
+      },
+      isTTY: false,
+    };
     const io: AppIo = { stdout: { write: () => true, isTTY: false }, stderr: sink, env: {} };
     const program = createApp({ name: 'izhikevich-mnist', version: '0.0.0', description: 'test' });
     const argv = ['diehl-cook', 'train', '--n-e', '10', '--example-time', '0.05', '--resting-time', '0.02', '--num-examples', '1', '--weights-dir', join(dir, 'w'), '--save-path', join(dir, 'run')];

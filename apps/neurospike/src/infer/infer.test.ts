@@ -135,7 +135,7 @@ describe('neurospike infer', { timeout: 20_000 }, () => {
     const sha256 = createHash('sha256').update(draft.subarray(offset)).digest('hex');
     const file = join(dir, 'nan.safetensors');
     // Format version 2 also checksums the metadata (with the new data sha256 in it), as any tool can.
-    const m = { ...source.metadata, sha256 };
+    const m: Record<string, string> = { ...source.metadata, sha256 };
     const metadataSha256 = createHash('sha256').update(JSON.stringify([m.format, m.format_version, m.created, m.tensors, m.sha256, m.meta])).digest('hex');
     writeFileSync(file, encodeSafetensors(tensors, { ...m, metadata_sha256: metadataSha256 }));
     const run = await runApp(['infer', '--model', file, '--image', digitPath('digit-7.png')]);

@@ -73,7 +73,7 @@ export function validateCheckpointMeta(file: string, meta: Readonly<Record<strin
   const layers = sizes.length - 1;
   const lif = network.lif;
   if (!Array.isArray(lif) || lif.length !== layers) throw invalid(file, 'network.lif', `LIF parameters of ${layers} layers`, lif);
-  lif.forEach((params, k) => wrap(file, `network.lif[${k}]`, () => lifParams(params)));
+  for (let k = 0; k < layers; k++) wrap(file, `network.lif[${k}]`, () => lifParams(lif[k]));
   const residual = network.residual;
   if (!Array.isArray(residual) || residual.length !== layers || !residual.every((r) => typeof r === 'boolean')) {
     throw invalid(file, 'network.residual', `${layers} true/false flags`, residual);

@@ -117,7 +117,8 @@ describe('saveCheckpoint / loadCheckpoint', () => {
     expect(manifest.metadataSha256).toMatch(/^[0-9a-f]{64}$/);
     expect((await loadCheckpoint(path)).manifest.metadataSha256).toBe(manifest.metadataSha256);
     const { tensors, metadata } = await loadSafetensors(path);
-    for (const edit of [{ meta: JSON.stringify({ encoding: { type: 'morse' }, numSteps: 25 }) }, { tensors: '{}' }, { created: 'yesterday' }]) {
+    const edits: Record<string, string>[] = [{ meta: JSON.stringify({ encoding: { type: 'morse' }, numSteps: 25 }) }, { tensors: '{}' }, { created: 'yesterday' }];
+    for (const edit of edits) {
       await writeFile(path, encodeSafetensors(tensors, { ...metadata, ...edit }));
       const error = await loadCheckpoint(path).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ChecksumError);
