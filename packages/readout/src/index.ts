@@ -27,6 +27,6 @@ export {
   SEARCH_STATE_FILE,
   POINT_RESULT_FILE,
 } from './search/points.js';
-export type { SearchPoint, PointResult, PointTask, RunSearchOptions, PointEvent, SearchOutcome } from './search/points.js';
+export type { SearchPoint, PointResult, PointTask, RunSearchOptions, PointEvent, SearchOutcome, SearchResults } from './search/points.js';
 export { meanStd, rankByValidation, expandGrid } from './search/score.js';
 export type { MeanStd, RankedPoint } from './search/score.js';

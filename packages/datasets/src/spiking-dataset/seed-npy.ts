@@ -257,7 +257,12 @@ export interface DenseToSpikingOptions {
   /** Map the sorted distinct labels to 0..K−1 as the seed's `from_numpy` does (default true). */
   readonly remapLabels?: boolean;
   /** File names for messages. */
-  readonly files?: { readonly data?: string; readonly labels?: string };
+  readonly files?: {
+    /** The times file. */
+    readonly data?: string;
+    /** The labels file. */
+    readonly labels?: string;
+  };
 }
 
 /**

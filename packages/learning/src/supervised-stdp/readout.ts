@@ -32,7 +32,14 @@ export interface FirstSpikeReadoutOptions {
   /** End of the time window (the dataset's `max_time`). */
   readonly maxTime: number;
   /** Weight init: normal(mean, std) when `normal`, else uniform in [wMin, wMax]. */
-  readonly init: { readonly normal: boolean; readonly mean: number; readonly std: number };
+  readonly init: {
+    /** Normal (true) or uniform in [wMin, wMax] (false). */
+    readonly normal: boolean;
+    /** Mean of the normal draw. */
+    readonly mean: number;
+    /** Standard deviation of the normal draw. */
+    readonly std: number;
+  };
   /** Start from these weights instead (neuron-major, length neurons × inputSize), e.g. another run's; then normalised and clipped as drawn ones are. */
   readonly initialWeights?: Float32Array;
   /** Weights are clipped to [wMin, wMax] after each update. */
@@ -70,7 +77,7 @@ export interface EpochStats {
  * and their code SpikeNN (`Readout`).
  *
  * @remarks
- * Single-spike IF/LIF neurons ({@link singleSpikeForward}) map to classes through a {@link DecisionMap}; the
+ * Single-spike IF/LIF neurons (`singleSpikeForward` of `@snn/neurons`) map to classes through a {@link DecisionMap}; the
  * class of the first neuron to fire (ties: higher potential, then lower index) is the prediction. Per training
  * sample: draw dropout masks, let the regulator set the training thresholds, run the forward pass, update the
  * thresholds (NCG competition), then apply the rule; changed rows are clipped to [w_min, w_max] and rescaled to

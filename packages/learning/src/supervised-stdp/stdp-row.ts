@@ -8,8 +8,22 @@
  * `Δw_i = ε·a⁺·exp(−β·(w_i − w_min)/(w_max − w_min))` (LTP), `ε·a⁻·exp(−β·(w_max − w_i)/(w_max − w_min))` (LTD).
  */
 export type StdpWindow =
-  | { readonly kind: 'additive'; readonly ltdBefore: number }
-  | { readonly kind: 'multiplicative'; readonly beta: number; readonly wMin: number; readonly wMax: number };
+  | {
+      /** Additive window. */
+      readonly kind: 'additive';
+      /** LTD applies to inputs whose time is below this (∞: every non-causal input, silent ones included). */
+      readonly ltdBefore: number;
+    }
+  | {
+      /** Multiplicative (soft-bound) window. */
+      readonly kind: 'multiplicative';
+      /** Steepness β of the soft bounds. */
+      readonly beta: number;
+      /** Lower weight bound of the soft bounds. */
+      readonly wMin: number;
+      /** Upper weight bound of the soft bounds. */
+      readonly wMax: number;
+    };
 
 /**
  * Applies the STDP window to one neuron's weight row in place: `w[row·m + i] += Δw_i` for every input `i`.

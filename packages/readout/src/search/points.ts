@@ -129,12 +129,22 @@ async function readJson(file: string): Promise<unknown | undefined> {
   }
 }
 
+/** What {@link readSearchResults} returns. */
+export interface SearchResults {
+  /** Kind of search (`kfold`, `gridsearch`). */
+  readonly kind: string;
+  /** Every point key, in order. */
+  readonly keys: readonly string[];
+  /** Results of the finished points, by key. */
+  readonly results: Map<string, PointResult>;
+}
+
 /**
  * Reads the finished points of a search directory: `<dir>/<key>/result.json` for every key of its `search.json`.
  * @param dir - the search directory
  * @throws CheckpointError when `search.json` is missing
  */
-export async function readSearchResults(dir: string): Promise<{ kind: string; keys: readonly string[]; results: Map<string, PointResult> }> {
+export async function readSearchResults(dir: string): Promise<SearchResults> {
   const state = (await readJson(join(dir, SEARCH_STATE_FILE))) as SearchState | undefined;
   if (state === undefined) throw new CheckpointError('not a search directory', { file: join(dir, SEARCH_STATE_FILE), expected: 'a search.json written by kfold or gridsearch', found: 'no such file' });
   const results = new Map<string, PointResult>();
