@@ -2,6 +2,7 @@ import { type BestRecord, type LoadedTrainingCheckpoint, type OptimizerScalars, 
 import { CheckpointError, type RngState } from '@snn/core';
 import type { LifNetwork, LifNetworkSpec, LrScheduler, LrSchedulerState, Optimizer } from '@snn/learning';
 import type { NeuroSpikeConfig } from '../config/schema.js';
+import { validateCheckpointMeta } from './checkpoint-meta.js';
 import { weightShapes } from './network.js';
 
 /** Value of `meta.kind` in every checkpoint the app writes. */
@@ -55,6 +56,8 @@ export async function saveRunCheckpoint(path: string, network: LifNetwork, optim
 export type LoadedRunCheckpoint = LoadedTrainingCheckpoint<CheckpointMeta>;
 
 function checkMeta(file: string, meta: Record<string, unknown>): CheckpointMeta {
+  // The same rules as a config (encoding, LIF parameters, sizes): a resumed or loaded checkpoint alike.
+  validateCheckpointMeta(file, meta);
   if (!Number.isInteger(meta.epoch) || (meta.epoch as number) < 0) throw checkpointMetaError(file, CHECKPOINT_KIND, 'epoch', 'a non-negative integer', meta.epoch);
   const network = meta.network as LifNetworkSpec | undefined;
   if (!network || !Array.isArray(network.sizes) || !network.sizes.every((s) => Number.isInteger(s) && s > 0)) {
