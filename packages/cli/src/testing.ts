@@ -6,5 +6,5 @@
  */
 export { tempDir, appPaths, runCaptured } from './testing/harness.js';
 export type { AppPaths, AppRun } from './testing/harness.js';
-export { killUntilDone, runKilled } from './testing/kill.js';
+export { killUntilDone, runKilled, timedRun } from './testing/kill.js';
 export type { KillPlan, KilledRun } from './testing/kill.js';

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readManifest, readMetricsLog } from '@snn/cli';
-import { killUntilDone } from '@snn/cli/testing';
+import { killUntilDone, timedRun } from '@snn/cli/testing';
 import { loadCheckpoint } from '@snn/core';
 import { describe, expect, it } from 'vitest';
-import { APP_ROOT, configPath, runApp, tempDir } from '../testing/harness.js';
+import { APP_ROOT, configPath, tempDir } from '../testing/harness.js';
 
 const CLI = join(APP_ROOT, 'dist', 'cli.js');
 
@@ -17,7 +17,8 @@ describe('fault injection', () => {
   it('killed at random moments (SIGKILL) and continued, a run keeps a loadable checkpoint and ends as an uninterrupted one', async () => {
     const root = tempDir();
     const common = ['--runs-dir', root, '--quiet', '--no-figures', '--epochs', '3'];
-    expect((await runApp(['train', '--config', configPath('tiny'), ...common, '--name', 'straight'])).code).toBe(0);
+    // The uninterrupted run, as a child process too: its duration places the kills inside runs.
+    const duration = await timedRun(CLI, ['train', '--config', configPath('tiny'), ...common, '--name', 'straight']);
     const dir = join(root, 'neurospike', 'killed');
     const last = join(dir, 'checkpoints', 'last.safetensors');
     const result = await killUntilDone(
@@ -32,7 +33,7 @@ describe('fault injection', () => {
           if (existsSync(last)) await expect(loadCheckpoint(last)).resolves.toBeDefined();
         },
       },
-      { kills: 4, minMs: 200, maxMs: 1500, seed: 11 },
+      { kills: 4, minMs: 0.25 * duration, maxMs: 0.9 * duration, seed: 11 },
     );
     expect(result.kills).toBeGreaterThanOrEqual(1);
     expect(await tensorBytes(last)).toEqual(await tensorBytes(join(root, 'neurospike', 'straight', 'checkpoints', 'last.safetensors')));

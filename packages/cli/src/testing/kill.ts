@@ -55,8 +55,10 @@ export interface KillPlan {
 }
 
 /**
- * Kills a run up to `kills` times at seeded random moments in `[minMs, maxMs)`, continuing it after
- * each kill, and lets the attempt after the last kill finish.
+ * Kills a run up to `kills` times at seeded random moments in `[minMs, maxMs)` (the first in
+ * `[minMs, 2·minMs)`), continuing it after each kill, and lets the attempt after the last kill finish.
+ * Choose `minMs` and `maxMs` from the duration of an uninterrupted run ({@link timedRun}) so that the
+ * kills land inside runs on fast and slow machines alike.
  *
  * @param plan - how to start, continue and check the app
  * @param options - number of kills, kill window, seed
@@ -70,7 +72,8 @@ export async function killUntilDone(
   const rng = new Rng(options.seed);
   let kills = 0;
   for (let attempt = 0; ; attempt++) {
-    const at = kills < options.kills ? rng.uniformIn(options.minMs, options.maxMs) : Number.POSITIVE_INFINITY;
+    // The first attempt is always killed inside its window, so at least one kill lands however fast the machine is.
+    const at = kills < options.kills ? rng.uniformIn(options.minMs, attempt === 0 ? Math.min(options.maxMs, options.minMs * 2) : options.maxMs) : Number.POSITIVE_INFINITY;
     const result = await runKilled(plan.script, plan.args(attempt), at);
     if (!result.killed) {
       if (result.code !== 0) throw new Error(`attempt ${attempt} exited with ${result.code}: ${result.stderr}`);
@@ -79,4 +82,19 @@ export async function killUntilDone(
     kills++;
     await plan.afterKill?.(attempt);
   }
+}
+
+/**
+ * Wall time of `node <script> <args>` run to the end, in milliseconds (to place the kills of
+ * {@link killUntilDone} inside a run).
+ *
+ * @param script - the app's built CLI
+ * @param args - its command line
+ * @throws `Error` when it exits with another code than 0
+ */
+export async function timedRun(script: string, args: readonly string[]): Promise<number> {
+  const start = performance.now();
+  const result = await runKilled(script, args, Number.POSITIVE_INFINITY);
+  if (result.code !== 0) throw new Error(`the uninterrupted run exited with ${result.code}: ${result.stderr}`);
+  return performance.now() - start;
 }
