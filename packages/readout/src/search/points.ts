@@ -212,7 +212,7 @@ export async function runSearchPoints<C>(options: RunSearchOptions<C>): Promise<
   const results = new Map<string, PointResult>();
   const failures = new Map<string, string>();
   const kept: string[] = [];
-  const todo: SearchPoint<C>[] = [];
+  const pending: SearchPoint<C>[] = [];
   let finished = 0;
   for (const point of points) {
     const result = await readJson(join(dir, point.key, POINT_RESULT_FILE));
@@ -221,14 +221,14 @@ export async function runSearchPoints<C>(options: RunSearchOptions<C>): Promise<
       kept.push(point.key);
       finished++;
       options.onPoint?.({ key: point.key, status: 'kept', result: result as PointResult, finished, total: points.length });
-    } else todo.push(point);
+    } else pending.push(point);
   }
   let next = 0;
   const runWorker = async (): Promise<void> => {
     const worker = new Worker(options.workerScript);
     try {
       for (;;) {
-        const point = todo[next++];
+        const point = pending[next++];
         if (point === undefined) return;
         const pointDir = join(dir, point.key);
         await mkdir(pointDir, { recursive: true });
@@ -260,7 +260,7 @@ export async function runSearchPoints<C>(options: RunSearchOptions<C>): Promise<
       await worker.terminate();
     }
   };
-  await Promise.all(Array.from({ length: Math.min(workers, todo.length) }, runWorker));
+  await Promise.all(Array.from({ length: Math.min(workers, pending.length) }, runWorker));
   return { results, failures, kept };
 }
 
