@@ -130,6 +130,23 @@ describe('spikenn app', () => {
     expect(c.err()).toMatch(/optimizer\.learning/);
   });
 
+  it('sizes are bounded before anything is allocated: a grid of 1e16 points, --n-proc and --K', async () => {
+    const optimizer = { ...tinyConfig.optimizer, ...Object.fromEntries(['ap', 'am', 't_gap', 'annealing'].map((k) => [k, Array.from({ length: 10_000 }, () => 0.1)])) };
+    const configPath = join(tmp, 'bomb.json');
+    writeFileSync(configPath, JSON.stringify({ ...tinyConfig, optimizer }));
+    const c = capture();
+    const code = await main(['gridsearch', join(tmp, 'data'), join(tmp, 'bomb-gs'), configPath], c.io as never);
+    expect(code).toBe(2);
+    expect(c.err()).toContain(`file ${configPath}, field grid: grid search too large; expected at most 100000 points (the product of the list lengths), found 10000000000000000 points`);
+    expect(existsSync(join(tmp, 'bomb-gs'))).toBe(false);
+    const n = capture();
+    expect(await main(['kfold', join(tmp, 'data'), join(tmp, 'nproc'), configPath, '--n-proc', '100000'], n.io as never)).toBe(2);
+    expect(n.err()).toContain('--n-proc must be a positive integer <= 64, found "100000"');
+    const k = capture();
+    expect(await main(['make-folds', join(tmp, 'data', 'trainset.npy'), join(tmp, 'data', 'testset.npy'), join(tmp, 'kk'), '--K', '1e9'], k.io as never)).toBe(2);
+    expect(k.err()).toContain('--K must be a positive integer <= 1000, found "1e9"');
+  });
+
   it('make-folds, kfold on worker threads, kfold-score, and a resumed K-fold whose config changed is refused', async () => {
     const data = join(tmp, 'folds');
     const whole = join(tmp, 'whole');

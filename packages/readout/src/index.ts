@@ -28,5 +28,5 @@ export {
   POINT_RESULT_FILE,
 } from './search/points.js';
 export type { SearchPoint, PointResult, PointTask, RunSearchOptions, PointEvent, SearchOutcome, SearchResults } from './search/points.js';
-export { meanStd, rankByValidation, expandGrid } from './search/score.js';
+export { MAX_GRID_POINTS, countGridPoints, expandGrid, meanStd, rankByValidation } from './search/score.js';
 export type { MeanStd, RankedPoint } from './search/score.js';

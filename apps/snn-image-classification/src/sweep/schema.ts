@@ -4,6 +4,9 @@ import { NEURON_TYPES } from '../config/schema.js';
 
 const bools = (): z.ZodArray<z.ZodBoolean> => z.array(z.boolean({ error: 'expected true or false' }), { error: 'expected a list of true/false' }).min(1, { error: 'expected at least one value' });
 
+/** Most grid points of a sweep (each is a training run); the lists of a small file could multiply to millions. */
+export const MAX_SWEEP_POINTS = 1024;
+
 /**
  * The zod schema of a sweep file (YAML or JSON): a name, a `base` train config (any fields of a
  * train config; validated per grid point) and the grid over the seed's factors.
@@ -19,7 +22,11 @@ export const sweepSchema = z.strictObject({
       hidden_size: z.array(positiveInt(), { error: 'expected a list of positive integers' }).min(1, { error: 'expected at least one value' }).default([64, 128]),
       learn_beta: bools().default([false]),
     })
-    .prefault({}),
+    .prefault({})
+    .superRefine((grid, ctx) => {
+      const points = Object.values(grid).reduce((n, list) => n * list.length, 1);
+      if (points > MAX_SWEEP_POINTS) ctx.addIssue({ code: 'custom', message: `expected at most ${MAX_SWEEP_POINTS} grid points (the product of the list lengths; this grid has ${points})` });
+    }),
   findings: z
     .strictObject({
       metric: oneOf(['test', 'val']).default('test'),

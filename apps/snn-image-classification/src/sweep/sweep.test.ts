@@ -153,4 +153,19 @@ describe('sweep file validation', () => {
     expect(set.code).toBe(2);
     expect(set.stderr).toBe('error: command line, field training.epochs: expected a positive integer, found 0\n');
   });
+
+  it('refuses a grid whose lists multiply past the point limit before training anything', async () => {
+    const { existsSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { runApp, tempDir } = await import('../testing/harness.js');
+    const root = tempDir();
+    const file = join(root, 'huge.yaml');
+    // 2 × 2 × 2 × 200 hidden sizes × 2 = 3200 training runs from a file of 1 KiB.
+    const sizes = Array.from({ length: 200 }, (_, i) => 8 + i).join(', ');
+    writeFileSync(file, `name: huge\ngrid:\n  learn_beta: [false, true]\n  hidden_size: [${sizes}]\n`);
+    const run = await runApp(['sweep', '--config', file, '--runs-dir', root]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`error: file ${file}, field grid: expected at most 1024 grid points (the product of the list lengths; this grid has 3200), found {"learn_beta":[false, true],`);
+    expect(existsSync(join(root, 'snn-image-classification', 'sweeps', 'huge'))).toBe(false);
+  });
 });

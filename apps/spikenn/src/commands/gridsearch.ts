@@ -3,7 +3,7 @@ import { getGlobalOptions, numberOption, parseConfig, readConfigFile, type AppIo
 import { ValidationError } from '@snn/core';
 import { expandGrid, rankByValidation, readSearchResults, runSearchPoints } from '@snn/readout';
 import type { Command } from 'commander';
-import { gridConfigSchema, runConfigSchema } from '../config/schema.js';
+import { MAX_WORKERS, gridConfigSchema, runConfigSchema } from '../config/schema.js';
 import type { RunResult } from '../train/run-point.js';
 import { type PointConfig, WORKER_SCRIPT, describeFailures } from './points.js';
 
@@ -21,14 +21,14 @@ export function addGridsearchCommand(program: Command, io: AppIo, argv: readonly
     .argument('<data>', 'dataset folder with trainset.npy and valset.npy (points are ranked on validation accuracy)')
     .argument('<out>', 'search directory: search.json and one run directory per point')
     .argument('<config>', 'SpikeNN grid-search JSON config (e.g. configs/gs/s2stdp+ncg.json)')
-    .addOption(numberOption('--n-proc <n>', 'worker threads', 'positiveInt', 2))
+    .addOption(numberOption('--n-proc <n>', 'worker threads', 'positiveInt', 2, MAX_WORKERS))
     .option('--resume', 'continue an interrupted grid search: finished points are kept, a changed config is refused')
     .option('--report', 'write figures and report.html for every point (off by default)')
     .action(async (data: string, out: string, configPath: string, flags: { nProc: number; resume?: boolean; report?: boolean }, cmd: Command) => {
       const global = getGlobalOptions(cmd, io.env);
       const raw = await readConfigFile(configPath);
       const grid = parseConfig(raw, gridConfigSchema, { file: configPath });
-      const configs = expandGrid(grid as unknown as Record<string, unknown>, ['network'], ['regularizer', 'optimizer', 'trainer']).map((c, i) =>
+      const configs = expandGrid(grid as unknown as Record<string, unknown>, ['network'], ['regularizer', 'optimizer', 'trainer'], { file: configPath }).map((c, i) =>
         parseConfig(c, runConfigSchema, { file: `${configPath} (grid point ${i})` }),
       );
       const points = configs.map((config, i) => ({

@@ -3,7 +3,7 @@ import { getGlobalOptions, numberOption, parseConfig, readConfigFile, type AppIo
 import { ValidationError } from '@snn/core';
 import { meanStd, readSearchResults, runSearchPoints } from '@snn/readout';
 import type { Command } from 'commander';
-import { runConfigSchema } from '../config/schema.js';
+import { MAX_FOLDS, MAX_WORKERS, runConfigSchema } from '../config/schema.js';
 import type { RunResult } from '../train/run-point.js';
 import { type PointConfig, WORKER_SCRIPT, describeFailures } from './points.js';
 
@@ -21,8 +21,8 @@ export function addKfoldCommand(program: Command, io: AppIo, argv: readonly stri
     .argument('<data>', 'folder of fold folders 0..K−1, each with trainset.npy, valset.npy, testset.npy')
     .argument('<out>', 'search directory: search.json and one run directory per fold')
     .argument('<config>', 'SpikeNN JSON config')
-    .addOption(numberOption('--K <k>', 'number of folds', 'positiveInt', 10))
-    .addOption(numberOption('--n-proc <n>', 'worker threads (the seed: processes)', 'positiveInt', 2))
+    .addOption(numberOption('--K <k>', 'number of folds', 'positiveInt', 10, MAX_FOLDS))
+    .addOption(numberOption('--n-proc <n>', 'worker threads (the seed: processes)', 'positiveInt', 2, MAX_WORKERS))
     .option('--resume', 'continue an interrupted K-fold run: finished folds are kept, a changed config is refused')
     .option('--no-report', 'skip figures and report.html in each fold')
     .action(async (data: string, out: string, configPath: string, flags: { K: number; nProc: number; resume?: boolean; report: boolean }, cmd: Command) => {

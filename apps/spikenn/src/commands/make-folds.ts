@@ -4,6 +4,7 @@ import { type AppIo, getGlobalOptions, numberOption } from '@snn/cli';
 import { Rng } from '@snn/core';
 import { readAnySpikingDataset, selectSpikingSamples, stratifiedKFold, writeSeedSpikingDataset } from '@snn/datasets';
 import type { Command } from 'commander';
+import { MAX_FOLDS } from '../config/schema.js';
 
 /**
  * Adds `spikenn make-folds <trainset> <testset> <out>` (the seed's `ft-extract/dataset/generate_folds.py`):
@@ -19,7 +20,7 @@ export function addMakeFoldsCommand(program: Command, io: AppIo): void {
     .argument('<trainset>', 'training SpikingDataset (.npy or .snnspk)')
     .argument('<testset>', 'test SpikingDataset, copied into every fold')
     .argument('<out>', 'folder for the fold folders 0..K−1')
-    .addOption(numberOption('--K <k>', 'number of folds', 'positiveInt', 10))
+    .addOption(numberOption('--K <k>', 'number of folds', 'positiveInt', 10, MAX_FOLDS))
     .action(async (trainPath: string, testPath: string, out: string, flags: { K: number }, cmd: Command) => {
       const seed = getGlobalOptions(cmd, io.env).seed ?? 0;
       const train = readAnySpikingDataset(trainPath);

@@ -4,6 +4,10 @@ import { z } from 'zod';
 export const MAX_NEURONS = 100_000;
 /** Largest weight matrix accepted, in values (1 GiB of float32). */
 export const MAX_WEIGHTS = 2 ** 28;
+/** Most worker threads of `kfold` / `gridsearch` (`--n-proc`); each holds a copy of the dataset. */
+export const MAX_WORKERS = 64;
+/** Most folds of `make-folds` / `kfold` (`--K`). */
+export const MAX_FOLDS = 1000;
 
 const finite = z.number().finite();
 const positive = finite.positive();

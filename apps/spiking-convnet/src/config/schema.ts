@@ -1,32 +1,35 @@
+import { checkMemoryEstimate, intInRange } from '@snn/cli';
 import { z } from 'zod';
+import { SIZE_LIMITS, estimateRunBytes } from './limits.js';
 
-const positiveInt = z.number().int().positive();
 const nonNegativeInt = z.number().int().nonnegative();
 const positiveNumber = z.number().finite().positive();
+const side = intInRange(1, SIZE_LIMITS.side);
+const sideOrZero = intInRange(0, SIZE_LIMITS.side);
 
 const convSchema = z.strictObject({
   /** Feature maps. */
-  maps: positiveInt,
+  maps: intInRange(1, SIZE_LIMITS.maps),
   /** Filter side, pixels. */
-  kernel: positiveInt,
+  kernel: side,
   /** Zero padding, pixels. */
-  padding: nonNegativeInt.default(0),
+  padding: sideOrZero.default(0),
   /** Stride, pixels. */
-  stride: positiveInt.default(1),
+  stride: side.default(1),
   /** Firing threshold (> 0). */
   threshold: positiveNumber,
   /** STDP: after an update, other maps within this radius stop learning for the image. */
-  inhibition_radius: nonNegativeInt,
+  inhibition_radius: sideOrZero,
   /** Lateral inhibition between maps at firing time: radius in positions (0 = same position, the seed). */
-  firing_inhibition_radius: nonNegativeInt.default(0),
+  firing_inhibition_radius: sideOrZero.default(0),
   /** STDP epochs over the training images. */
-  epochs: nonNegativeInt,
+  epochs: intInRange(0, SIZE_LIMITS.epochs),
 });
 
-const poolSchema = z.strictObject({ kernel: positiveInt, stride: positiveInt });
+const poolSchema = z.strictObject({ kernel: intInRange(1, SIZE_LIMITS.pool_kernel), stride: side });
 
-/** The configuration of a spiking-convnet run (YAML), checked field by field. */
-export const configSchema = z.strictObject({
+/** The fields of a spiking-convnet config (YAML), each checked on its own. */
+export const configFieldsSchema = z.strictObject({
   seed: nonNegativeInt.default(1),
   data: z
     .strictObject({
@@ -40,14 +43,15 @@ export const configSchema = z.strictObject({
     .prefault({}),
   encoding: z
     .strictObject({
-      timesteps: z.number().int().gte(2).default(30),
+      /** Time steps of the latency code, 2 … 255 (first-spike files are uint8, 255 = silent). */
+      timesteps: intInRange(2, SIZE_LIMITS.timesteps).default(30),
       /** DoG filters: size and the two σ (pixels), one channel each. */
-      dog: z.array(z.strictObject({ size: positiveInt, sigma1: positiveNumber, sigma2: positiveNumber })).min(1).default([
+      dog: z.array(z.strictObject({ size: side, sigma1: positiveNumber, sigma2: positiveNumber })).min(1).max(SIZE_LIMITS.dog_filters).default([
         { size: 7, sigma1: 1, sigma2: 2 },
         { size: 7, sigma1: 2, sigma2: 1 },
       ]),
       threshold: z.number().finite().nonnegative().default(15),
-      border: nonNegativeInt.default(5),
+      border: sideOrZero.default(5),
       truncate: z.boolean().default(true),
     })
     .prefault({}),
@@ -77,17 +81,31 @@ export const configSchema = z.strictObject({
       /** Features for `train`'s linear SVM: max (fired), sum (as the seed: equals max), window-sum (conv2 spikes per pooling window), latency ((T − t)/T of the first pooled spike), potential (max-pooled final conv2 potentials without firing; also saved). */
       features: z.enum(['max', 'sum', 'window-sum', 'latency', 'potential']).default('max'),
       standardize: z.boolean().default(false),
-      linear: z.strictObject({ C: positiveNumber.default(2.4), max_iter: positiveInt.default(3000), tol: positiveNumber.default(1e-4) }).prefault({}),
+      linear: z.strictObject({ C: positiveNumber.default(2.4), max_iter: intInRange(1, SIZE_LIMITS.max_iter).default(3000), tol: positiveNumber.default(1e-4) }).prefault({}),
       rbf: z
         .strictObject({
           C: positiveNumber.default(10),
           gamma: z.union([z.literal('scale'), positiveNumber]).default('scale'),
           /** Largest number of training samples for the RBF SVM (a stratified subset beyond it). */
-          max_train: positiveInt.default(10000),
+          max_train: intInRange(1, SIZE_LIMITS.max_train).default(10000),
         })
         .prefault({}),
     })
     .prefault({}),
+});
+
+/**
+ * The configuration of a spiking-convnet run (YAML): {@link configFieldsSchema}, and the settings together
+ * within the memory budget of `@snn/cli` ({@link estimateRunBytes}).
+ */
+export const configSchema = configFieldsSchema.superRefine((config, ctx) => {
+  const estimate = estimateRunBytes(config);
+  if (estimate === undefined) return;
+  checkMemoryEstimate(ctx, {
+    bytes: estimate.bytes,
+    path: estimate.path,
+    what: `images, spike trains and features (${estimate.features} per image, estimateRunBytes)`,
+  });
 });
 
 /** A checked configuration. */

@@ -85,6 +85,11 @@ describe('parseNumberArg', () => {
     }
   });
 
+  it('bounds a size-like value by its maximum', () => {
+    expect(parseNumberArg('64', 'positiveInt', '--n-proc', 64)).toBe(64);
+    expect(() => parseNumberArg('100000', 'positiveInt', '--n-proc', 64)).toThrow('--n-proc must be a positive integer <= 64, found "100000"');
+  });
+
   it('checks backend names', () => {
     expect(parseBackendArg('webasm')).toBe('webasm');
     expect(() => parseBackendArg('gpu')).toThrow(

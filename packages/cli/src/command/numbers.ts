@@ -22,6 +22,7 @@ const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
  * @param text - the text the user typed
  * @param kind - what the number must be
  * @param name - the flag or argument name for the message, e.g. `--epochs`
+ * @param max - largest value accepted (a bound for size-like flags); default none
  * @returns the number
  * @throws {@link UsageError} such as `--epochs must be a positive integer, found "abc"`
  * @example
@@ -30,7 +31,7 @@ const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
  * parseNumberArg('0.5', 'positiveInt', '--epochs'); // throws: --epochs must be a positive integer, found "0.5"
  * ```
  */
-export function parseNumberArg(text: string, kind: NumberKind, name: string): number {
+export function parseNumberArg(text: string, kind: NumberKind, name: string, max?: number): number {
   const trimmed = text.trim();
   const value = DECIMAL.test(trimmed) ? Number(trimmed) : Number.NaN;
   let ok = Number.isFinite(value);
@@ -58,13 +59,11 @@ export function parseNumberArg(text: string, kind: NumberKind, name: string): nu
         break;
     }
   }
+  if (ok && max !== undefined) ok = value <= max;
   if (!ok) {
     const found = JSON.stringify(text);
-    throw new UsageError(`${name} must be ${DESCRIPTIONS[kind]}, found ${found}`, {
-      field: name,
-      expected: DESCRIPTIONS[kind],
-      found,
-    });
+    const expected = max === undefined ? DESCRIPTIONS[kind] : `${DESCRIPTIONS[kind]} <= ${max}`;
+    throw new UsageError(`${name} must be ${expected}, found ${found}`, { field: name, expected, found });
   }
   return Object.is(value, -0) ? 0 : value;
 }
@@ -77,15 +76,16 @@ export function parseNumberArg(text: string, kind: NumberKind, name: string): nu
  * @param description - help text
  * @param kind - what the number must be
  * @param defaultValue - value when the flag is not given (shown in `--help`); default none
+ * @param max - largest value accepted (bound every size-like flag: threads, folds, sizes); default none
  * @example
  * ```ts
  * program.addOption(numberOption('--epochs <n>', 'training epochs', 'positiveInt', 3));
  * ```
  */
-export function numberOption(flags: string, description: string, kind: NumberKind, defaultValue?: number): Option {
+export function numberOption(flags: string, description: string, kind: NumberKind, defaultValue?: number, max?: number): Option {
   const option = new Option(flags, description);
   const name = option.long ?? option.short ?? option.name();
-  option.argParser((value: string) => parseNumberArg(value, kind, name));
+  option.argParser((value: string) => parseNumberArg(value, kind, name, max));
   if (defaultValue !== undefined) option.default(defaultValue);
   return option;
 }

@@ -67,6 +67,26 @@ export function rankByValidation(points: readonly { readonly key: string; readon
   return ranked.map((r, i) => ({ r, i })).sort((a, b) => b.r.accuracy - a.r.accuracy || a.i - b.i).map(({ r }) => r);
 }
 
+/** Most grid points {@link expandGrid} builds by default (each point is a training run). */
+export const MAX_GRID_POINTS = 100_000;
+
+const choiceCount = (value: unknown): number => (Array.isArray(value) ? value.length : 1);
+const objectPoints = (obj: unknown): number => (obj !== null && typeof obj === 'object' ? Object.values(obj).reduce((n: number, v) => n * choiceCount(v), 1) : 1);
+
+/**
+ * Number of points of a grid-search config (the size of {@link expandGrid}'s result), counted without building
+ * them.
+ * @param config - the grid config
+ * @param layered - names of list-of-objects fields
+ * @param groups - names of object fields
+ */
+export function countGridPoints(config: Readonly<Record<string, unknown>>, layered: readonly string[], groups: readonly string[]): number {
+  let points = 1;
+  for (const name of layered) if (Array.isArray(config[name])) for (const layer of config[name] as unknown[]) points *= objectPoints(layer);
+  for (const name of groups) if (config[name] !== undefined) points *= objectPoints(config[name]);
+  return points;
+}
+
 /**
  * The Cartesian product of a grid-search config: every array-valued field of the given groups is a list of
  * alternatives (SpikeNN's `gridsearch.py`).
@@ -75,13 +95,31 @@ export function rankByValidation(points: readonly { readonly key: string; readon
  * `layered` fields (e.g. `network`) hold a list of objects, each expanded on its own and combined across the
  * list; `groups` fields (e.g. `optimizer`, `regularizer`, `trainer`) are objects expanded field by field. The
  * order is the seed's: layers outermost, then the groups in the given order, each group's first list field
- * varying slowest.
+ * varying slowest. The points are counted first ({@link countGridPoints}): a small config whose lists multiply
+ * to millions of points is refused before any is built.
  * @param config - the grid config
  * @param layered - names of list-of-objects fields
  * @param groups - names of object fields, in nesting order (outermost first)
+ * @param options - `maxPoints`: most points accepted (default {@link MAX_GRID_POINTS}); `file`: the config file, for messages
  * @returns one plain config per grid point
+ * @throws ValidationError (field `grid`) when the product exceeds `maxPoints`
  */
-export function expandGrid(config: Readonly<Record<string, unknown>>, layered: readonly string[], groups: readonly string[]): Record<string, unknown>[] {
+export function expandGrid(
+  config: Readonly<Record<string, unknown>>,
+  layered: readonly string[],
+  groups: readonly string[],
+  options: { readonly maxPoints?: number; readonly file?: string } = {},
+): Record<string, unknown>[] {
+  const maxPoints = options.maxPoints ?? MAX_GRID_POINTS;
+  const count = countGridPoints(config, layered, groups);
+  if (!(count <= maxPoints)) {
+    throw new ValidationError('grid search too large', {
+      file: options.file,
+      field: 'grid',
+      expected: `at most ${maxPoints} points (the product of the list lengths)`,
+      found: `${count} points`,
+    });
+  }
   const expandObject = (obj: Readonly<Record<string, unknown>>): Record<string, unknown>[] => {
     let out: Record<string, unknown>[] = [{}];
     for (const [key, value] of Object.entries(obj)) {

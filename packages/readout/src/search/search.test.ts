@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { CheckpointError } from '@snn/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readSearchResults, runSearchPoints } from './points.js';
-import { expandGrid, meanStd, rankByValidation } from './score.js';
+import { MAX_GRID_POINTS, countGridPoints, expandGrid, meanStd, rankByValidation } from './score.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'snn-readout-search-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -90,5 +90,17 @@ describe('score tools', () => {
     expect(grid[0]).toEqual({ network: [{ n: 10, thr: 1 }], optimizer: { ap: 0.1, am: -0.1 }, trainer: { epochs: 1 } });
     expect(grid[1]).toEqual({ network: [{ n: 10, thr: 1 }], optimizer: { ap: 0.1, am: -0.1 }, trainer: { epochs: 2 } });
     expect(grid[7]).toEqual({ network: [{ n: 10, thr: 2 }], optimizer: { ap: 0.2, am: -0.1 }, trainer: { epochs: 2 } });
+  });
+
+  it('counts grid points without building them and refuses a grid over the limit', () => {
+    const layered = ['network'];
+    const groups = ['regularizer', 'optimizer', 'trainer'];
+    // 20 lists of 10 values: 1e20 points from a config of a few KiB.
+    const optimizer = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`f${i}`, Array.from({ length: 10 }, (_, k) => k)]));
+    const bomb = { network: [{ n: [1, 2] }], optimizer, trainer: { epochs: 1 } };
+    expect(countGridPoints(bomb, layered, groups)).toBe(2e20);
+    expect(() => expandGrid(bomb, layered, groups)).toThrow(`field grid: grid search too large; expected at most ${MAX_GRID_POINTS} points (the product of the list lengths), found 200000000000000000000 points`);
+    expect(() => expandGrid({ optimizer: { a: [1, 2, 3] } }, layered, groups, { maxPoints: 2, file: 'gs.json' })).toThrow('file gs.json, field grid: grid search too large; expected at most 2 points');
+    expect(expandGrid({ optimizer: { a: [1, 2, 3] } }, layered, groups, { maxPoints: 3 })).toHaveLength(3);
   });
 });
