@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, readdir } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Worker, parentPort } from 'node:worker_threads';
 import { CheckpointError, FileFormatError, ValidationError, describeValue, writeFileAtomic } from '@snn/core';
@@ -190,6 +190,10 @@ export async function runSearchPoints<C>(options: RunSearchOptions<C>): Promise<
   const stateFile = join(dir, SEARCH_STATE_FILE);
   await mkdir(dir, { recursive: true });
   const existing = (await readJson(stateFile)) as SearchState | undefined;
+  if (existing === undefined) {
+    // A search killed while writing its state file leaves only that file's temporary copy: not started yet.
+    for (const entry of await readdir(dir)) if (entry.startsWith(`${SEARCH_STATE_FILE}.tmp-`)) await rm(join(dir, entry), { force: true });
+  }
   const entries = await readdir(dir);
   if (existing !== undefined || entries.length > 0) {
     if (!options.resume) {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CheckpointError } from '@snn/core';
@@ -55,6 +55,16 @@ describe('runSearchPoints', () => {
       /field k: the resumed search has different settings .*found k: 4 → 5/,
     );
     await expect(runSearchPoints({ dir, kind: 'kfold', points, signature: { k: 4 }, workerScript: workerFile })).rejects.toThrow(CheckpointError);
+  });
+
+  it('starts a search killed while writing its state file (only the temporary copy left) as a new one', async () => {
+    const dir = join(tmp, 'killed-at-start');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'search.json.tmp-999999-0a1b2c'), '{"formatVer');
+    const points = [4].map((c, i) => ({ key: String(i), config: c, seed: i }));
+    const outcome = await runSearchPoints({ dir, kind: 'kfold', points, signature: { k: 1 }, workerScript: workerFile, shared: tmp, resume: true });
+    expect(outcome.results.get('0')).toEqual({ square: 16, seed: 0 });
+    expect(readdirSync(dir).sort()).toEqual(['0', 'search.json']);
   });
 });
 
