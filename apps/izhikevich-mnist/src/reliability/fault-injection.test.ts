@@ -44,4 +44,27 @@ describe('fault injection', () => {
     expect(final).toBeDefined();
     expect(await tensorBytes(final as string)).toEqual(await tensorBytes(join(root, 'izhikevich-mnist', 'gradient', 'straight', 'checkpoints', 'last.safetensors')));
   }, 120_000);
+
+  it('diehl-cook train: killed at random moments (SIGKILL) and continued with --resume-from, ends as an uninterrupted run', async () => {
+    const root = tempDir();
+    const common = ['--seed', '5', 'diehl-cook', 'train', '--n-e', '10', '--example-time', '0.05', '--resting-time', '0.02', '--update-interval', '4'];
+    const settings = [...common, '--weight-update-interval', '4', '--num-examples', '16', '--save-interval', '2', '--quiet'];
+    const duration = await timedRun(CLI, [...settings, '--save-path', join(root, 'straight')]);
+    const run = join(root, 'killed');
+    const last = join(run, 'checkpoints', 'last.safetensors');
+    const result = await killUntilDone(
+      {
+        script: CLI,
+        // Continue from the newest checkpoint; killed before the first one, start again (--force keeps the
+        // interrupted directory aside until the new run has a checkpoint).
+        args: (attempt) => (existsSync(last) ? [...settings, '--resume-from', run] : [...settings, '--save-path', run, ...(attempt > 0 ? ['--force'] : [])]),
+        afterKill: async () => {
+          if (existsSync(last)) await expect(loadCheckpoint(last)).resolves.toBeDefined();
+        },
+      },
+      { kills: 4, minMs: 0.25 * duration, maxMs: 0.9 * duration, seed: 29 },
+    );
+    expect(result.kills).toBeGreaterThanOrEqual(1);
+    expect(await tensorBytes(last)).toEqual(await tensorBytes(join(root, 'straight', 'checkpoints', 'last.safetensors')));
+  }, 120_000);
 });
