@@ -1,6 +1,7 @@
-import { NumericError, Rng, ValidationError } from '@snn/core';
+import { NumericError, Rng, ShapeError, ValidationError } from '@snn/core';
+import { type Layer, type RunContext, describeLayer } from './layer.js';
 import type { NeuronModel, NeuronStepIO } from './neuron.js';
-import type { SpikeFunction } from './types.js';
+import type { Seq, SpikeFunction } from './types.js';
 
 /** Options of {@link gradCheck}. */
 export interface GradCheckOptions {
@@ -188,6 +189,144 @@ export function gradCheck(model: NeuronModel, opts: GradCheckOptions = {}): Grad
       field: `${bad.name}[${bad.index}]`,
       expected: `d(loss) = ${bad.numeric.toPrecision(8)} (central difference, relative error ≤ ${tol})`,
       found: `${bad.analytic.toPrecision(8)} from backward, relative error ${bad.maxRelError.toPrecision(3)}`,
+    });
+  }
+  return { ok, entries };
+}
+
+/** Options of {@link gradCheckLayer}. */
+export interface GradCheckLayerOptions {
+  /** Samples. Default 2. */
+  readonly batch?: number;
+  /** Time steps. Default 4. */
+  readonly steps?: number;
+  /** Seed of the weights, inputs and loss weights. Default 0. */
+  readonly seed?: number;
+  /** Central-difference step. Default 1e-3 (parameters are float32: the step actually taken is used). */
+  readonly epsilon?: number;
+  /** Largest relative error accepted, `|a − n| / max(|a|, |n|, 1e-2)`. Default 1e-2 (float32 parameters). */
+  readonly tolerance?: number;
+  /** Steepness k of the smooth spike `σ(k·x)` used in place of the Heaviside. Default 4. */
+  readonly sharpness?: number;
+  /** Mean and spread of the random input. Default 0.5 and 0.5. */
+  readonly inputMean?: number;
+  /** Spread of the random input. Default 0.5. */
+  readonly inputStd?: number;
+  /** Most entries checked per tensor (a seeded sample beyond it; each costs two forward passes). Default 64. */
+  readonly maxEntries?: number;
+  /** Throw a `NumericError` naming the worst tensor when the check fails. Default true. */
+  readonly throwOnFailure?: boolean;
+}
+
+/**
+ * Checks any {@link Layer}'s backward pass (its VJP over all T steps) against central differences: the
+ * layer-level counterpart of {@link gradCheck}, for a layer of your own (or a block of layers).
+ *
+ * @remarks
+ * Builds the layer on `inShape` (with `needInputGrad`), runs its forward in float64 on random input with the
+ * smooth spike `σ(k·x)` in place of every neuron's Heaviside, takes `L = Σ w_out·out + Σ w_mem·mem` with random
+ * weights, and compares dL/d(input) and dL/d(each parameter) from `backward` with
+ * `(L(x + ε) − L(x − ε)) / (x₊ − x₋)`. Parameters are float32, so the step actually representable is used
+ * and the default tolerance is 1e-2: a wrong VJP is off by far more. Dropout runs with the same generator
+ * state in every pass.
+ *
+ * @param layer - an unbuilt layer (it is built here)
+ * @param inShape - shape of one sample at one step, e.g. `[8]` or `[1, 6, 6]`
+ * @param opts - sizes, seed, ε, tolerance
+ * @returns the error of each tensor (`input` first, then the parameters by name)
+ * @throws `NumericError` naming the tensor, the entry and both values when the VJP is wrong (unless `throwOnFailure: false`)
+ * @example
+ * ```ts
+ * const report = gradCheckLayer(new Linear(4, 3), [4]);
+ * report.entries.map((e) => e.name); // ['input', '0.weight', '0.bias'] (names follow the layer's)
+ * ```
+ */
+export function gradCheckLayer(layer: Layer, inShape: readonly number[], opts: GradCheckLayerOptions = {}): GradCheckReport {
+  const batch = opts.batch ?? 2;
+  const T = opts.steps ?? 4;
+  const maxEntries = opts.maxEntries ?? 64;
+  for (const [field, v] of [
+    ['batch', batch],
+    ['steps', T],
+    ['maxEntries', maxEntries],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 1) throw new ValidationError('invalid gradCheckLayer option', { field: `gradCheckLayer.${field}`, expected: 'a positive integer', found: String(v) });
+  }
+  const eps = opts.epsilon ?? 1e-3;
+  const tol = opts.tolerance ?? 1e-2;
+  const k = opts.sharpness ?? 4;
+  const seed = opts.seed ?? 0;
+  const rng = new Rng(seed);
+  if (layer.name === undefined || layer.name === '') layer.name = '0';
+  const outShape = layer.build(inShape, { rng, needInputGrad: true, previous: 'input' });
+  const inSize = inShape.reduce((a, b) => a * b, 1);
+  const outSize = outShape.reduce((a, b) => a * b, 1);
+  const mean = opts.inputMean ?? 0.5;
+  const std = opts.inputStd ?? 0.5;
+  const input = new Float64Array(T * batch * inSize).map(() => rng.normal(mean, std));
+  const wOut = new Float64Array(T * batch * outSize).map(() => rng.normal());
+  const wMem = new Float64Array(T * batch * outSize).map(() => rng.normal());
+  const fire: SpikeFunction = {
+    spike: (x) => 1 / (1 + Math.exp(-k * x)),
+    derivative: (x) => {
+      const s = 1 / (1 + Math.exp(-k * x));
+      return k * s * (1 - s);
+    },
+  };
+  const context = (): RunContext => ({ train: true, rng: new Rng(seed ^ 0x9e37), spikeOverride: fire });
+  const seq: Seq = { data: input, steps: T, batch, shape: inShape };
+  const lossOf = (): { loss: number; hasMem: boolean } => {
+    const { out, mem } = layer.forward(seq, context());
+    let loss = 0;
+    for (let i = 0; i < wOut.length; i++) loss += wOut[i] * out.data[i];
+    if (mem !== null) for (let i = 0; i < wMem.length; i++) loss += wMem[i] * mem[i];
+    return { loss, hasMem: mem !== null };
+  };
+
+  const params = layer.parameters();
+  for (const p of params) p.grad.fill(0);
+  const { hasMem } = lossOf();
+  const gInput = layer.backward({ out: wOut, mem: hasMem ? wMem : null }, context());
+  if (gInput === null || gInput.length !== input.length) {
+    throw new ShapeError(`${describeLayer(layer)}: backward must return dL/d(input) when asked`, { field: 'backward', expected: `${input.length} values`, found: gInput === null ? 'null' : `${gInput.length} values` });
+  }
+  const analyticInput = Float64Array.from(gInput);
+  const analyticParams = params.map((p) => Float64Array.from(p.grad));
+
+  const pick = new Rng(seed ^ 0x51ce);
+  const entriesOf = (length: number): number[] => {
+    if (length <= maxEntries) return Array.from({ length }, (_, i) => i);
+    return Array.from(pick.permutation(length).subarray(0, maxEntries)).sort((a, b) => a - b);
+  };
+  const entries: GradCheckEntry[] = [];
+  const check = (name: string, values: Float32Array | Float64Array, analytic: Float64Array): void => {
+    let worst: GradCheckEntry | null = null;
+    for (const i of entriesOf(values.length)) {
+      const keep = values[i];
+      values[i] = keep + eps;
+      const upAt = values[i];
+      const up = lossOf().loss;
+      values[i] = keep - eps;
+      const downAt = values[i];
+      const down = lossOf().loss;
+      values[i] = keep;
+      const numeric = (up - down) / (upAt - downAt);
+      const a = analytic[i];
+      const rel = Math.abs(a - numeric) / Math.max(Math.abs(a), Math.abs(numeric), 1e-2);
+      const err = Number.isNaN(rel) ? Number.POSITIVE_INFINITY : rel;
+      if (worst === null || err > worst.maxRelError) worst = { name, maxRelError: err, index: i, analytic: a, numeric };
+    }
+    if (worst !== null) entries.push(worst);
+  };
+  check('input', input, analyticInput);
+  params.forEach((p, j) => check(p.name, p.value, analyticParams[j]));
+  const ok = entries.every((e) => e.maxRelError <= tol);
+  if (!ok && (opts.throwOnFailure ?? true)) {
+    const bad = entries.reduce((a, b) => (b.maxRelError > a.maxRelError ? b : a));
+    throw new NumericError(`${describeLayer(layer)}: the VJP does not match central differences`, {
+      field: `${bad.name}[${bad.index}]`,
+      expected: `d(loss) = ${bad.numeric.toPrecision(6)} (central difference, relative error ≤ ${tol})`,
+      found: `${bad.analytic.toPrecision(6)} from backward, relative error ${bad.maxRelError.toPrecision(3)}`,
     });
   }
   return { ok, entries };

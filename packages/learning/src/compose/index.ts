@@ -25,5 +25,5 @@ export { membraneCrossEntropy, ceRateLoss, ceCountLoss, ceMaxMembraneLoss, mseSp
 export type { Loss, LossSpec, LossInput, LossGradient, LayerLossGradient, LossResult, RecordedOutput, MseCountOptions, MseMembraneOptions } from './losses.js';
 export { Network, sparseToSeq, runNetworkWorker } from './network.js';
 export type { NetworkFactory, NetworkOptions, NetworkInput, ForwardOptions, NetworkOutput, TrainStepResult, StateDict, StateDictEntry } from './network.js';
-export { gradCheck } from './grad-check.js';
-export type { GradCheckOptions, GradCheckEntry, GradCheckReport } from './grad-check.js';
+export { gradCheck, gradCheckLayer } from './grad-check.js';
+export type { GradCheckOptions, GradCheckLayerOptions, GradCheckEntry, GradCheckReport } from './grad-check.js';
