@@ -319,7 +319,7 @@ export function gradCheckLayer(layer: Layer, inShape: readonly number[], opts: G
     if (worst !== null) entries.push(worst);
   };
   check('input', input, analyticInput);
-  params.forEach((p, j) => check(p.name, p.value, analyticParams[j]));
+  for (const [j, p] of params.entries()) check(p.name, p.value, analyticParams[j]);
   const ok = entries.every((e) => e.maxRelError <= tol);
   if (!ok && (opts.throwOnFailure ?? true)) {
     const bad = entries.reduce((a, b) => (b.maxRelError > a.maxRelError ? b : a));
