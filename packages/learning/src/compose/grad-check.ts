@@ -3,28 +3,32 @@ import { type Layer, type RunContext, describeLayer } from './layer.js';
 import type { NeuronModel, NeuronStepIO } from './neuron.js';
 import type { Seq, SpikeFunction } from './types.js';
 
-/** Options of {@link gradCheck}. */
-export interface GradCheckOptions {
-  /** Neurons per sample. Default 3. */
-  readonly width?: number;
+/** Options shared by {@link gradCheck} and {@link gradCheckLayer} (defaults: see each). */
+export interface GradCheckBaseOptions {
   /** Samples. Default 2. */
   readonly batch?: number;
-  /** Time steps. Default 6. */
+  /** Time steps. */
   readonly steps?: number;
   /** Seed of the random inputs and loss weights. Default 0. */
   readonly seed?: number;
-  /** Central-difference step. Default 1e-6. */
+  /** Central-difference step. */
   readonly epsilon?: number;
-  /** Largest relative error accepted, `|a − n| / max(|a|, |n|, 1e-3)`. Default 1e-4. */
+  /** Largest relative error accepted, `|a − n| / max(|a|, |n|, floor)`. */
   readonly tolerance?: number;
   /** Steepness k of the smooth spike `σ(k·x)` used in place of the Heaviside. Default 4. */
   readonly sharpness?: number;
-  /** Mean and spread of the random input currents. Default 0.6 and 0.6. */
+  /** Mean of the random input. */
   readonly inputMean?: number;
-  /** Spread of the random input currents. Default 0.6. */
+  /** Spread of the random input. */
   readonly inputStd?: number;
   /** Throw a `NumericError` naming the worst tensor when the check fails. Default true. */
   readonly throwOnFailure?: boolean;
+}
+
+/** Options of {@link gradCheck}: steps 6, ε 1e-6, tolerance 1e-4 (floor 1e-3), input currents N(0.6, 0.6²). */
+export interface GradCheckOptions extends GradCheckBaseOptions {
+  /** Neurons per sample. Default 3. */
+  readonly width?: number;
 }
 
 /** The check of one tensor (the input or a trained parameter). */
@@ -47,6 +51,61 @@ export interface GradCheckReport {
   readonly ok: boolean;
   /** One entry per checked tensor. */
   readonly entries: readonly GradCheckEntry[];
+}
+
+/** The smooth spike σ(k·x) with its exact derivative: central differences can check a VJP through it. */
+function smoothSpike(k: number): SpikeFunction {
+  return {
+    spike: (x) => 1 / (1 + Math.exp(-k * x)),
+    derivative: (x) => {
+      const s = 1 / (1 + Math.exp(-k * x));
+      return k * s * (1 - s);
+    },
+  };
+}
+
+function requirePositiveInts(check: string, values: Readonly<Record<string, number>>): void {
+  for (const [field, v] of Object.entries(values)) {
+    if (!Number.isInteger(v) || v < 1) throw new ValidationError(`invalid ${check} option`, { field: `${check}.${field}`, expected: 'a positive integer', found: String(v) });
+  }
+}
+
+/**
+ * The worst entry of one tensor: each listed entry moved by ±ε in place, the loss taken each time, the
+ * difference quotient over the step actually stored (float32 rounds it) compared with the analytic value.
+ */
+function worstEntry(name: string, values: Float32Array | Float64Array, analytic: ArrayLike<number>, indices: Iterable<number>, eps: number, floor: number, loss: () => number): GradCheckEntry | null {
+  let worst: GradCheckEntry | null = null;
+  for (const i of indices) {
+    const keep = values[i];
+    values[i] = keep + eps;
+    const upAt = values[i];
+    const up = loss();
+    values[i] = keep - eps;
+    const downAt = values[i];
+    const down = loss();
+    values[i] = keep;
+    const numeric = (up - down) / (upAt - downAt);
+    const a = analytic[i];
+    const rel = Math.abs(a - numeric) / Math.max(Math.abs(a), Math.abs(numeric), floor);
+    const err = Number.isNaN(rel) ? Number.POSITIVE_INFINITY : rel;
+    if (worst === null || err > worst.maxRelError) worst = { name, maxRelError: err, index: i, analytic: a, numeric };
+  }
+  return worst;
+}
+
+/** The report of the checked tensors; throws for the worst one over the tolerance unless asked not to. */
+function reportOf(subject: string, entries: readonly GradCheckEntry[], tol: number, throwOnFailure: boolean, digits: number): GradCheckReport {
+  const ok = entries.every((e) => e.maxRelError <= tol);
+  if (!ok && throwOnFailure) {
+    const bad = entries.reduce((a, b) => (b.maxRelError > a.maxRelError ? b : a));
+    throw new NumericError(`${subject}: the VJP does not match central differences`, {
+      field: `${bad.name}[${bad.index}]`,
+      expected: `d(loss) = ${bad.numeric.toPrecision(digits)} (central difference, relative error ≤ ${tol})`,
+      found: `${bad.analytic.toPrecision(digits)} from backward, relative error ${bad.maxRelError.toPrecision(3)}`,
+    });
+  }
+  return { ok, entries };
 }
 
 /**
@@ -75,13 +134,7 @@ export function gradCheck(model: NeuronModel, opts: GradCheckOptions = {}): Grad
   const width = opts.width ?? 3;
   const batch = opts.batch ?? 2;
   const T = opts.steps ?? 6;
-  for (const [field, v] of [
-    ['width', width],
-    ['batch', batch],
-    ['steps', T],
-  ] as const) {
-    if (!Number.isInteger(v) || v < 1) throw new ValidationError('invalid gradCheck option', { field: `gradCheck.${field}`, expected: 'a positive integer', found: String(v) });
-  }
+  requirePositiveInts('gradCheck', { width, batch, steps: T });
   const eps = opts.epsilon ?? 1e-6;
   const tol = opts.tolerance ?? 1e-4;
   const k = opts.sharpness ?? 4;
@@ -95,13 +148,7 @@ export function gradCheck(model: NeuronModel, opts: GradCheckOptions = {}): Grad
   const input = new Float64Array(T * n).map(() => rng.normal(mean, std));
   const wOut = new Float64Array(T * n).map(() => rng.normal());
   const wState = Array.from({ length: S }, () => new Float64Array(T * n).map(() => rng.normal()));
-  const fire: SpikeFunction = {
-    spike: (x) => 1 / (1 + Math.exp(-k * x)),
-    derivative: (x) => {
-      const s = 1 / (1 + Math.exp(-k * x));
-      return k * s * (1 - s);
-    },
-  };
+  const fire = smoothSpike(k);
   const initial = model.initial;
 
   const run = (): { loss: number; states: Float64Array[]; outs: Float64Array } => {
@@ -160,62 +207,19 @@ export function gradCheck(model: NeuronModel, opts: GradCheckOptions = {}): Grad
     gPrev = swap;
   }
 
-  const entries: GradCheckEntry[] = [];
-  const check = (name: string, values: Float64Array, analytic: Float64Array): void => {
-    let worst: GradCheckEntry | null = null;
-    for (let i = 0; i < values.length; i++) {
-      const keep = values[i];
-      values[i] = keep + eps;
-      const up = run().loss;
-      values[i] = keep - eps;
-      const down = run().loss;
-      values[i] = keep;
-      const numeric = (up - down) / (2 * eps);
-      const a = analytic[i];
-      const rel = Math.abs(a - numeric) / Math.max(Math.abs(a), Math.abs(numeric), 1e-3);
-      const err = Number.isNaN(rel) ? Number.POSITIVE_INFINITY : rel;
-      if (worst === null || err > worst.maxRelError) worst = { name, maxRelError: err, index: i, analytic: a, numeric };
-    }
-    if (worst !== null) entries.push(worst);
-  };
-  check('input', input, gInput);
+  const all = (length: number) => Array.from({ length }, (_, i) => i);
+  const lossOf = () => run().loss;
+  const entries = [worstEntry('input', input, gInput, all(input.length), eps, 1e-3, lossOf)];
   specs.forEach((spec, p) => {
-    if (spec.learn) check(spec.name, params[p], gParams[p]);
+    if (spec.learn) entries.push(worstEntry(spec.name, params[p], gParams[p], all(params[p].length), eps, 1e-3, lossOf));
   });
-  const ok = entries.every((e) => e.maxRelError <= tol);
-  if (!ok && (opts.throwOnFailure ?? true)) {
-    const bad = entries.reduce((a, b) => (b.maxRelError > a.maxRelError ? b : a));
-    throw new NumericError(`${model.kind}: the VJP does not match central differences`, {
-      field: `${bad.name}[${bad.index}]`,
-      expected: `d(loss) = ${bad.numeric.toPrecision(8)} (central difference, relative error ≤ ${tol})`,
-      found: `${bad.analytic.toPrecision(8)} from backward, relative error ${bad.maxRelError.toPrecision(3)}`,
-    });
-  }
-  return { ok, entries };
+  return reportOf(model.kind, entries.filter((e): e is GradCheckEntry => e !== null), tol, opts.throwOnFailure ?? true, 8);
 }
 
-/** Options of {@link gradCheckLayer}. */
-export interface GradCheckLayerOptions {
-  /** Samples. Default 2. */
-  readonly batch?: number;
-  /** Time steps. Default 4. */
-  readonly steps?: number;
-  /** Seed of the weights, inputs and loss weights. Default 0. */
-  readonly seed?: number;
-  /** Central-difference step. Default 1e-3 (parameters are float32: the step actually taken is used). */
-  readonly epsilon?: number;
-  /** Largest relative error accepted, `|a − n| / max(|a|, |n|, 1e-2)`. Default 1e-2 (float32 parameters). */
-  readonly tolerance?: number;
-  /** Steepness k of the smooth spike `σ(k·x)` used in place of the Heaviside. Default 4. */
-  readonly sharpness?: number;
-  /** Mean and spread of the random input. Default 0.5 and 0.5. */
-  readonly inputMean?: number;
-  /** Spread of the random input. Default 0.5. */
-  readonly inputStd?: number;
+/** Options of {@link gradCheckLayer}: steps 4, ε 1e-3, tolerance 1e-2 (floor 1e-2; parameters are float32), input N(0.5, 0.5²). */
+export interface GradCheckLayerOptions extends GradCheckBaseOptions {
   /** Most entries checked per tensor (a seeded sample beyond it; each costs two forward passes). Default 64. */
   readonly maxEntries?: number;
-  /** Throw a `NumericError` naming the worst tensor when the check fails. Default true. */
-  readonly throwOnFailure?: boolean;
 }
 
 /**
@@ -245,13 +249,7 @@ export function gradCheckLayer(layer: Layer, inShape: readonly number[], opts: G
   const batch = opts.batch ?? 2;
   const T = opts.steps ?? 4;
   const maxEntries = opts.maxEntries ?? 64;
-  for (const [field, v] of [
-    ['batch', batch],
-    ['steps', T],
-    ['maxEntries', maxEntries],
-  ] as const) {
-    if (!Number.isInteger(v) || v < 1) throw new ValidationError('invalid gradCheckLayer option', { field: `gradCheckLayer.${field}`, expected: 'a positive integer', found: String(v) });
-  }
+  requirePositiveInts('gradCheckLayer', { batch, steps: T, maxEntries });
   const eps = opts.epsilon ?? 1e-3;
   const tol = opts.tolerance ?? 1e-2;
   const k = opts.sharpness ?? 4;
@@ -266,13 +264,7 @@ export function gradCheckLayer(layer: Layer, inShape: readonly number[], opts: G
   const input = new Float64Array(T * batch * inSize).map(() => rng.normal(mean, std));
   const wOut = new Float64Array(T * batch * outSize).map(() => rng.normal());
   const wMem = new Float64Array(T * batch * outSize).map(() => rng.normal());
-  const fire: SpikeFunction = {
-    spike: (x) => 1 / (1 + Math.exp(-k * x)),
-    derivative: (x) => {
-      const s = 1 / (1 + Math.exp(-k * x));
-      return k * s * (1 - s);
-    },
-  };
+  const fire = smoothSpike(k);
   const context = (): RunContext => ({ train: true, rng: new Rng(seed ^ 0x9e37), spikeOverride: fire });
   const seq: Seq = { data: input, steps: T, batch, shape: inShape };
   const lossOf = (): { loss: number; hasMem: boolean } => {
@@ -298,36 +290,8 @@ export function gradCheckLayer(layer: Layer, inShape: readonly number[], opts: G
     if (length <= maxEntries) return Array.from({ length }, (_, i) => i);
     return Array.from(pick.permutation(length).subarray(0, maxEntries)).sort((a, b) => a - b);
   };
-  const entries: GradCheckEntry[] = [];
-  const check = (name: string, values: Float32Array | Float64Array, analytic: Float64Array): void => {
-    let worst: GradCheckEntry | null = null;
-    for (const i of entriesOf(values.length)) {
-      const keep = values[i];
-      values[i] = keep + eps;
-      const upAt = values[i];
-      const up = lossOf().loss;
-      values[i] = keep - eps;
-      const downAt = values[i];
-      const down = lossOf().loss;
-      values[i] = keep;
-      const numeric = (up - down) / (upAt - downAt);
-      const a = analytic[i];
-      const rel = Math.abs(a - numeric) / Math.max(Math.abs(a), Math.abs(numeric), 1e-2);
-      const err = Number.isNaN(rel) ? Number.POSITIVE_INFINITY : rel;
-      if (worst === null || err > worst.maxRelError) worst = { name, maxRelError: err, index: i, analytic: a, numeric };
-    }
-    if (worst !== null) entries.push(worst);
-  };
-  check('input', input, analyticInput);
-  for (const [j, p] of params.entries()) check(p.name, p.value, analyticParams[j]);
-  const ok = entries.every((e) => e.maxRelError <= tol);
-  if (!ok && (opts.throwOnFailure ?? true)) {
-    const bad = entries.reduce((a, b) => (b.maxRelError > a.maxRelError ? b : a));
-    throw new NumericError(`${describeLayer(layer)}: the VJP does not match central differences`, {
-      field: `${bad.name}[${bad.index}]`,
-      expected: `d(loss) = ${bad.numeric.toPrecision(6)} (central difference, relative error ≤ ${tol})`,
-      found: `${bad.analytic.toPrecision(6)} from backward, relative error ${bad.maxRelError.toPrecision(3)}`,
-    });
-  }
-  return { ok, entries };
+  const lossOnly = () => lossOf().loss;
+  const entries = [worstEntry('input', input, analyticInput, entriesOf(input.length), eps, 1e-2, lossOnly)];
+  for (const [j, p] of params.entries()) entries.push(worstEntry(p.name, p.value, analyticParams[j], entriesOf(p.value.length), eps, 1e-2, lossOnly));
+  return reportOf(describeLayer(layer), entries.filter((e): e is GradCheckEntry => e !== null), tol, opts.throwOnFailure ?? true, 6);
 }

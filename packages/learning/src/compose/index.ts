@@ -26,4 +26,4 @@ export type { Loss, LossSpec, LossInput, LossGradient, LayerLossGradient, LossRe
 export { Network, sparseToSeq, runNetworkWorker } from './network.js';
 export type { NetworkFactory, NetworkOptions, NetworkInput, ForwardOptions, NetworkOutput, TrainStepResult, StateDict, StateDictEntry } from './network.js';
 export { gradCheck, gradCheckLayer } from './grad-check.js';
-export type { GradCheckOptions, GradCheckLayerOptions, GradCheckEntry, GradCheckReport } from './grad-check.js';
+export type { GradCheckBaseOptions, GradCheckOptions, GradCheckLayerOptions, GradCheckEntry, GradCheckReport } from './grad-check.js';
