@@ -1,6 +1,6 @@
 import { ShapeError, ValidationError } from '@snn/core';
 import type { Parameter } from '../optim/parameter.js';
-import { type BuildContext, type Layer, type LayerGrad, type LayerOutput, type RunContext, describeLayer } from './layer.js';
+import { type BuildContext, type Layer, type LayerGrad, type LayerOutput, ParameterFreeLayer, type RunContext, describeLayer } from './layer.js';
 import { type FloatArray, type NamedTensor, type Seq, newLike, shapeSize, showShape } from './types.js';
 
 /** Options of {@link Sequential}. */
@@ -136,7 +136,7 @@ export interface NamedOptions {
 }
 
 /** Flattens each sample's features to one dimension, PyTorch's `nn.Flatten()` (no copy, no parameters). */
-export class Flatten implements Layer {
+export class Flatten extends ParameterFreeLayer implements Layer {
   readonly kind = 'Flatten';
   name: string;
   spiking = false;
@@ -144,6 +144,7 @@ export class Flatten implements Layer {
 
   /** @param opts - name */
   constructor(opts: NamedOptions = {}) {
+    super();
     this.name = opts.name ?? '';
   }
 
@@ -159,20 +160,6 @@ export class Flatten implements Layer {
   backward(grad: LayerGrad): FloatArray | null {
     return grad.out;
   }
-
-  parameters(): Parameter[] {
-    return [];
-  }
-
-  tensors(): NamedTensor[] {
-    return [];
-  }
-
-  loadTensor(): void {}
-
-  children(): readonly Layer[] {
-    return [];
-  }
 }
 
 /**
@@ -184,7 +171,7 @@ export class Flatten implements Layer {
  * the run's generator (seeded per batch by the network), so runs are
  * reproducible.
  */
-export class Dropout implements Layer {
+export class Dropout extends ParameterFreeLayer implements Layer {
   readonly kind = 'Dropout';
   name: string;
   spiking = false;
@@ -201,6 +188,7 @@ export class Dropout implements Layer {
    * @throws `ValidationError` for p outside [0, 1)
    */
   constructor(p: number, opts: NamedOptions = {}) {
+    super();
     if (typeof p !== 'number' || !(p >= 0 && p < 1)) throw new ValidationError('invalid dropout probability', { field: 'Dropout.p', expected: 'a number in [0, 1)', found: String(p) });
     this.p = p;
     this.name = opts.name ?? '';
@@ -234,20 +222,6 @@ export class Dropout implements Layer {
     const g = newLike(grad.out, grad.out.length);
     for (let i = 0; i < g.length; i++) g[i] = grad.out[i] * this.mask[i];
     return g;
-  }
-
-  parameters(): Parameter[] {
-    return [];
-  }
-
-  tensors(): NamedTensor[] {
-    return [];
-  }
-
-  loadTensor(): void {}
-
-  children(): readonly Layer[] {
-    return [];
   }
 }
 

@@ -1,6 +1,6 @@
 import { ShapeError, ValidationError } from '@snn/core';
 import { type Parameter, createParameter } from '../optim/parameter.js';
-import type { BuildContext, Layer, LayerGrad, LayerOutput, RunContext } from './layer.js';
+import { type BuildContext, type Layer, type LayerGrad, type LayerOutput, ParameterFreeLayer, type RunContext } from './layer.js';
 import { type FloatArray, type NamedTensor, type Seq, newLike, showShape } from './types.js';
 
 /** Options of {@link Conv2d}. */
@@ -248,7 +248,7 @@ export interface MaxPool2dOptions {
  * gradient goes to the first maximum of each window. Spikes stay spikes
  * (the maximum of 0/1 values is their OR).
  */
-export class MaxPool2d implements Layer {
+export class MaxPool2d extends ParameterFreeLayer implements Layer {
   readonly kind = 'MaxPool2d';
   name: string;
   spiking = false;
@@ -270,6 +270,7 @@ export class MaxPool2d implements Layer {
    * @param opts - stride (default the window size), name
    */
   constructor(kernelSize: number, opts: MaxPool2dOptions = {}) {
+    super();
     this.kernelSize = positiveInt(kernelSize, 'MaxPool2d.kernelSize');
     this.stride = positiveInt(opts.stride ?? kernelSize, 'MaxPool2d.stride');
     this.name = opts.name ?? '';
@@ -342,19 +343,5 @@ export class MaxPool2d implements Layer {
 
   lastOutput(): LayerOutput | null {
     return this.last;
-  }
-
-  parameters(): Parameter[] {
-    return [];
-  }
-
-  tensors(): NamedTensor[] {
-    return [];
-  }
-
-  loadTensor(): void {}
-
-  children(): readonly Layer[] {
-    return [];
   }
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Dropout, Flatten, Residual, Sequential } from './containers.js';
 import { Conv2d, MaxPool2d } from './conv.js';
 import { gradCheckLayer } from './grad-check.js';
-import type { Layer, LayerGrad, LayerOutput, RunContext } from './layer.js';
+import { type Layer, type LayerGrad, type LayerOutput, ParameterFreeLayer, type RunContext } from './layer.js';
 import { Linear } from './linear.js';
 import { alif } from './neurons/alif.js';
 import { leaky } from './neurons/leaky.js';
@@ -40,7 +40,7 @@ describe('gradCheckLayer', () => {
 
   it('names the tensor and entry of a wrong VJP of a custom layer, and by how much', () => {
     // y = x², with a backward that forgets the factor 2.
-    class Square implements Layer {
+    class Square extends ParameterFreeLayer implements Layer {
       readonly kind = 'Square';
       name = 'sq';
       readonly spiking = false;
@@ -55,16 +55,6 @@ describe('gradCheckLayer', () => {
       backward(grad: LayerGrad): FloatArray {
         const x = (this.x as Seq).data;
         return grad.out.map((g, i) => g * x[i]) as FloatArray;
-      }
-      parameters() {
-        return [];
-      }
-      tensors() {
-        return [];
-      }
-      loadTensor(): void {}
-      children(): readonly Layer[] {
-        return [];
       }
     }
     const report = gradCheckLayer(new Square(), [3], { throwOnFailure: false });

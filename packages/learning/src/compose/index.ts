@@ -1,5 +1,6 @@
 export type { FloatArray, Seq, SpikeFunction, NamedTensor } from './types.js';
 export type { Layer, BuildContext, RunContext, LayerOutput, LayerGrad } from './layer.js';
+export { ParameterFreeLayer } from './layer.js';
 export { Linear } from './linear.js';
 export type { LinearOptions } from './linear.js';
 export { Sequential, Flatten, Dropout, Residual } from './containers.js';

@@ -87,6 +87,30 @@ export interface Layer {
   lastOutput?(): LayerOutput | null;
 }
 
+/**
+ * Base of the layers that have no parameters and no buffers (`Flatten`, `Dropout`, `MaxPool2d`, a
+ * layer of your own such as an activation): nothing to train, save, load or look up.
+ */
+export abstract class ParameterFreeLayer {
+  /** None. */
+  parameters(): Parameter[] {
+    return [];
+  }
+
+  /** None. */
+  tensors(): NamedTensor[] {
+    return [];
+  }
+
+  /** Nothing to load (a state dict names no tensor of this layer). */
+  loadTensor(): void {}
+
+  /** None. */
+  children(): readonly Layer[] {
+    return [];
+  }
+}
+
 /** `name (Kind)` for messages. */
 export function describeLayer(layer: Pick<Layer, 'name' | 'kind'>): string {
   return `'${layer.name}' (${layer.kind})`;
