@@ -97,3 +97,23 @@ export function mechanismOf(p: FloatArray): number {
   if (m !== 0 && m !== 1 && m !== 2) throw new ValidationError('invalid reset_mechanism_val', { field: 'reset_mechanism_val', expected: '0, 1 or 2', found: String(p[0]) });
   return m;
 }
+
+/**
+ * The membrane after this step's spike S, from the potential p before it (mechanism 0 subtract, 1 zero,
+ * 2 none; r = H(u_prev − θ)): subtract `p − (S − r)θ`, zero `p − (S − r)p`, none `p`. With `delayed`
+ * (snnTorch's `reset_delay`) the reset waits for the next step, so the membrane stays p.
+ */
+export function resetMembrane(mech: number, delayed: boolean, p: number, s: number, r: number, thr: number): number {
+  if (delayed || mech === 2) return p;
+  return mech === 0 ? p - (s - r) * thr : p - (s - r) * p;
+}
+
+/**
+ * dL/dp for {@link resetMembrane}, with gU = dL/d(membrane after the step), gS = dL/dS, d = dS/dp (the
+ * surrogate) and S the spike; the reset flag r is detached as in snnTorch.
+ */
+export function potentialGrad(mech: number, delayed: boolean, gU: number, gS: number, d: number, p: number, s: number, r: number, thr: number): number {
+  if (delayed || mech === 2) return gU + gS * d;
+  if (mech === 0) return gS * d + gU * (1 - thr * d);
+  return gS * d + gU * (1 - s + r - p * d);
+}

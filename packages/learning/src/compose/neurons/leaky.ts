@@ -1,7 +1,7 @@
 import { NeuronLayer, type NeuronBackwardIO, type NeuronModel, type NeuronParamSpec, type NeuronStepIO } from '../neuron.js';
 import type { SurrogateFunction } from '@snn/neurons';
 import type { FloatArray, SpikeFunction } from '../types.js';
-import { type SpikingNeuronOptions, addAt, at, checkValues, mechanismOf, spikingBuffers, spikingSettings } from './common.js';
+import { type SpikingNeuronOptions, addAt, at, checkValues, mechanismOf, potentialGrad, resetMembrane, spikingBuffers, spikingSettings } from './common.js';
 import { leakySequenceKernel } from './leaky-simd.js';
 import { recurrentBackward, recurrentForward, recurrentParams } from './recurrent.js';
 
@@ -11,6 +11,17 @@ export interface LeakyOptions extends SpikingNeuronOptions {
   readonly beta: number | readonly number[];
   /** Train β by BPTT. Default false. */
   readonly learnBeta?: boolean;
+}
+
+/**
+ * The potential before this step's reset, from the previous membrane u, its reset flag r = H(u − θ) and
+ * the input x: subtract `βu + x − rθ`; zero `β(1 − r)u + x` (snnTorch 0.9), or `(βu + x)(1 − r)` when the
+ * input is zeroed too (`zeroAll`, snnTorch ≤ 0.6); none `βu + x`.
+ */
+function leakyPotential(mech: number, zeroAll: boolean, beta: number, u: number, x: number, r: number, thr: number): number {
+  if (mech === 0) return beta * u + x - r * thr;
+  if (mech === 1) return zeroAll ? (beta * u + x) * (1 - r) : beta * (1 - r) * u + x;
+  return beta * u + x;
 }
 
 /**
@@ -41,16 +52,9 @@ export function leakyStep(io: NeuronStepIO, mem: number, extra: FloatArray | nul
     const u = u0[k];
     const r = u - thr > 0 ? 1 : 0;
     const x = extra === null ? input[k] : input[k] + extra[k];
-    let p: number;
-    if (mech === 0) p = beta * u + x - r * thr;
-    else if (mech === 1) p = zeroAll ? (beta * u + x) * (1 - r) : beta * (1 - r) * u + x;
-    else p = beta * u + x;
+    const p = leakyPotential(mech, zeroAll, beta, u, x, r, thr);
     const s = fire.spike(p - thr);
-    let v = p;
-    if (!delayed) {
-      if (mech === 0) v = p - (s - r) * thr;
-      else if (mech === 1) v = p - (s - r) * p;
-    }
+    const v = resetMembrane(mech, delayed, p, s, r, thr);
     u1[k] = v;
     out[k] = g * s;
     if (++j === width) j = 0;
@@ -88,17 +92,11 @@ export function leakyBackward(
     const u = u0[k];
     const r = u - thr > 0 ? 1 : 0;
     const x = extra === null ? input[k] : input[k] + extra[k];
-    let p: number;
-    if (mech === 0) p = beta * u + x - r * thr;
-    else if (mech === 1) p = zeroAll ? (beta * u + x) * (1 - r) : beta * (1 - r) * u + x;
-    else p = beta * u + x;
+    const p = leakyPotential(mech, zeroAll, beta, u, x, r, thr);
     const d = fire.derivative(p - thr);
     const gS = g * gradS[k];
     const gU = gU1[k];
-    let gP: number;
-    if (delayed || mech === 2) gP = gU + gS * d;
-    else if (mech === 0) gP = gS * d + gU * (1 - thr * d);
-    else gP = gS * d + gU * (1 - fire.spike(p - thr) + r - p * d);
+    const gP = potentialGrad(mech, delayed, gU, gS, d, p, fire.spike(p - thr), r, thr);
     let gX = gP;
     let gu = gP * beta;
     let gb = gP * u;
@@ -148,11 +146,7 @@ function leakyStepFast(input: FloatArray, u0: FloatArray, u1: FloatArray, out: F
     const x = input[k];
     const p = mech === 0 ? beta * u + x - r * thr : mech === 1 ? beta * (1 - r) * u + x : beta * u + x;
     const s = p - thr > 0 ? 1 : 0;
-    let v = p;
-    if (!delayed) {
-      if (mech === 0) v = p - (s - r) * thr;
-      else if (mech === 1) v = p - (s - r) * p;
-    }
+    const v = resetMembrane(mech, delayed, p, s, r, thr);
     u1[k] = v;
     out[k] = g * s;
   }
@@ -185,10 +179,7 @@ function leakyBackwardFast(
     const d = half / (1 + z * z);
     const gS = g * gradS[k];
     const gU = gU1[k];
-    let gP: number;
-    if (delayed || mech === 2) gP = gU + gS * d;
-    else if (mech === 0) gP = gS * d + gU * (1 - thr * d);
-    else gP = gS * d + gU * (1 - (p - thr > 0 ? 1 : 0) + r - p * d);
+    const gP = potentialGrad(mech, delayed, gU, gS, d, p, (p - thr > 0 ? 1 : 0), r, thr);
     gradInput[k] = gP;
     gU0[k] += mech === 1 ? gP * beta * (1 - r) : gP * beta;
   }

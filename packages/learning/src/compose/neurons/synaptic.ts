@@ -1,6 +1,6 @@
 import { NeuronLayer, type NeuronBackwardIO, type NeuronModel, type NeuronParamSpec, type NeuronStepIO } from '../neuron.js';
 import type { FloatArray } from '../types.js';
-import { type SpikingNeuronOptions, type SpikingSettings, addAt, at, checkValues, mechanismOf, spikingBuffers, spikingSettings } from './common.js';
+import { type SpikingNeuronOptions, type SpikingSettings, addAt, at, checkValues, mechanismOf, potentialGrad, resetMembrane, spikingBuffers, spikingSettings } from './common.js';
 import { recurrentBackward, recurrentForward, recurrentParams } from './recurrent.js';
 
 /** Options of {@link synaptic}. */
@@ -43,11 +43,7 @@ function synapticStep(io: NeuronStepIO, si: number, mi: number, extra: FloatArra
     const a = beta * u + syn;
     const p = mech === 0 ? a - r * thr : mech === 1 ? a * (1 - r) : a;
     const s = fire.spike(p - thr);
-    let v = p;
-    if (!delayed) {
-      if (mech === 0) v = p - (s - r) * thr;
-      else if (mech === 1) v = p - (s - r) * p;
-    }
+    const v = resetMembrane(mech, delayed, p, s, r, thr);
     syn1[k] = syn;
     u1[k] = v;
     out[k] = g * s;
@@ -86,10 +82,7 @@ function synapticBackward(
     const d = fire.derivative(p - thr);
     const gS = g * gradS[k];
     const gU = gradNext[mi][k];
-    let gP: number;
-    if (delayed || mech === 2) gP = gU + gS * d;
-    else if (mech === 0) gP = gS * d + gU * (1 - thr * d);
-    else gP = gS * d + gU * (1 - fire.spike(p - thr) + r - p * d);
+    const gP = potentialGrad(mech, delayed, gU, gS, d, p, fire.spike(p - thr), r, thr);
     const gA = mech === 1 ? gP * (1 - r) : gP;
     gradPrev[mi][k] += beta * gA;
     const gSyn = gradNext[si][k] + gA;
