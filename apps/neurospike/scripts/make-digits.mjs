@@ -8,7 +8,7 @@
 // Usage: node scripts/make-digits.mjs [outDir]   (default examples/digits)
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadMnist } from '@snn/datasets';
+import { loadMnist } from '@snn/datasets/node';
 import { Jimp } from 'jimp';
 
 const outDir = process.argv[2] ?? 'examples/digits';

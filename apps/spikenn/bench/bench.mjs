@@ -15,7 +15,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { denseToSpikingDataset, loadMnist, writeSeedSpikingDataset } from '@snn/datasets';
+import { denseToSpikingDataset } from '@snn/datasets';
+import { loadMnist, writeSeedSpikingDataset } from '@snn/datasets/node';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const app = resolve(here, '..');

@@ -9,7 +9,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { denseToSpikingDataset, loadMnist, writeSeedSpikingDataset } from '@snn/datasets';
+import { denseToSpikingDataset } from '@snn/datasets';
+import { loadMnist, writeSeedSpikingDataset } from '@snn/datasets/node';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,

@@ -3,8 +3,9 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { saveNpy, tensor } from '@snn/core';
-import { readAnySpikingDataset } from '@snn/datasets';
+import { tensor } from '@snn/core';
+import { saveNpy } from '@snn/core/node';
+import { readAnySpikingDataset } from '@snn/datasets/node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '@snn/cli';
 import { gridConfigSchema, runConfigSchema } from './config/schema.js';

@@ -1,4 +1,4 @@
-import { type PointTask, servePoints } from '@snn/readout';
+import { type PointTask, servePoints } from '@snn/readout/node';
 import type { PointConfig } from './commands/points.js';
 import { runOnce } from './train/run-point.js';
 

@@ -1,8 +1,8 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadNpy, saveNpy } from '@snn/core';
-import { readSpikingDataset } from '@snn/datasets';
+import { loadNpy, saveNpy } from '@snn/core/node';
+import { readSpikingDataset } from '@snn/datasets/node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from './main.js';
 

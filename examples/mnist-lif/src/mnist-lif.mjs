@@ -5,11 +5,13 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Rng } from '@snn/core';
-import { imagesToTensor, loadMnist, stratifiedSubset, batches, shuffledIndices } from '@snn/datasets';
+import { imagesToTensor, stratifiedSubset, batches, shuffledIndices } from '@snn/datasets';
+import { loadMnist } from '@snn/datasets/node';
 import { rateSparse } from '@snn/encoding';
 import { Adam, LifNetwork, trainEpoch } from '@snn/learning';
 import { accuracy, confusionMatrix } from '@snn/readout';
-import { confusionMatrixFigure, saveFigure } from '@snn/viz';
+import { confusionMatrixFigure } from '@snn/viz';
+import { saveFigure } from '@snn/viz/node';
 
 /**
  * Trains a 784-128-10 LIF network (T = 25, rate coding) on a stratified

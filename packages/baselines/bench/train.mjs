@@ -13,7 +13,8 @@
 import { Rng } from '@snn/core';
 import { Adam } from '@snn/learning';
 import { loadMnist, validationSplit } from '../../datasets/dist/index.js';
-import { createCnn, createMlp, EarlyStopping, evaluateBaseline, pixelsToUnit, saveBaseline, trainBaselineEpoch } from '../dist/index.js';
+import { createCnn, createMlp, EarlyStopping, evaluateBaseline, pixelsToUnit, trainBaselineEpoch } from '../dist/index.js';
+import { saveBaseline } from '../dist/node.js';
 
 function option(name, fallback) {
   const i = process.argv.indexOf(`--${name}`);

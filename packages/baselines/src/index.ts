@@ -30,4 +30,3 @@ export { EarlyStopping } from './train/early-stopping.js';
 export type { EarlyStoppingOptions, EarlyStoppingDecision } from './train/early-stopping.js';
 export { fitBaseline } from './train/fit.js';
 export type { FitData, FitOptions, FitEpoch, FitResult } from './train/fit.js';
-export { saveBaseline, loadBaseline } from './train/checkpoint.js';

@@ -2,7 +2,7 @@
 // Usage: node bench/load-mnist.mjs [repeats]   (default 5 repeats; the median and min are printed)
 // The first call of each case is also printed ("first"): it includes JIT warm-up, but the files are
 // usually in the OS page cache already, so it is not a cold-disk number.
-import { loadFashionMnist, loadFashionMnistSplits, loadMnist } from '../dist/index.js';
+import { loadFashionMnist, loadFashionMnistSplits, loadMnist } from '../dist/node.js';
 
 const repeats = Number(process.argv[2] ?? 5);
 if (!Number.isInteger(repeats) || repeats < 1) throw new Error(`repeats must be a positive integer, got ${process.argv[2]}`);

@@ -2,23 +2,8 @@
 import { join } from 'node:path';
 import { Rng } from '@snn/core';
 import { describe, expect, it } from 'vitest';
-import {
-  FASHION_MNIST_CLASSES,
-  batches,
-  createSpikingDataset,
-  imagesToTensor,
-  kFold,
-  loadMnist,
-  readIdx,
-  readSpikingDataset,
-  shuffledIndices,
-  spikingDatasetToSparse,
-  spikingSample,
-  stratifiedSubset,
-  validationSplit,
-  writeIdx,
-  writeSpikingDataset,
-} from './index.js';
+import { FASHION_MNIST_CLASSES, batches, createSpikingDataset, imagesToTensor, kFold, shuffledIndices, spikingDatasetToSparse, spikingSample, stratifiedSubset, validationSplit } from './index.js';
+import { loadMnist, readIdx, readSpikingDataset, writeIdx, writeSpikingDataset } from './node.js';
 import { useTempDir } from './test-utils/temp-dir.js';
 
 const tmp = useTempDir('examples');

@@ -1,21 +1,9 @@
 export type { ImageDataset } from './api.js';
 export type { IdxArray, IdxData, IdxDtype } from './idx/dtype.js';
-export { parseIdx, readIdx } from './idx/read.js';
-export { encodeIdx, writeIdx } from './idx/write.js';
+export { parseIdx } from './idx/parse.js';
+export { encodeIdx } from './idx/write.js';
 export type { IdxInput, WriteIdxOptions } from './idx/write.js';
-export { MNIST_MD5, mnistPackageDir } from './mnist/files.js';
-export type { MnistChecksums, MnistSplit } from './mnist/files.js';
-export { loadMnist } from './mnist/load.js';
-export type { LoadMnistOptions } from './mnist/load.js';
-export {
-  FASHION_MNIST_CLASSES,
-  FASHION_MNIST_TEST_SEED,
-  FASHION_MNIST_TRAIN_SEED,
-  fashionMnistPackageDir,
-  loadFashionMnist,
-  loadFashionMnistSplits,
-} from './fashion-mnist/load.js';
-export type { FashionMnistSource, FashionMnistSplits, LoadFashionMnistOptions } from './fashion-mnist/load.js';
+export { FASHION_MNIST_CLASSES, FASHION_MNIST_TEST_SEED, FASHION_MNIST_TRAIN_SEED } from './fashion-mnist/constants.js';
 export { imagesToTensor, subsetDataset } from './image-dataset/image-dataset.js';
 export { stratifiedSubset } from './subsets/stratified.js';
 export { batches, shuffledIndices } from './subsets/shuffle.js';
@@ -31,8 +19,6 @@ export {
   SPIKING_DATASET_VERSION,
   decodeSpikingDataset,
   encodeSpikingDataset,
-  readSpikingDataset,
-  writeSpikingDataset,
 } from './spiking-dataset/format.js';
 export { sparseToSpikingDataset, spikingDatasetToSparse, timeToStep } from './spiking-dataset/convert.js';
 export type { FromSparseOptions, ToSparseOptions } from './spiking-dataset/convert.js';
@@ -42,8 +28,6 @@ export {
   spikingDatasetToSeedDict,
   decodeSeedSpikingDataset,
   encodeSeedSpikingDataset,
-  readAnySpikingDataset,
-  writeSeedSpikingDataset,
   denseToSpikingDataset,
 } from './spiking-dataset/seed-npy.js';
 export type { DenseToSpikingOptions } from './spiking-dataset/seed-npy.js';

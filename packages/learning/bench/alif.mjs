@@ -22,7 +22,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Rng } from '@snn/core';
-import { Adam, RecurrentClassifier } from '../dist/index.js';
+import { Adam, RecurrentClassifier } from '../dist/index.node.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const { values: args } = parseArgs({

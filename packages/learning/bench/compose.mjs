@@ -23,7 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Rng, ValidationError } from '@snn/core';
 import { fastSigmoid } from '@snn/neurons';
-import { Adam, LifNetwork, Linear, Network, RecurrentClassifier, alif, ceMaxMembraneLoss, leaky, li, membraneCrossEntropy, synaptic } from '../dist/index.js';
+import { Adam, LifNetwork, Linear, Network, RecurrentClassifier, alif, ceMaxMembraneLoss, leaky, li, membraneCrossEntropy, synaptic } from '../dist/index.node.js';
 import { encode, findMnist, loadMnist } from './mnist.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));

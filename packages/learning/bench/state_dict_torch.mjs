@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Linear, Network, leaky } from '../dist/index.js';
+import { Linear, Network, leaky } from '../dist/index.node.js';
 
 const { values: args } = parseArgs({ options: { python: { type: 'string', default: '/usr/bin/python3' } } });
 const dir = mkdtempSync(join(tmpdir(), 'snn-state-dict-'));

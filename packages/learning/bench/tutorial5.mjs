@@ -19,7 +19,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Rng } from '@snn/core';
-import { Adam, LifNetwork, countCorrect } from '../dist/index.js';
+import { Adam, LifNetwork, countCorrect } from '../dist/index.node.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const T = 25;

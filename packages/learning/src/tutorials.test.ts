@@ -10,10 +10,10 @@ const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 const DIR = join(ROOT, 'docs/tutorials');
 const OUT = mkdtempSync(join(tmpdir(), 'snn-tutorials-'));
 
-/** The ```ts blocks of a markdown file, joined, with `@snn/<pkg>` imports pointed at `packages/<pkg>/src/index.ts`. */
+/** The ```ts blocks of a markdown file, joined, with `@snn/<pkg>` (`@snn/<pkg>/node`) imports pointed at `packages/<pkg>/src/index.ts` (`node.ts`). */
 function moduleOf(markdown: string): string {
   const blocks = [...markdown.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
-  return blocks.join('\n').replace(/from '@snn\/([a-z-]+)'/g, (_, pkg: string) => `from '${join(ROOT, 'packages', pkg, 'src/index.ts')}'`);
+  return blocks.join('\n').replace(/from '@snn\/([a-z-]+)(\/node)?'/g, (_, pkg: string, node?: string) => `from '${join(ROOT, 'packages', pkg, node ? 'src/node.ts' : 'src/index.ts')}'`);
 }
 
 describe('tutorials', () => {

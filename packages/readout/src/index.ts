@@ -18,15 +18,5 @@ export { LinearSvm } from './svm/linear-svm.js';
 export type { LinearSvmOptions, LinearSvmFitInfo } from './svm/linear-svm.js';
 export { RbfSvm } from './svm/rbf-svm.js';
 export type { RbfSvmOptions, RbfBinaryModel } from './svm/rbf-svm.js';
-export {
-  runSearchPoints,
-  servePoints,
-  readSearchResults,
-  canonicalJson,
-  firstDifference,
-  SEARCH_STATE_FILE,
-  POINT_RESULT_FILE,
-} from './search/points.js';
-export type { SearchPoint, PointResult, PointTask, RunSearchOptions, PointEvent, SearchOutcome, SearchResults } from './search/points.js';
 export { MAX_GRID_POINTS, countGridPoints, expandGrid, meanStd, rankByValidation } from './search/score.js';
 export type { MeanStd, RankedPoint } from './search/score.js';

@@ -4,18 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  confusionMatrixFigure,
-  escapeHtml,
-  imageGrid,
-  membraneTraces,
-  renderReport,
-  renderVegaLite,
-  saveFigure,
-  spikeRaster,
-  toPng,
-  trainingCurves,
-} from './index.js';
+import { confusionMatrixFigure, escapeHtml, imageGrid, membraneTraces, renderReport, renderVegaLite, spikeRaster, trainingCurves } from './index.js';
+import { saveFigure, toPng } from './node.js';
 
 const runDir = mkdtempSync(join(tmpdir(), 'snn-viz-example-'));
 afterAll(() => rmSync(runDir, { recursive: true, force: true }));

@@ -1,9 +1,5 @@
 export type { Figure, FigureOptions } from './api.js';
 export { renderVegaLite, FIGURE_CONFIG, FIGURE_FONT } from './render/render.js';
-export { toPng } from './png/to-png.js';
-export type { PngOptions } from './png/to-png.js';
-export { saveFigure } from './save/save-figure.js';
-export type { SavedFigure } from './save/save-figure.js';
 export { spikeRaster } from './figures/spike-raster.js';
 export type { SpikeRasterOptions } from './figures/spike-raster.js';
 export { membraneTraces } from './figures/membrane-traces.js';

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { readManifest, readMetricsLog } from '@snn/cli';
-import { loadCheckpoint } from '@snn/core';
+import { loadCheckpoint } from '@snn/core/node';
 import { describe, expect, it } from 'vitest';
 import { HOROWITZ_45NM_PJ } from '../metrics/energy.js';
 import { configPath, runApp, tempDir } from '../testing/harness.js';

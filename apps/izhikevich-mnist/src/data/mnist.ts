@@ -1,7 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { FileFormatError, Rng, ValidationError } from '@snn/core';
-import { type ImageDataset, imagesToTensor, loadMnist, subsetDataset } from '@snn/datasets';
+import { type ImageDataset, imagesToTensor, subsetDataset } from '@snn/datasets';
+import { loadMnist } from '@snn/datasets/node';
 
 /** The four IDX files a `--mnist-path` directory must hold (each may also end in `.gz`). */
 export const MNIST_FILES: readonly string[] = Object.freeze([

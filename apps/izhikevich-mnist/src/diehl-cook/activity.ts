@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Rng, loadNpy, saveNpy } from '@snn/core';
+import { Rng } from '@snn/core';
+import { loadNpy, saveNpy } from '@snn/core/node';
 import type { ImageDataset } from '@snn/datasets';
 import type { AppIo } from '../app/io.js';
 import { loadDiehlCookCheckpoint } from './checkpoint.js';

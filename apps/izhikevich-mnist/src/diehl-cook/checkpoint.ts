@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { CheckpointError, type RngState, type Tensor, ValidationError, loadCheckpoint, saveCheckpoint, tensor } from '@snn/core';
+import { CheckpointError, type RngState, type Tensor, ValidationError, tensor } from '@snn/core';
+import { loadCheckpoint, saveCheckpoint } from '@snn/core/node';
 import { type DiehlCookSettings, type DiehlCookSettingsInput, diehlCookSettings } from './config.js';
 import { DiehlCookNetwork } from './network.js';
 

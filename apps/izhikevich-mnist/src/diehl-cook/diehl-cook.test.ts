@@ -2,8 +2,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Rng, loadNpy, saveCheckpoint, saveNpy } from '@snn/core';
-import { loadMnist } from '@snn/datasets';
+import { Rng } from '@snn/core';
+import { loadNpy, saveCheckpoint, saveNpy } from '@snn/core/node';
+import { loadMnist } from '@snn/datasets/node';
 import { describe, expect, it } from 'vitest';
 import { defaultConnectionOptions, generateConnections } from '../random-connections/generate.js';
 import { runApp } from '../testing/harness.js';

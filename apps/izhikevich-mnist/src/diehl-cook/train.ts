@@ -1,8 +1,10 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { MetricsLog, type RunDir, createManifest, finishManifest, writeManifest } from '@snn/cli';
-import { CheckpointError, Rng, ShapeError, loadNpy, saveNpy } from '@snn/core';
-import { type ImageDataset, loadMnist } from '@snn/datasets';
+import { CheckpointError, Rng, ShapeError } from '@snn/core';
+import { loadNpy, saveNpy } from '@snn/core/node';
+import { type ImageDataset } from '@snn/datasets';
+import { loadMnist } from '@snn/datasets/node';
 import { assignNeurons, classifyByAssignment } from '@snn/readout';
 import type { AppIo } from '../app/io.js';
 import { APP_NAME } from '../app/io.js';

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { saveNpy } from '@snn/core';
+import { saveNpy } from '@snn/core/node';
 import { defaultConnectionOptions, generateConnections } from './generate.js';
 
 function oneToOne(n: number, w: number): Float64Array {

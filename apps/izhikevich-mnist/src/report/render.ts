@@ -2,8 +2,10 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type MetricValue, RUN_LAYOUT, readManifest } from '@snn/cli';
-import { FileFormatError, tensor, writeFileAtomic } from '@snn/core';
-import { type ReportFigure, confusionMatrixFigure, imageGrid, renderReport, saveFigure, splitCurves } from '@snn/viz';
+import { FileFormatError, tensor } from '@snn/core';
+import { writeFileAtomic } from '@snn/core/node';
+import { type ReportFigure, confusionMatrixFigure, imageGrid, renderReport, splitCurves } from '@snn/viz';
+import { saveFigure } from '@snn/viz/node';
 import type { Split } from '../data/mnist.js';
 import type { TrainableModel } from '../session/model.js';
 

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { type BestRecord, readBestRecord } from '@snn/cli';
-import { CheckpointError, type Tensor, loadCheckpoint, saveCheckpoint } from '@snn/core';
+import { CheckpointError, type Tensor } from '@snn/core';
+import { loadCheckpoint, saveCheckpoint } from '@snn/core/node';
 import type { ModelState } from './model.js';
 
 /** Value of `meta.kind` in every checkpoint of the app. */

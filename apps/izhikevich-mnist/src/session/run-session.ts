@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { type BackendInfo, type BestRecord, type MetricValue, ModelSelection, RUN_LAYOUT, RunSession, checkpointPath, createRunDir, printBest } from '@snn/cli';
-import { Rng, writeFileAtomic } from '@snn/core';
+import { Rng } from '@snn/core';
+import { writeFileAtomic } from '@snn/core/node';
 import { confusionMatrix } from '@snn/readout';
 import { APP_NAME, type AppIo } from '../app/io.js';
 import { type DataSizes, type MnistSplits, checkMnistDir, loadMnistSplits } from '../data/mnist.js';

@@ -1,5 +1,6 @@
 import { Rng, ValidationError } from '@snn/core';
-import { type ImageDataset, loadMnist, stratifiedSubset, subsetDataset, validationSplit } from '@snn/datasets';
+import { type ImageDataset, stratifiedSubset, subsetDataset, validationSplit } from '@snn/datasets';
+import { loadMnist } from '@snn/datasets/node';
 import type { NeuroSpikeConfig } from '../config/schema.js';
 import { STREAMS, streamSeed } from './streams.js';
 

@@ -1,5 +1,6 @@
 import { type BackendRequest, Rng, createBackend } from '@snn/core';
-import { type ImageDataset, loadMnist, subsetDataset } from '@snn/datasets';
+import { type ImageDataset, subsetDataset } from '@snn/datasets';
+import { loadMnist } from '@snn/datasets/node';
 import { argmaxRow } from '@snn/readout';
 import { encodedBatches, identityOrder } from '../data/encode.js';
 import { loadTestSplit } from '../data/mnist-splits.js';

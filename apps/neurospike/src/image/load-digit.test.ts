@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import { FileFormatError } from '@snn/core';
-import { loadMnist } from '@snn/datasets';
+import { loadMnist } from '@snn/datasets/node';
 import { Jimp } from 'jimp';
 import { describe, expect, it } from 'vitest';
 import { digitPath, tempDir } from '../testing/harness.js';

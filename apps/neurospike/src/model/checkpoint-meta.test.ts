@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { CheckpointError, saveCheckpoint, tensor } from '@snn/core';
+import { CheckpointError, tensor } from '@snn/core';
+import { saveCheckpoint } from '@snn/core/node';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../testing/harness.js';
 import { validateCheckpointMeta } from './checkpoint-meta.js';

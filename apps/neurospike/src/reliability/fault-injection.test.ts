@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readManifest, readMetricsLog } from '@snn/cli';
 import { killUntilDone, timedRun } from '@snn/cli/testing';
-import { loadCheckpoint } from '@snn/core';
+import { loadCheckpoint } from '@snn/core/node';
 import { describe, expect, it } from 'vitest';
 import { APP_ROOT, configPath, tempDir } from '../testing/harness.js';
 

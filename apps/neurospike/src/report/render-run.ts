@@ -1,18 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { RUN_LAYOUT, type MetricsRecord, applyWeights, checkpointPath, startReport, parseConfig, readConfusion, readResolvedConfig } from '@snn/cli';
-import { type Backend, Rng, tensor, writeFileAtomic } from '@snn/core';
-import { imagesToTensor, loadMnist } from '@snn/datasets';
-import {
-  type TrainingHistoryEntry,
-  confusionMatrixFigure,
-  imageGrid,
-  membraneTraces,
-  renderReport,
-  saveFigure,
-  spikeRaster,
-  trainingCurves,
-} from '@snn/viz';
+import { type Backend, Rng, tensor } from '@snn/core';
+import { writeFileAtomic } from '@snn/core/node';
+import { imagesToTensor } from '@snn/datasets';
+import { loadMnist } from '@snn/datasets/node';
+import { type TrainingHistoryEntry, confusionMatrixFigure, imageGrid, membraneTraces, renderReport, spikeRaster, trainingCurves } from '@snn/viz';
+import { saveFigure } from '@snn/viz/node';
 import { type NeuroSpikeConfig, configSchema } from '../config/schema.js';
 import { encodeImages } from '../data/encode.js';
 import { STREAMS, streamSeed } from '../data/streams.js';

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { loadFashionMnistSplits, writeIdx } from '@snn/datasets';
+import { loadFashionMnistSplits, writeIdx } from '@snn/datasets/node';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/load.js';
 import { configPath, runApp, tempDir } from '../testing/harness.js';

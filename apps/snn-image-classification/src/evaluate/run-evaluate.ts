@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { writeFileAtomic } from '@snn/core';
+import { writeFileAtomic } from '@snn/core/node';
 import { encodingSettings } from '../data/encode.js';
 import { loadDataSplits } from '../data/splits.js';
 import { STREAMS, streamSeed } from '../data/streams.js';

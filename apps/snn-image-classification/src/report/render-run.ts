@@ -1,10 +1,12 @@
 
 import { join } from 'node:path';
 import { startReport, readConfusion, } from '@snn/cli';
-import { Rng, tensor, writeFileAtomic } from '@snn/core';
+import { Rng, tensor } from '@snn/core';
+import { writeFileAtomic } from '@snn/core/node';
 import { FASHION_MNIST_CLASSES, imagesToTensor } from '@snn/datasets';
 import { argmaxRow } from '@snn/readout';
-import { confusionMatrixFigure, imageGrid, membraneTraces, renderReport, saveFigure, spikeRaster, splitCurves } from '@snn/viz';
+import { confusionMatrixFigure, imageGrid, membraneTraces, renderReport, spikeRaster, splitCurves } from '@snn/viz';
+import { saveFigure } from '@snn/viz/node';
 import type { ImageClassificationConfig } from '../config/schema.js';
 import { encodeImages, encodingSettings } from '../data/encode.js';
 import { loadDataSplits } from '../data/splits.js';

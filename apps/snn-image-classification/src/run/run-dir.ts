@@ -1,7 +1,8 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError, type ConfigIssue, REPLACED_DIR, RUN_LAYOUT, compareConfigs, entriesOf, findLastCheckpoint, moveAside, removeStaleTempFiles } from '@snn/cli';
-import { CheckpointError, FileFormatError, describeValue, writeFileAtomic } from '@snn/core';
+import { CheckpointError, FileFormatError, describeValue } from '@snn/core';
+import { writeFileAtomic } from '@snn/core/node';
 import { APP_NAME } from '../app/io.js';
 import { type RunParams, canonicalJson, paramsHash } from './params.js';
 

@@ -1,8 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type ProgressStream, createLogger, mergeOverrides, parseConfig, readConfigFile } from '@snn/cli';
-import { type BackendRequest, writeFileAtomic } from '@snn/core';
-import { saveFigure } from '@snn/viz';
+import { type BackendRequest } from '@snn/core';
+import { writeFileAtomic } from '@snn/core/node';
+import { saveFigure } from '@snn/viz/node';
 import { APP_NAME, type AppIo } from '../app/io.js';
 import { type ImageClassificationConfig, configSchema } from '../config/schema.js';
 import { runTraining, trainingBackend } from '../training/run-training.js';

@@ -1,7 +1,7 @@
 import { appendFileSync, copyFileSync, existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { readManifest, readMetricsLog } from '@snn/cli';
-import { loadCheckpoint } from '@snn/core';
+import { loadCheckpoint } from '@snn/core/node';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/load.js';
 import { loadRunCheckpoint } from '../model/checkpoint.js';

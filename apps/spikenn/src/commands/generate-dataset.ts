@@ -1,7 +1,9 @@
 import { rm } from 'node:fs/promises';
 import { numberOption, type AppIo } from '@snn/cli';
-import { ValidationError, loadNpy } from '@snn/core';
-import { denseToSpikingDataset, writeSeedSpikingDataset, writeSpikingDataset } from '@snn/datasets';
+import { ValidationError } from '@snn/core';
+import { loadNpy } from '@snn/core/node';
+import { denseToSpikingDataset } from '@snn/datasets';
+import { writeSeedSpikingDataset, writeSpikingDataset } from '@snn/datasets/node';
 import type { Command } from 'commander';
 
 /**

@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import { getGlobalOptions, numberOption, parseConfig, readConfigFile, type AppIo } from '@snn/cli';
 import { ValidationError } from '@snn/core';
-import { expandGrid, rankByValidation, readSearchResults, runSearchPoints } from '@snn/readout';
+import { expandGrid, rankByValidation } from '@snn/readout';
+import { readSearchResults, runSearchPoints } from '@snn/readout/node';
 import type { Command } from 'commander';
 import { MAX_WORKERS, gridConfigSchema, runConfigSchema } from '../config/schema.js';
 import type { RunResult } from '../train/run-point.js';

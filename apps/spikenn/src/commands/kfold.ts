@@ -1,7 +1,8 @@
 import { join, resolve } from 'node:path';
 import { getGlobalOptions, numberOption, parseConfig, readConfigFile, type AppIo } from '@snn/cli';
 import { ValidationError } from '@snn/core';
-import { meanStd, readSearchResults, runSearchPoints } from '@snn/readout';
+import { meanStd } from '@snn/readout';
+import { readSearchResults, runSearchPoints } from '@snn/readout/node';
 import type { Command } from 'commander';
 import { MAX_FOLDS, MAX_WORKERS, runConfigSchema } from '../config/schema.js';
 import type { RunResult } from '../train/run-point.js';

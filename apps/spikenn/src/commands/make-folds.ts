@@ -2,7 +2,8 @@ import { copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type AppIo, getGlobalOptions, numberOption } from '@snn/cli';
 import { Rng } from '@snn/core';
-import { readAnySpikingDataset, selectSpikingSamples, stratifiedKFold, writeSeedSpikingDataset } from '@snn/datasets';
+import { selectSpikingSamples, stratifiedKFold } from '@snn/datasets';
+import { readAnySpikingDataset, writeSeedSpikingDataset } from '@snn/datasets/node';
 import type { Command } from 'commander';
 import { MAX_FOLDS } from '../config/schema.js';
 

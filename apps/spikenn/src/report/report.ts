@@ -2,7 +2,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tensor } from '@snn/core';
 import type { FirstSpikeReadout } from '@snn/learning';
-import { type ReportFigure, imageGrid, renderReport, renderVegaLite, saveFigure } from '@snn/viz';
+import { type ReportFigure, imageGrid, renderReport, renderVegaLite } from '@snn/viz';
+import { saveFigure } from '@snn/viz/node';
 import type { FitResult } from '../train/fit.js';
 
 /**

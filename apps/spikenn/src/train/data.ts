@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { FileFormatError, ValidationError } from '@snn/core';
-import { type SpikingDataset, readAnySpikingDataset } from '@snn/datasets';
+import { type SpikingDataset } from '@snn/datasets';
+import { readAnySpikingDataset } from '@snn/datasets/node';
 import type { Splits } from './fit.js';
 
 /** File names of the splits in a dataset folder (SpikeNN's layout), each `.npy` (seed format) or `.snnspk`. */

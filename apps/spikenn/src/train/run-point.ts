@@ -1,7 +1,8 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { MetricsLog, RunSession, parseConfig, processIo } from '@snn/cli';
-import { ShapeError, loadNpy, saveNpy, tensor } from '@snn/core';
+import { ShapeError, tensor } from '@snn/core';
+import { loadNpy, saveNpy } from '@snn/core/node';
 import { type RunConfig, runConfigSchema } from '../config/schema.js';
 import { writeRunReport } from '../report/report.js';
 import { APP_VERSION } from '../version.js';

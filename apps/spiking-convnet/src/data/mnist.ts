@@ -1,5 +1,6 @@
 import { Rng, type SparseSpikes, type Tensor } from '@snn/core';
-import { loadMnist, stratifiedSubset, subsetDataset } from '@snn/datasets';
+import { stratifiedSubset, subsetDataset } from '@snn/datasets';
+import { loadMnist } from '@snn/datasets/node';
 import { dogLatencySparse } from '@snn/encoding';
 import type { ConvnetConfig } from '../config/schema.js';
 

@@ -1,11 +1,13 @@
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ProgressStream, createLogger, readManifest, readResolvedConfig } from '@snn/cli';
-import { type NpyArray, loadNpy } from '@snn/core';
-import { loadMnist } from '@snn/datasets';
+import { type NpyArray } from '@snn/core';
+import { loadNpy } from '@snn/core/node';
+import { loadMnist } from '@snn/datasets/node';
 import { DOG_OFF, DOG_ON, dogFilterImages, latencyBins } from '@snn/encoding';
 import { confusionMatrix } from '@snn/readout';
-import { type Figure, type ReportFigure, confusionMatrixFigure, imageGrid, renderReport, renderVegaLite, saveFigure } from '@snn/viz';
+import { type Figure, type ReportFigure, confusionMatrixFigure, imageGrid, renderReport, renderVegaLite } from '@snn/viz';
+import { saveFigure } from '@snn/viz/node';
 type TopLevelSpec = Parameters<typeof renderVegaLite>[0];
 import { configSchema } from '../config/schema.js';
 import { NO_SPIKE, RUN_FILES } from '../outputs/files.js';

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { FileFormatError, ShapeError, loadNpy, saveNpy } from '@snn/core';
+import { FileFormatError, ShapeError } from '@snn/core';
+import { loadNpy, saveNpy } from '@snn/core/node';
 import type { SplitFeatures } from '../network/features.js';
 
 /** Files of a run directory (besides manifest, config, logs and figures). */

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { saveNpy } from '@snn/core';
+import { saveNpy } from '@snn/core/node';
 import type { ReadoutResult } from '../network/readout.js';
 
 /**

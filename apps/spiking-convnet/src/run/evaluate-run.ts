@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { MetricsLog, readResolvedConfig, updateManifest } from '@snn/cli';
 import type { AppIo } from '@snn/cli';
-import { FileFormatError, ShapeError, ValidationError, loadNpy } from '@snn/core';
+import { FileFormatError, ShapeError, ValidationError } from '@snn/core';
+import { loadNpy } from '@snn/core/node';
 import { configSchema } from '../config/schema.js';
 import type { FeatureKind } from '../network/features.js';
 import { type ReadoutKind, type ReadoutResult, runReadout, runValidation } from '../network/readout.js';

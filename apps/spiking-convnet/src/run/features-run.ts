@@ -2,8 +2,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { readResolvedConfig } from '@snn/cli';
 import type { AppIo } from '@snn/cli';
-import { loadNpy, saveNpy } from '@snn/core';
-import { createSpikingDataset, writeSpikingDataset } from '@snn/datasets';
+import { loadNpy, saveNpy } from '@snn/core/node';
+import { createSpikingDataset } from '@snn/datasets';
+import { writeSpikingDataset } from '@snn/datasets/node';
 import { configSchema } from '../config/schema.js';
 import { RUN_FILES, loadSplitFeatures } from '../outputs/files.js';
 

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { type AppIo, MetricsLog, type RunDir, RunSession, createProgress, createRunDir, updateManifest } from '@snn/cli';
-import { Rng, type SparseSpikes, saveNpy } from '@snn/core';
+import { Rng, type SparseSpikes } from '@snn/core';
+import { saveNpy } from '@snn/core/node';
 import { APP_NAME, APP_VERSION } from '../app.js';
 import type { ConvnetConfig } from '../config/schema.js';
 import { encodeSplit, loadSplits } from '../data/mnist.js';

@@ -1,4 +1,4 @@
-import { type CheckpointManifest, loadCheckpoint, saveCheckpoint } from '@snn/core';
+import { type CheckpointManifest, loadCheckpoint, saveCheckpoint } from '@snn/core/node';
 import type { BaselineModel } from '../model/model.js';
 
 /**

@@ -93,7 +93,7 @@ describe('parseNumberArg', () => {
   it('checks backend names', () => {
     expect(parseBackendArg('webasm')).toBe('webasm');
     expect(() => parseBackendArg('gpu')).toThrow(
-      '--backend must be one of auto, js, cpu, webasm, headlessgl, webgpu, found "gpu"',
+      '--backend must be one of auto, js, cpu, webasm, webgl, headlessgl, webgpu, found "gpu"',
     );
   });
 });
@@ -114,7 +114,7 @@ describe('createApp and runCli', () => {
     const program = app.program.commands.find((c) => c.name() === 'train')!;
     expect(getGlobalOptions(program, { SNN_BACKEND: 'webasm' }).backend).toBe('webasm');
     expect(() => getGlobalOptions(program, { SNN_BACKEND: 'cuda' })).toThrow(
-      'SNN_BACKEND must be one of auto, js, cpu, webasm, headlessgl, webgpu, found "cuda"',
+      'SNN_BACKEND must be one of auto, js, cpu, webasm, webgl, headlessgl, webgpu, found "cuda"',
     );
   });
 
@@ -128,7 +128,7 @@ describe('createApp and runCli', () => {
   it('exits 2 for a bad backend and for commander usage errors', async () => {
     const backend = await run(['--backend', 'gpu', 'train']);
     expect(backend.code).toBe(2);
-    expect(backend.err).toBe('error: --backend must be one of auto, js, cpu, webasm, headlessgl, webgpu, found "gpu"\n');
+    expect(backend.err).toBe('error: --backend must be one of auto, js, cpu, webasm, webgl, headlessgl, webgpu, found "gpu"\n');
     const unknown = await run(['train', '--epoch', '3']);
     expect(unknown.code).toBe(2);
     expect(unknown.err).toContain("error: unknown option '--epoch'");
@@ -188,7 +188,7 @@ describe('createApp and runCli', () => {
       'A demo app.',
       '--backend <name>',
       'choices:',
-      '"headlessgl", "webgpu")',
+      '"webgl", "headlessgl",',
       '--seed <n>',
       '--runs-dir <dir>',
       '(default: "runs")',

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describeValue, FileFormatError, writeFileAtomic } from '@snn/core';
+import { describeValue, FileFormatError } from '@snn/core';
+import { writeFileAtomic } from '@snn/core/node';
 import { z } from 'zod';
 import { issuesFromZod } from '../config/parse.js';
 import { RUN_LAYOUT } from './run-dir.js';

@@ -1,7 +1,8 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { readFile, truncate } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { describeValue, FileFormatError, ValidationError, writeFileAtomic } from '@snn/core';
+import { describeValue, FileFormatError, ValidationError } from '@snn/core';
+import { writeFileAtomic } from '@snn/core/node';
 import type { MetricValue } from './manifest.js';
 import { RUN_LAYOUT } from './run-dir.js';
 

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { FileFormatError, writeFileAtomic } from '@snn/core';
+import { FileFormatError } from '@snn/core';
+import { writeFileAtomic } from '@snn/core/node';
 import { stringify } from 'yaml';
 import { parseConfigText } from '../config/load.js';
 import { RUN_LAYOUT } from './run-dir.js';

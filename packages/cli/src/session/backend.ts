@@ -1,7 +1,7 @@
 import { BackendError, type BackendRequest, createBackend } from '@snn/core';
 import type { BackendInfo } from '../run-dir/manifest.js';
 
-const GPU_JS_BACKENDS = new Set(['cpu', 'webasm', 'headlessgl', 'webgpu']);
+const GPU_JS_BACKENDS = new Set(['cpu', 'webasm', 'webgl', 'headlessgl', 'webgpu']);
 
 /**
  * The backend of a trainer that has only a TypeScript path (`js`): a gpu.js backend is refused
@@ -12,7 +12,7 @@ const GPU_JS_BACKENDS = new Set(['cpu', 'webasm', 'headlessgl', 'webgpu']);
  * @param engine - e.g. `event-driven BPTT engine of @snn/learning`, for the reason
  * @param workers - threads sharing each batch, for the reason
  * @param gpuHint - where gpu.js backends do run, for the error's `expected`
- * @throws `BackendError` for `cpu`, `webasm`, `headlessgl` or `webgpu`
+ * @throws `BackendError` for `cpu`, `webasm`, `webgl`, `headlessgl` or `webgpu`
  */
 export async function typescriptBackend(request: BackendRequest, what: string, engine: string, workers: number, gpuHint?: string): Promise<BackendInfo> {
   if (GPU_JS_BACKENDS.has(request)) {

@@ -1,4 +1,5 @@
-import { CheckpointError, type Tensor, loadCheckpoint, saveCheckpoint, tensor } from '@snn/core';
+import { CheckpointError, type Tensor, tensor } from '@snn/core';
+import { loadCheckpoint, saveCheckpoint } from '@snn/core/node';
 
 /** A trainable tensor as the optimisers of @snn/learning hold it (structurally: name, values, shape). */
 export interface NamedParameter {

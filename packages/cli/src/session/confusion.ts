@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { FileFormatError, writeFileAtomic } from '@snn/core';
+import { FileFormatError } from '@snn/core';
+import { writeFileAtomic } from '@snn/core/node';
 import { RUN_LAYOUT } from '../run-dir/run-dir.js';
 
 /** File (in `logs/`) holding a run's saved confusion matrix. */

@@ -14,9 +14,9 @@ import {
   resolveBackendRequest,
   scaleAddKernel,
   ValidationError,
-} from '../../dist/index.js';
+} from '../../dist/index.node.js';
 
-const distRequire = createRequire(new URL('../../dist/index.js', import.meta.url));
+const distRequire = createRequire(new URL('../../dist/index.node.js', import.meta.url));
 
 /** Whether `import('webgpu')` from dist/ can find the package (ESM looks in parent node_modules only). */
 function webgpuInstalled(): boolean {
@@ -60,10 +60,10 @@ describe('resolveBackendRequest', () => {
   it('names the field and lists the valid names for an unknown backend', () => {
     expect(() => resolveBackendRequest('gpu', {})).toThrow(ValidationError);
     expect(() => resolveBackendRequest('gpu', {})).toThrow(
-      'field backend: unknown backend; expected one of auto, js, cpu, webasm, headlessgl, webgpu, found "gpu"',
+      'field backend: unknown backend; expected one of auto, js, cpu, webasm, webgl, headlessgl, webgpu, found "gpu"',
     );
     expect(() => resolveBackendRequest(undefined, { SNN_BACKEND: 'WebGPU' })).toThrow(
-      'field SNN_BACKEND: unknown backend; expected one of auto, js, cpu, webasm, headlessgl, webgpu, found "WebGPU"',
+      'field SNN_BACKEND: unknown backend; expected one of auto, js, cpu, webasm, webgl, headlessgl, webgpu, found "WebGPU"',
     );
   });
 
@@ -73,7 +73,7 @@ describe('resolveBackendRequest', () => {
     expect([backend.name, backend.requested, backend.kernelClass, backend.reason]).toEqual(['cpu', 'cpu', 'CPUKernel', 'requested cpu (SNN_BACKEND=cpu)']);
     await backend.destroy();
     vi.stubEnv('SNN_BACKEND', 'cuda');
-    await expect(createBackend()).rejects.toThrow('field SNN_BACKEND: unknown backend; expected one of auto, js, cpu, webasm, headlessgl, webgpu, found "cuda"');
+    await expect(createBackend()).rejects.toThrow('field SNN_BACKEND: unknown backend; expected one of auto, js, cpu, webasm, webgl, headlessgl, webgpu, found "cuda"');
   });
 });
 
@@ -84,7 +84,7 @@ describe('backend js', () => {
     expect(backend.reason).toBe('requested js (option); js: the event-driven TypeScript paths are the fastest CPU path');
     expect(() => backend.kernel('k', scaleAddKernel, { output: [4] })).toThrow(BackendError);
     expect(() => backend.kernel('k', scaleAddKernel, { output: [4] })).toThrow(
-      'backend js runs the TypeScript references; gpu.js kernels need cpu|webasm|headlessgl|webgpu',
+      'backend js runs the TypeScript references; gpu.js kernels need cpu|webasm|webgl|headlessgl|webgpu',
     );
     expect(Array.from(backend.flatten([Float32Array.of(1, 2), Float32Array.of(3, 4)]))).toEqual([1, 2, 3, 4]);
     await backend.destroy();

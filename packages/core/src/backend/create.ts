@@ -1,16 +1,16 @@
-import { GPU } from 'gpu.js';
 import { BackendError } from '../errors/errors.js';
 import { scaleAddKernel } from '../scale-add/kernel.js';
 import { scaleAddReference } from '../scale-add/reference.js';
 import type { Backend, KernelFunction, KernelRunner, KernelSettings } from './backend.js';
 import { GpuJsBackend, type GpuJsBackendName } from './gpu-js-backend.js';
-import { headlessGlProblem } from './headless-gl.js';
+import { type GpuJsModule, loadGpuJs } from './gpu-js-module.js';
 import { flattenKernelOutput } from './kernel-data.js';
 import { BACKEND_ENV_VAR, type BackendRequest, resolveBackendRequest } from './names.js';
+import { environment, nodeBackendHooks } from './platform.js';
 import { loadWebGpu, type WebGpuAccess } from './webgpu.js';
 
 /** Message of the error {@link Backend.kernel} throws on the `js` backend. */
-const JS_KERNEL_MESSAGE = 'backend js runs the TypeScript references; gpu.js kernels need cpu|webasm|headlessgl|webgpu';
+const JS_KERNEL_MESSAGE = 'backend js runs the TypeScript references; gpu.js kernels need cpu|webasm|webgl|headlessgl|webgpu';
 
 const JS_REASON = 'the event-driven TypeScript paths are the fastest CPU path';
 
@@ -56,11 +56,23 @@ async function probe(backend: GpuJsBackend): Promise<void> {
 /** Starts one gpu.js backend, checking first that it can run here. */
 async function startGpuJs(name: GpuJsBackendName, requested: BackendRequest, why: string): Promise<GpuJsBackend> {
   let detail = '';
+  let gpuJs: GpuJsModule;
+  try {
+    gpuJs = await loadGpuJs();
+  } catch (error) {
+    throw new BackendError(`backend ${name} cannot start: ${errorText(error)}`, { cause: error });
+  }
+  const { GPU } = gpuJs;
   if (name === 'webasm' && !GPU.isWebAssemblySupported) {
     throw new BackendError('backend webasm cannot start: WebAssembly is not available in this runtime');
   }
+  if (name === 'webgl' && !GPU.isWebGL2Supported) {
+    const where = nodeBackendHooks() !== null ? 'this is Node, not a browser (use headlessgl)' : 'this browser has no WebGL 2 context';
+    throw new BackendError(`backend webgl cannot start: gpu.js finds no WebGL 2 (${where})`);
+  }
   if (name === 'headlessgl') {
-    const problem = headlessGlProblem();
+    const hooks = nodeBackendHooks();
+    const problem = hooks === null ? 'headlessgl is the Node addon gl; in a browser request webgl' : hooks.headlessGlProblem(GPU);
     if (problem !== null) throw new BackendError(`backend headlessgl cannot start: ${problem}`);
   }
   if (name === 'webgpu') {
@@ -75,8 +87,8 @@ async function startGpuJs(name: GpuJsBackendName, requested: BackendRequest, why
     }
     detail = ` on ${access.adapter} via ${access.source}`;
   }
-  const backend = new GpuJsBackend(name, requested, why);
-  if (name === 'headlessgl' || name === 'webgpu') {
+  const backend = new GpuJsBackend(gpuJs, name, requested, why);
+  if (name === 'headlessgl' || name === 'webgpu' || name === 'webgl') {
     try {
       await probe(backend);
     } catch (error) {
@@ -90,10 +102,11 @@ async function startGpuJs(name: GpuJsBackendName, requested: BackendRequest, why
   return backend;
 }
 
-/** `auto`: webgpu, then headlessgl, otherwise js; every step's outcome goes into the reason. */
+/** `auto`: webgpu, then headlessgl (Node) or webgl (browser), otherwise js; every step's outcome goes into the reason. */
 async function startAuto(): Promise<Backend> {
   const notes: string[] = [];
-  for (const name of ['webgpu', 'headlessgl'] as const) {
+  const gl = nodeBackendHooks() !== null ? 'headlessgl' : 'webgl';
+  for (const name of ['webgpu', gl] as const) {
     try {
       return await startGpuJs(name, 'auto', `auto: ${notes.length > 0 ? `${notes.join('; ')}; ` : ''}${name} works`);
     } catch (error) {
@@ -113,10 +126,16 @@ async function startAuto(): Promise<Backend> {
  *
  * - `js`: no gpu.js; callers run the TypeScript references.
  * - `cpu`, `webasm`: gpu.js `CPUKernel` / `WebAssemblyKernel` (the latter on worker threads, via `asyncMode`).
- * - `headlessgl`: needs the `gl` addon built and an X display (`xvfb-run -a`).
- * - `webgpu`: needs `webgpu@0.6.2` installed by the user (not a dependency: it is 132 MB) and a GPU adapter.
- * - `auto`: tries `webgpu`, then `headlessgl` (each confirmed by a probe kernel), and otherwise
- *   takes `js`, whose event-driven paths are the fastest CPU path; {@link Backend.reason} says why.
+ * - `webgl`: gpu.js `WebGL2Kernel`, in a browser only.
+ * - `headlessgl`: Node only; needs the `gl` addon built and an X display (`xvfb-run -a`).
+ * - `webgpu`: the browser's `navigator.gpu`; in Node, `webgpu@0.6.2` installed by the user (not a
+ *   dependency: it is 132 MB) and a GPU adapter.
+ * - `auto`: tries `webgpu`, then `headlessgl` in Node or `webgl` in a browser (each confirmed by a
+ *   probe kernel), and otherwise takes `js`, whose event-driven paths are the fastest CPU path;
+ *   {@link Backend.reason} says why.
+ *
+ * Every backend but `js` needs gpu.js, an optional peer dependency imported on first use; when it
+ * is missing the error says what to install.
  *
  * A requested backend that cannot start is an error, never a silent fallback,
  * and every kernel is checked to run as the backend's kernel class.
@@ -134,7 +153,7 @@ async function startAuto(): Promise<Backend> {
 export async function createBackend(request?: BackendRequest | string): Promise<Backend> {
   const resolved = resolveBackendRequest(request);
   const explicit = request !== undefined && request !== '';
-  const envValue = process.env[BACKEND_ENV_VAR];
+  const envValue = environment()[BACKEND_ENV_VAR];
   const via = explicit ? 'option' : envValue !== undefined && envValue !== '' ? `${BACKEND_ENV_VAR}=${envValue}` : 'default';
   if (resolved === 'auto') return startAuto();
   const why = `requested ${resolved} (${via})`;

@@ -1,7 +1,8 @@
-import { GPU, type IGPUKernelSettings, type IKernelRunShortcut, type KernelFunction as GpuKernelFunction } from 'gpu.js';
+import type { GPU, GPUMode, IGPUKernelSettings, IKernelRunShortcut, KernelFunction as GpuKernelFunction } from 'gpu.js';
 import { BackendError, SnnError, ValidationError } from '../errors/errors.js';
 import type { Backend, KernelFunction, KernelOutput, KernelRunner, KernelSettings } from './backend.js';
-import { flattenKernelOutput } from './kernel-data.js';
+import type { GpuJsModule } from './gpu-js-module.js';
+import { flattenKernelOutput, KernelInputArray } from './kernel-data.js';
 import type { BackendName, BackendRequest } from './names.js';
 
 /** The gpu.js backends, i.e. every {@link BackendName} except `js`. */
@@ -11,8 +12,18 @@ export type GpuJsBackendName = Exclude<BackendName, 'js'>;
 export const KERNEL_CLASS: Readonly<Record<GpuJsBackendName, string>> = Object.freeze({
   cpu: 'CPUKernel',
   webasm: 'WebAssemblyKernel',
+  webgl: 'WebGL2Kernel',
   headlessgl: 'HeadlessGLKernel',
   webgpu: 'WebGPUKernel',
+});
+
+/** The gpu.js mode each backend asks for (`webgl` is WebGL 2; gpu.js's WebGL 1 mode is not offered). */
+const GPU_JS_MODE: Readonly<Record<GpuJsBackendName, string>> = Object.freeze({
+  cpu: 'cpu',
+  webasm: 'webasm',
+  webgl: 'webgl2',
+  headlessgl: 'headlessgl',
+  webgpu: 'webgpu',
 });
 
 interface CachedKernel {
@@ -44,11 +55,19 @@ export class GpuJsBackend implements Backend {
   readonly isGpuJs = true;
   reason: string;
   private readonly gpu: GPU;
+  private readonly gpuJs: GpuJsModule;
   private readonly asyncMode: boolean;
   private readonly cache = new Map<string, CachedKernel>();
   private destroyed = false;
 
-  constructor(name: GpuJsBackendName, requested: BackendRequest, reason: string) {
+  /**
+   * @param gpuJs - the loaded gpu.js module (see `loadGpuJs`)
+   * @param name - the backend to run
+   * @param requested - what the user asked for
+   * @param reason - why this backend runs, for logs and manifests
+   */
+  constructor(gpuJs: GpuJsModule, name: GpuJsBackendName, requested: BackendRequest, reason: string) {
+    this.gpuJs = gpuJs;
     this.name = name;
     this.requested = requested;
     this.reason = reason;
@@ -56,7 +75,7 @@ export class GpuJsBackend implements Backend {
     // webasm runs on worker threads only in async mode (GPU.md); webgpu is always async.
     this.asyncMode = name === 'webasm';
     try {
-      this.gpu = new GPU({ mode: name });
+      this.gpu = new gpuJs.GPU({ mode: GPU_JS_MODE[name] as GPUMode });
     } catch (error) {
       throw new BackendError(`gpu.js refused mode ${name}: ${firstLine(error)}`, { cause: error });
     }
@@ -107,7 +126,8 @@ export class GpuJsBackend implements Backend {
     const runner: KernelRunner = async (...args: unknown[]): Promise<KernelOutput> => {
       let out: KernelOutput;
       try {
-        out = (await (compiled as unknown as (...a: unknown[]) => unknown)(...args)) as KernelOutput;
+        const gpuArgs = args.map((arg) => (arg instanceof KernelInputArray ? new this.gpuJs.Input(arg.value as unknown as number[], arg.size as [number]) : arg));
+        out = (await (compiled as unknown as (...a: unknown[]) => unknown)(...gpuArgs)) as KernelOutput;
       } catch (error) {
         if (error instanceof SnnError) throw error;
         throw new BackendError(`kernel ${key} failed on backend ${this.name}: ${firstLine(error)}`, { field: key, cause: error });

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { GPU } from 'gpu.js';
+import { environment } from './platform.js';
 
 function firstLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
@@ -13,10 +13,16 @@ function firstLine(error: unknown): string {
  * headlessgl needs the optional `gl` addon (headless-gl) built from source,
  * which this repository skips (pnpm-workspace.yaml lists it under
  * `ignoredBuiltDependencies`), and an X server with GLX at run time
- * (`xvfb-run -a`).
+ * (`xvfb-run -a`). Node only: installed by the Node entry.
+ *
+ * @param gpu - gpu.js's `GPU` class (its `isHeadlessGLSupported` flag)
+ * @param env - where to read `DISPLAY`
  */
-export function headlessGlProblem(env: Readonly<Record<string, string | undefined>> = process.env): string | null {
-  if (GPU.isHeadlessGLSupported) return null;
+export function headlessGlProblem(
+  gpu: { readonly isHeadlessGLSupported: boolean },
+  env: Readonly<Record<string, string | undefined>> = environment(),
+): string | null {
+  if (gpu.isHeadlessGLSupported) return null;
   let gpuRequire: NodeJS.Require;
   try {
     gpuRequire = createRequire(createRequire(import.meta.url).resolve('gpu.js'));

@@ -1,10 +1,10 @@
-import { Input, type OutputDimensions } from 'gpu.js';
 import { BackendError, ShapeError, describeValue } from '../errors/errors.js';
 import { shapeSize } from '../tensor/tensor.js';
 
 /**
  * A flat array tagged with its shape, in the form gpu.js kernels read as a
- * 1-, 2- or 3-dimensional argument (gpu.js's `Input`).
+ * 1-, 2- or 3-dimensional argument: a gpu.js backend's runner hands it to
+ * gpu.js as its `Input` (so building one does not load gpu.js).
  */
 export interface KernelInput {
   /** The values, row-major. */
@@ -41,7 +41,15 @@ export function kernelInput(data: Float32Array, shape: readonly number[]): Kerne
       found: `${data.length}`,
     });
   }
-  return new Input(data as unknown as number[], [...shape].reverse() as OutputDimensions) as unknown as KernelInput;
+  return new KernelInputArray(data, [...shape].reverse());
+}
+
+/** The class behind {@link KernelInput}, recognised by the gpu.js runner. */
+export class KernelInputArray implements KernelInput {
+  constructor(
+    readonly value: Float32Array,
+    readonly size: number[],
+  ) {}
 }
 
 function collectLeaves(value: unknown, leaves: ArrayLike<number>[]): void {

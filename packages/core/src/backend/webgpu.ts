@@ -1,7 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { BackendError } from '../errors/errors.js';
+import { nodeBackendHooks } from './platform.js';
 
 /** The webgpu package version that gpu.js kernels are known to work with. */
 export const WEBGPU_PACKAGE_VERSION = '0.6.2';
@@ -38,42 +36,6 @@ export interface WebGpuAccess {
   readonly adapter: string;
 }
 
-/**
- * Finds `node_modules/<name>/package.json` the way Node's ESM resolver looks
- * for a bare specifier: in every parent directory of this module. (CommonJS
- * resolution would also search NODE_PATH, which pnpm sets for its scripts and
- * which then finds gpu.js's own, unusable webgpu 0.2.9 that `import()` never sees.)
- */
-function findPackageManifest(name: string, from: string): string | null {
-  let dir = dirname(from);
-  for (;;) {
-    const candidate = join(dir, 'node_modules', name, 'package.json');
-    if (existsSync(candidate)) return candidate;
-    const parent = dirname(dir);
-    if (parent === dir) return null;
-    dir = parent;
-  }
-}
-
-const defaultLoader: WebGpuLoader = {
-  installedVersion(): string | null {
-    const manifestPath = findPackageManifest('webgpu', fileURLToPath(import.meta.url));
-    if (manifestPath === null) return null;
-    try {
-      const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { version?: unknown };
-      return typeof manifest.version === 'string' ? manifest.version : 'unknown';
-    } catch {
-      return 'unknown';
-    }
-  },
-  importModule(): Promise<unknown> {
-    // A variable specifier keeps bundlers and the type checker from resolving
-    // the optional, user-installed `webgpu` package at build time.
-    const specifier = 'webgpu';
-    return import(specifier);
-  },
-};
-
 function versionAtLeast(version: string, minimum: string): boolean {
   const a = version.split(/[.+-]/).map((p) => Number.parseInt(p, 10));
   const b = minimum.split('.').map((p) => Number.parseInt(p, 10));
@@ -102,7 +64,7 @@ interface NavigatorHolder {
 /**
  * Makes WebGPU visible to gpu.js as `navigator.gpu`, loading Dawn's Node addon
  * (`webgpu@0.6.2`) when the host does not provide it, and checks that an
- * adapter answers.
+ * adapter answers. In a browser, the browser's own `navigator.gpu` is used.
  *
  * @remarks
  * gpu.js never imports `webgpu` itself; it only looks at `navigator.gpu`. The
@@ -114,12 +76,17 @@ interface NavigatorHolder {
  * @throws {@link BackendError} saying exactly why: the package is not installed, is too old,
  * failed to load, or there is no adapter
  */
-export async function loadWebGpu(loader: WebGpuLoader = defaultLoader): Promise<WebGpuAccess> {
+export async function loadWebGpu(loader: WebGpuLoader | null = nodeBackendHooks()?.webGpuLoader ?? null): Promise<WebGpuAccess> {
   const holder = globalThis as unknown as NavigatorHolder;
   const hostGpu = holder.navigator?.gpu;
   if (hostGpu) {
     const adapter = await requestAdapter(hostGpu);
     return { source: 'navigator.gpu (host)', adapter: describeAdapter(adapter) };
+  }
+  if (loader === null) {
+    throw new BackendError('this browser has no WebGPU (navigator.gpu is undefined)', {
+      expected: 'a browser with WebGPU enabled (e.g. Chrome 113+ with a GPU); try backend webgl',
+    });
   }
   const version = loader.installedVersion();
   if (version === null) {

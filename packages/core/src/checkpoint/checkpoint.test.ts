@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CheckpointError, ChecksumError, NumericError } from '../errors/errors.js';
-import { encodeSafetensors, loadSafetensors, saveSafetensors } from '../io/safetensors.js';
+import { loadSafetensors, saveSafetensors } from '../io/safetensors-file.js';
+import { encodeSafetensors } from '../io/safetensors.js';
 import { tensor } from '../tensor/tensor.js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 
@@ -182,8 +183,10 @@ describe('an atomic checkpoint write interrupted before the rename', () => {
     const path = join(sub, 'last.safetensors');
     await saveCheckpoint(path, { tensors: weights(), meta: { epoch: 1 } });
     const dist = pathToFileURL(join(import.meta.dirname, '../../dist/index.js')).href;
+    const distNode = pathToFileURL(join(import.meta.dirname, '../../dist/node.js')).href;
     const script = `
-      import { saveCheckpoint, tensor } from ${JSON.stringify(dist)};
+      import { tensor } from ${JSON.stringify(dist)};
+      import { saveCheckpoint } from ${JSON.stringify(distNode)};
       await saveCheckpoint(${JSON.stringify(path)}, { tensors: { 'hidden.weight': tensor([9, 9, 9, 9, 9, 9], [2, 3]), 'hidden.bias': tensor([9, 9], [2]) }, meta: { epoch: 2 } },
         { beforeRename: () => process.kill(process.pid, 'SIGKILL') });
       console.log('not reached');`;

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileFormatError, ShapeError } from '../errors/errors.js';
 import { tensor } from '../tensor/tensor.js';
-import { decodeNpy, encodeNpy, loadNpy, saveNpy } from './npy.js';
+import { decodeNpy, encodeNpy } from './npy.js';
+import { loadNpy, saveNpy } from './npy-file.js';
 
 const ascii = (text: string): number[] => Array.from(text, (c) => c.charCodeAt(0));
 

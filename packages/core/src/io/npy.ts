@@ -1,7 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { FileFormatError, describeValue } from '../errors/errors.js';
 import { shapeSize } from '../tensor/tensor.js';
-import { writeFileAtomic } from './atomic.js';
 import { checkNdArray, decodeElements, type ElementKind, elementBytes, littleEndianBytes, type NdArray, type NumericArray, type ReadOptions } from './nd-array.js';
 
 /**
@@ -296,35 +294,3 @@ export function decodeNpy(bytes: Uint8Array, file?: string, options: ReadOptions
   return { data, shape: dims, dtype: known.dtype };
 }
 
-/**
- * Writes an array to a `.npy` file atomically (see {@link writeFileAtomic}).
- *
- * @param path - the file to write (replaced if it exists)
- * @param array - a {@link Tensor} or any {@link NdArray}
- * @throws {@link ShapeError} when the data length does not match the shape
- * @throws {@link FileFormatError} when the file cannot be written
- */
-export async function saveNpy(path: string, array: NdArray): Promise<void> {
-  await writeFileAtomic(path, encodeNpy(array));
-}
-
-/**
- * Reads a `.npy` file (see {@link decodeNpy}).
- *
- * @param path - the file to read
- * @param options - how to return 64-bit floats
- * @throws {@link FileFormatError} naming the file when it is missing or not a valid `.npy` file
- */
-export async function loadNpy(path: string, options: ReadOptions = {}): Promise<NpyArray> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new FileFormatError(code === 'ENOENT' ? 'file not found' : `cannot read file (${code ?? (error as Error).message})`, {
-      file: path,
-      cause: error,
-    });
-  }
-  return decodeNpy(bytes, path, options);
-}

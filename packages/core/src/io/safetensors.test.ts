@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileFormatError, ValidationError } from '../errors/errors.js';
 import { tensor } from '../tensor/tensor.js';
-import { decodeSafetensors, encodeSafetensors, loadSafetensors, saveSafetensors } from './safetensors.js';
+import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
+import { loadSafetensors, saveSafetensors } from './safetensors-file.js';
 
 /** A hand-made safetensors file: 8-byte little-endian header length, JSON header, byte buffer. */
 function stFile(header: unknown, data: number[], declaredLength?: number): Uint8Array {

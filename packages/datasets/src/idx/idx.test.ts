@@ -5,8 +5,10 @@ import { FileFormatError, ShapeError, ValidationError } from '@snn/core';
 import { describe, expect, it } from 'vitest';
 import { useTempDir } from '../test-utils/temp-dir.js';
 import type { IdxDtype } from './dtype.js';
-import { idxPromisedBytes, parseIdx, readIdx, readMaybeGzip } from './read.js';
-import { encodeIdx, writeIdx } from './write.js';
+import { idxPromisedBytes, parseIdx } from './parse.js';
+import { readIdx, readMaybeGzip } from './read.js';
+import { encodeIdx } from './write.js';
+import { writeIdx } from './write-file.js';
 
 const dir = useTempDir('idx');
 

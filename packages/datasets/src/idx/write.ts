@@ -1,5 +1,4 @@
-import { gzipSync } from 'node:zlib';
-import { ShapeError, ValidationError, describeValue, writeFileAtomic } from '@snn/core';
+import { ShapeError, ValidationError, describeValue } from '@snn/core';
 import { DTYPES, type IdxDtype } from './dtype.js';
 
 /** What {@link writeIdx} and {@link encodeIdx} take: a dtype, a shape and row-major values. */
@@ -82,25 +81,3 @@ export function encodeIdx(array: IdxInput): Uint8Array {
   return bytes;
 }
 
-/**
- * Writes an array as an IDX file, optionally gzip-compressed, atomically
- * (core's `writeFileAtomic`: temporary file, fsync, rename), so a reader never
- * sees a partial file.
- *
- * @param path - target file; its directory must exist
- * @param array - dtype, shape and row-major values
- * @param options - `gzip` (default: true when `path` ends with `.gz`)
- * @throws ValidationError or ShapeError for bad input (see {@link encodeIdx})
- * @throws FileFormatError when the file cannot be written
- *
- * @example
- * ```ts
- * await writeIdx('labels-idx1-ubyte.gz', { dtype: 'u8', shape: [3], data: [7, 2, 1] });
- * readIdx('labels-idx1-ubyte.gz').data; // Uint8Array [7, 2, 1]
- * ```
- */
-export async function writeIdx(path: string, array: IdxInput, options: WriteIdxOptions = {}): Promise<void> {
-  const bytes = encodeIdx(array);
-  const gzip = options.gzip ?? path.endsWith('.gz');
-  await writeFileAtomic(path, gzip ? gzipSync(bytes) : bytes);
-}

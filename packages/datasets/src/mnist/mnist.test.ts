@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { ChecksumError, FileFormatError, ValidationError } from '@snn/core';
 import { describe, expect, it } from 'vitest';
 import { imagesToTensor, subsetDataset } from '../image-dataset/image-dataset.js';
-import { writeIdx } from '../idx/write.js';
+import { writeIdx } from '../idx/write-file.js';
 import { useTempDir } from '../test-utils/temp-dir.js';
 import { MNIST_MD5, md5Hex, mnistPackageDir } from './files.js';
 import { loadMnist } from './load.js';

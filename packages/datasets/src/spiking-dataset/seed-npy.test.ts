@@ -10,9 +10,10 @@ import {
   decodeSeedSpikingDataset,
   denseToSpikingDataset,
   encodeSeedSpikingDataset,
-  readAnySpikingDataset,
+
   spikingDatasetToSeedDict,
 } from './seed-npy.js';
+import { readAnySpikingDataset } from './seed-npy-file.js';
 
 const tmp = useTempDir('seed-npy');
 

@@ -1,19 +1,4 @@
-import { readFileSync } from 'node:fs';
-import {
-  FileFormatError,
-  type PickleDtype,
-  type PickleNdArray,
-  type PickleValue,
-  ValidationError,
-  decodeNpyObject,
-  describePickleValue,
-  encodeNpyObject,
-  isPickleDict,
-  isPickleNdArray,
-  isPickleTuple,
-  pickleArrayNumbers,
-  writeFileAtomic,
-} from '@snn/core';
+import { FileFormatError, type PickleDtype, type PickleNdArray, type PickleValue, ValidationError, decodeNpyObject, describePickleValue, encodeNpyObject, isPickleDict, isPickleNdArray, isPickleTuple, pickleArrayNumbers } from '@snn/core';
 import { type SpikingDataset, checkSpikingDataset, validateSpikingDataset } from './dataset.js';
 import { decodeSpikingDataset } from './format.js';
 
@@ -215,39 +200,6 @@ export function decodeSeedSpikingDataset(bytes: Uint8Array, file?: string): Spik
  */
 export function encodeSeedSpikingDataset(dataset: SpikingDataset): Uint8Array {
   return encodeNpyObject(spikingDatasetToSeedDict(dataset));
-}
-
-/**
- * Reads a spiking dataset file in either format: a SpikeNN `.npy` (magic `\x93NUMPY`) or this project's
- * SpikingDataset file (magic `SNNSPK1\0`).
- * @param path - the file
- * @throws FileFormatError when the file is missing, of neither format, or invalid
- */
-export function readAnySpikingDataset(path: string): SpikingDataset {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new FileFormatError(code === 'ENOENT' ? 'file not found' : 'cannot read file', {
-      file: path,
-      expected: 'a SpikeNN .npy or SpikingDataset file',
-      found: code === 'ENOENT' ? 'no such file' : String(code),
-      cause: error,
-    });
-  }
-  const view = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (view[0] === 0x93) return decodeSeedSpikingDataset(view, path);
-  return decodeSpikingDataset(view, path);
-}
-
-/**
- * Writes a dataset as a SpikeNN `.npy` file, atomically.
- * @param path - target file
- * @param dataset - the dataset
- */
-export async function writeSeedSpikingDataset(path: string, dataset: SpikingDataset): Promise<void> {
-  await writeFileAtomic(path, encodeSeedSpikingDataset(dataset));
 }
 
 /** Options of {@link denseToSpikingDataset}. */

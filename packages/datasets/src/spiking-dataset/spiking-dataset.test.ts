@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { useTempDir } from '../test-utils/temp-dir.js';
 import { sparseToSpikingDataset, spikingDatasetToSparse, timeToStep } from './convert.js';
 import { type SpikingDataset, createSpikingDataset, spikingSample } from './dataset.js';
-import { decodeSpikingDataset, encodeSpikingDataset, readSpikingDataset, writeSpikingDataset } from './format.js';
+import { decodeSpikingDataset, encodeSpikingDataset } from './format.js';
+import { readSpikingDataset, writeSpikingDataset } from './format-file.js';
 
 const tmp = useTempDir('spiking');
 

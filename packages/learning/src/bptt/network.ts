@@ -13,6 +13,7 @@ import {
 import { type Parameter, createParameter } from '../optim/parameter.js';
 import { BpttEngine, type EngineGrads, type EngineLayer, addInto } from './engine.js';
 import { type BpttLoss, checkBpttLoss } from './loss.js';
+import { workerThreads } from '../platform.js';
 import { BpttWorkerPool } from './pool.js';
 
 /** Options of {@link LifNetwork}. */
@@ -36,7 +37,7 @@ export interface LifNetworkOptions {
   /**
    * Threads that share each batch: 1 runs on the calling thread only; `k > 1`
    * adds `k − 1` Node.js worker threads. Workers import this package's built
-   * file (`dist/index.js`, so `@snn/learning` must not be bundled into another
+   * file (`dist/index.node.js`, so `@snn/learning` must not be bundled into another
    * file), need a built-in surrogate, and the calling thread blocks
    * (`Atomics.wait`) until they finish a batch. Results are deterministic for
    * a given seed and `workers`; different worker counts differ only by float
@@ -236,14 +237,7 @@ export class LifNetwork {
     this.grads = layers.map((layer) => ({ weight: layer.weight.grad, bias: layer.bias.grad }));
     this.engine = new BpttEngine(this.engineLayers, surrogate);
     if (shared) {
-      const url = import.meta.url;
-      if (!/\.m?js$/.test(url)) {
-        throw new BackendError('worker threads load the built module', {
-          field: 'workers',
-          expected: `workers = 1 when running from source, or @snn/learning from dist/`,
-          found: `module ${url}`,
-        });
-      }
+      workerThreads(workers);
       // Check that the surrogate can be rebuilt by name in a worker.
       surrogateFromSpec(surrogate.name, surrogate.options);
     }
@@ -382,7 +376,7 @@ export class LifNetwork {
 
   private getPool(): BpttWorkerPool | null {
     if (this.workers === 1 || this.closed) return null;
-    if (this.pool === null) this.pool = new BpttWorkerPool(this.engineLayers, this.spec.surrogate, this.workers - 1, import.meta.url);
+    if (this.pool === null) this.pool = new BpttWorkerPool(this.engineLayers, this.spec.surrogate, this.workers - 1);
     return this.pool;
   }
 

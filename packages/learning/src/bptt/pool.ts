@@ -1,8 +1,9 @@
-import { MessageChannel, type MessagePort, Worker, receiveMessageOnPort, workerData } from 'node:worker_threads';
+import type { MessagePort, Worker } from 'node:worker_threads';
 import { BackendError } from '@snn/core';
 import { type SurrogateName, surrogateFromSpec } from '@snn/neurons';
 import { BpttEngine, type EngineGrads, type EngineLayer } from './engine.js';
 import type { BpttLoss } from './loss.js';
+import { type WorkerThreads, workerThreads } from '../platform.js';
 
 /** What a worker thread needs to build its engine: layer codes and shared weights and gradients. */
 interface WorkerInit {
@@ -50,7 +51,7 @@ export interface WorkerReply {
  * main thread through `Atomics.notify`.
  */
 export function runBpttWorker(): void {
-  const init = workerData as WorkerInit;
+  const init = workerThreads(2).module.workerData as WorkerInit;
   const control = new Int32Array(init.control);
   const engine = new BpttEngine(init.layers, surrogateFromSpec(init.surrogate.name, init.surrogate.options));
   init.port.on('message', (job: WorkerJob) => {
@@ -100,36 +101,37 @@ interface PoolThread {
  */
 export class BpttWorkerPool {
   private readonly threads: PoolThread[] = [];
+  private readonly receive: WorkerThreads['receiveMessageOnPort'];
   private nextId = 1;
 
   /**
    * @param layers - engine layers whose weights and biases live on `SharedArrayBuffer`s
    * @param surrogate - name and options of a built-in surrogate
    * @param count - number of worker threads to start
-   * @param moduleUrl - URL of the built module that exports {@link runBpttWorker}
    */
   constructor(
     layers: readonly EngineLayer[],
     surrogate: { readonly name: SurrogateName; readonly options: Readonly<Record<string, number>> },
     count: number,
-    moduleUrl: string,
   ) {
+    const { module: wt, entryUrl } = workerThreads(count + 1);
+    this.receive = wt.receiveMessageOnPort;
     for (let w = 0; w < count; w++) {
       const grads = layers.map((l) => ({
         weight: new Float32Array(new SharedArrayBuffer(4 * l.weight.length)),
         bias: new Float32Array(new SharedArrayBuffer(4 * l.bias.length)),
       }));
       const control = new Int32Array(new SharedArrayBuffer(4));
-      const channel = new MessageChannel();
+      const channel = new wt.MessageChannel();
       const init: WorkerInit = { layers, grads, surrogate, control: control.buffer as SharedArrayBuffer, port: channel.port2 };
       const bootstrap = [
-        `import(${JSON.stringify(moduleUrl)}).then((m) => m.runBpttWorker()).catch((e) => {`,
+        `import(${JSON.stringify(entryUrl)}).then((m) => m.runBpttWorker()).catch((e) => {`,
         "  const { workerData } = require('node:worker_threads');",
         '  workerData.port.postMessage({ id: -1, loss: 0, counts: new Float32Array(0), membrane: null, error: String(e && e.stack || e) });',
         '  const c = new Int32Array(workerData.control); Atomics.store(c, 0, -1); Atomics.notify(c, 0);',
         '});',
       ].join('\n');
-      const worker = new Worker(bootstrap, { eval: true, workerData: init, transferList: [channel.port2] });
+      const worker = new wt.Worker(bootstrap, { eval: true, workerData: init, transferList: [channel.port2] });
       worker.unref();
       channel.port1.unref();
       this.threads.push({ worker, port: channel.port1, control, grads });
@@ -168,7 +170,7 @@ export class BpttWorkerPool {
     }
     // Answers to older jobs (left behind when an earlier call threw) are dropped.
     let reply: WorkerReply | undefined;
-    do reply = receiveMessageOnPort(port)?.message as WorkerReply | undefined;
+    do reply = this.receive(port)?.message as WorkerReply | undefined;
     while (reply !== undefined && reply.id >= 0 && reply.id < id);
     if (reply === undefined || reply.error !== undefined || reply.id !== id) {
       throw new BackendError('BPTT worker thread failed', {

@@ -1,7 +1,7 @@
 import { Rng, type SparseSpikes, denseToSparse, tensor } from '@snn/core';
 import { describe, expect, it } from 'vitest';
 // Worker threads load the built module, so this test runs LifNetwork from dist/.
-import { LifNetwork as BuiltLifNetwork } from '../../dist/index.js';
+import { LifNetwork as BuiltLifNetwork } from '../../dist/index.node.js';
 import { LifNetwork } from './network.js';
 
 function batch(seed: number, B: number, T: number, size: number): { spikes: SparseSpikes; labels: number[] } {

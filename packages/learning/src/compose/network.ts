@@ -1,10 +1,11 @@
-import { CheckpointError, NumericError, Rng, ShapeError, type SparseSpikes, ValidationError, decodeSafetensors, encodeSafetensors, loadSafetensors, saveSafetensors } from '@snn/core';
+import { CheckpointError, NumericError, Rng, ShapeError, type SparseSpikes, ValidationError, decodeSafetensors, encodeSafetensors } from '@snn/core';
 import type { Parameter } from '../optim/parameter.js';
 import { Sequential } from './containers.js';
 import type { Layer, LayerGrad, LayerOutput, RunContext } from './layer.js';
 import type { Loss, LossGradient, LossInput, RecordedOutput } from './losses.js';
 import { type ComposeJob, type ComposeReply, ComposeWorkerPool, runComposeWorker } from './pool.js';
 import { type FloatArray, type NamedTensor, type Seq, type SpikeFunction, shapeSize, showShape } from './types.js';
+import { safetensorsFiles } from '../platform.js';
 
 /** Options of {@link Network}. */
 export interface NetworkOptions {
@@ -370,7 +371,7 @@ export class Network {
 
   private getPool(): ComposeWorkerPool | null {
     if (this.workers === 1 || this.closed) return null;
-    if (this.pool === null) this.pool = new ComposeWorkerPool(this.factory as NetworkFactory, this.inputShape, this.seed, this.workers - 1, import.meta.url);
+    if (this.pool === null) this.pool = new ComposeWorkerPool(this.factory as NetworkFactory, this.inputShape, this.seed, this.workers - 1);
     return this.pool;
   }
 
@@ -465,12 +466,12 @@ export class Network {
 
   /** Writes the state dict to a safetensors file (atomically). */
   async saveStateDict(path: string): Promise<void> {
-    await saveSafetensors(path, this.ndArrays());
+    await safetensorsFiles('Network.saveStateDict').saveSafetensors(path, this.ndArrays());
   }
 
   /** Reads a safetensors file written by {@link Network.saveStateDict} (or by PyTorch for the same model). */
   async loadStateDictFile(path: string): Promise<void> {
-    const { tensors } = await loadSafetensors(path);
+    const { tensors } = await safetensorsFiles('Network.loadStateDictFile').loadSafetensors(path);
     try {
       this.loadStateDict(Object.fromEntries(Object.entries(tensors).map(([k, t]) => [k, { shape: t.shape, data: t.data }])));
     } catch (e) {

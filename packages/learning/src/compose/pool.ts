@@ -1,8 +1,9 @@
-import { MessageChannel, type MessagePort, Worker, receiveMessageOnPort, workerData } from 'node:worker_threads';
+import type { MessagePort, Worker } from 'node:worker_threads';
 import { BackendError } from '@snn/core';
 import type { Layer } from './layer.js';
 import { type Loss, type LossSpec, type RecordedOutput, lossFromSpec } from './losses.js';
 import type { NetworkFactory } from './network.js';
+import { type WorkerThreads, workerThreads } from '../platform.js';
 
 /** What a worker needs to rebuild the network: the factory, the input shape and the seed. */
 interface WorkerInit {
@@ -68,7 +69,7 @@ export interface ShardRunner {
  * forward (and backward), and posts the loss, outputs and gradients.
  */
 export async function runComposeWorker(makeNetwork: (layers: readonly Layer[], inputShape: readonly number[], seed: number) => ShardRunner): Promise<void> {
-  const init = workerData as WorkerInit;
+  const init = workerThreads(2).module.workerData as WorkerInit;
   const control = new Int32Array(init.control);
   const mod = (await import(init.factory.module)) as Record<string, unknown>;
   const fn = mod[init.factory.name];
@@ -105,6 +106,7 @@ interface PoolThread {
 /** Worker threads of a `Network`, each with its own copy of the network. */
 export class ComposeWorkerPool {
   private readonly threads: PoolThread[] = [];
+  private readonly receive: WorkerThreads['receiveMessageOnPort'];
   private nextId = 1;
 
   /**
@@ -112,24 +114,25 @@ export class ComposeWorkerPool {
    * @param inputShape - the network's input shape
    * @param seed - the network's seed
    * @param count - number of worker threads
-   * @param moduleUrl - URL of the built module that exports `runNetworkWorker`
    */
-  constructor(factory: NetworkFactory, inputShape: readonly number[], seed: number, count: number, moduleUrl: string) {
-    if (!/\.m?js$/.test(moduleUrl)) {
-      throw new BackendError('worker threads load the built module', { field: 'workers', expected: 'workers = 1 when running from source, or @snn/learning from dist/', found: `module ${moduleUrl}` });
+  constructor(factory: NetworkFactory, inputShape: readonly number[], seed: number, count: number) {
+    const { module: wt, entryUrl } = workerThreads(count + 1);
+    this.receive = wt.receiveMessageOnPort;
+    if (!/\.m?js$/.test(entryUrl)) {
+      throw new BackendError('worker threads load the built module', { field: 'workers', expected: 'workers = 1 when running from source, or @snn/learning from dist/', found: `module ${entryUrl}` });
     }
     for (let w = 0; w < count; w++) {
       const control = new Int32Array(new SharedArrayBuffer(4));
-      const channel = new MessageChannel();
+      const channel = new wt.MessageChannel();
       const init: WorkerInit = { factory, inputShape, seed, control: control.buffer as SharedArrayBuffer, port: channel.port2 };
       const bootstrap = [
-        `import(${JSON.stringify(moduleUrl)}).then((m) => m.runNetworkWorker()).catch((e) => {`,
+        `import(${JSON.stringify(entryUrl)}).then((m) => m.runNetworkWorker()).catch((e) => {`,
         "  const { workerData } = require('node:worker_threads');",
         '  workerData.port.postMessage({ id: -1, loss: 0, spikes: null, mem: new Float32Array(0), records: {}, grads: [], error: String(e && e.stack || e) });',
         '  const c = new Int32Array(workerData.control); Atomics.store(c, 0, -1); Atomics.notify(c, 0);',
         '});',
       ].join('\n');
-      const worker = new Worker(bootstrap, { eval: true, workerData: init, transferList: [channel.port2] });
+      const worker = new wt.Worker(bootstrap, { eval: true, workerData: init, transferList: [channel.port2] });
       worker.unref();
       channel.port1.unref();
       this.threads.push({ worker, port: channel.port1, control });
@@ -156,7 +159,7 @@ export class ComposeWorkerPool {
       Atomics.wait(control, 0, done, 1000);
     }
     let reply: ComposeReply | undefined;
-    do reply = receiveMessageOnPort(port)?.message as ComposeReply | undefined;
+    do reply = this.receive(port)?.message as ComposeReply | undefined;
     while (reply !== undefined && reply.id >= 0 && reply.id < id);
     if (reply === undefined || reply.error !== undefined || reply.id !== id) {
       throw new BackendError('network worker thread failed', {

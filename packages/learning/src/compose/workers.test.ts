@@ -1,7 +1,7 @@
 import { Rng, type SparseSpikes } from '@snn/core';
 import { describe, expect, it } from 'vitest';
 // Worker threads load the built module, so this test runs Network from dist/ with a factory module next to it.
-import { type Layer, Network, ceMaxMembraneLoss } from '../../dist/index.js';
+import { type Layer, Network, ceMaxMembraneLoss } from '../../dist/index.node.js';
 
 const FACTORY_URL = new URL('./factory.fixture.mjs', import.meta.url).href;
 const { makeLayers } = (await import(FACTORY_URL)) as { makeLayers: (args: { dropout: number }) => Layer[] };

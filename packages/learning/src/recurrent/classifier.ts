@@ -2,6 +2,7 @@ import { BackendError, Rng, ShapeError, type SparseSpikes, ValidationError } fro
 import { type Parameter, createParameter } from '../optim/parameter.js';
 import { type RecurrentEngineConfig, type RecurrentEngineGrads, type RecurrentEngineWeights, RecurrentEngine } from './engine.js';
 import { type RecurrentClassifierOptions, type RecurrentClassifierSpec, resolveRecurrentSpec } from './options.js';
+import { workerThreads } from '../platform.js';
 import { RecurrentWorkerPool } from './pool.js';
 
 /** Result of {@link RecurrentClassifier.trainStep} and {@link RecurrentClassifier.evaluateLoss}. */
@@ -143,13 +144,7 @@ export class RecurrentClassifier {
     this.spec = spec;
     this.workers = workers;
     const shared = workers > 1;
-    if (shared && !/\.m?js$/.test(import.meta.url)) {
-      throw new BackendError('worker threads load the built module', {
-        field: 'workers',
-        expected: 'workers = 1 when running from source, or @snn/learning from dist/',
-        found: `module ${import.meta.url}`,
-      });
-    }
+    if (shared) workerThreads(workers);
     const { inputSize: N, hiddenSize: H, outputSize: C } = spec;
     const adaptive = spec.neuron === 'alif';
     const rng = new Rng(seed);
@@ -331,7 +326,7 @@ export class RecurrentClassifier {
 
   private getPool(): RecurrentWorkerPool | null {
     if (this.workers === 1 || this.closed) return null;
-    if (this.pool === null) this.pool = new RecurrentWorkerPool(this.config, this.weights, this.workers - 1, import.meta.url);
+    if (this.pool === null) this.pool = new RecurrentWorkerPool(this.config, this.weights, this.workers - 1);
     return this.pool;
   }
 

@@ -1,6 +1,7 @@
-import { MessageChannel, type MessagePort, Worker, receiveMessageOnPort, workerData } from 'node:worker_threads';
+import type { MessagePort, Worker } from 'node:worker_threads';
 import { BackendError, type SparseSpikes } from '@snn/core';
 import { type RecurrentEngineConfig, type RecurrentEngineGrads, type RecurrentEngineWeights, RecurrentEngine } from './engine.js';
+import { type WorkerThreads, workerThreads } from '../platform.js';
 
 /** What a worker thread needs: the engine configuration, the shared weights and its own shared gradient buffers. */
 interface WorkerInit {
@@ -64,7 +65,7 @@ const GRAD_KEYS = ['inWeight', 'inBias', 'recWeight', 'outWeight', 'outBias', 'a
  * logits, and wakes the main thread through `Atomics.notify`.
  */
 export function runRecurrentWorker(): void {
-  const init = workerData as WorkerInit;
+  const init = workerThreads(2).module.workerData as WorkerInit;
   const control = new Int32Array(init.control);
   const engine = new RecurrentEngine(init.config, init.weights);
   const { hiddenSize: H, outputSize: C } = init.config;
@@ -124,28 +125,30 @@ interface PoolThread {
 /** Worker threads of a `RecurrentClassifier`, each with its own gradient buffers in shared memory. */
 export class RecurrentWorkerPool {
   private readonly threads: PoolThread[] = [];
+  private readonly receive: WorkerThreads['receiveMessageOnPort'];
   private nextId = 1;
 
   /**
    * @param config - engine configuration
    * @param weights - parameter arrays on `SharedArrayBuffer`s
    * @param count - number of worker threads
-   * @param moduleUrl - URL of the built module that exports {@link runRecurrentWorker}
    */
-  constructor(config: RecurrentEngineConfig, weights: RecurrentEngineWeights, count: number, moduleUrl: string) {
+  constructor(config: RecurrentEngineConfig, weights: RecurrentEngineWeights, count: number) {
+    const { module: wt, entryUrl } = workerThreads(count + 1);
+    this.receive = wt.receiveMessageOnPort;
     for (let w = 0; w < count; w++) {
       const grads = gradBuffers(config);
       const control = new Int32Array(new SharedArrayBuffer(4));
-      const channel = new MessageChannel();
+      const channel = new wt.MessageChannel();
       const init: WorkerInit = { config, weights, grads, control: control.buffer as SharedArrayBuffer, port: channel.port2 };
       const bootstrap = [
-        `import(${JSON.stringify(moduleUrl)}).then((m) => m.runRecurrentWorker()).catch((e) => {`,
+        `import(${JSON.stringify(entryUrl)}).then((m) => m.runRecurrentWorker()).catch((e) => {`,
         "  const { workerData } = require('node:worker_threads');",
         '  workerData.port.postMessage({ id: -1, loss: 0, logits: new Float32Array(0), hiddenCounts: new Float32Array(0), hiddenSpikes: null, readoutTrace: null, error: String(e && e.stack || e) });',
         '  const c = new Int32Array(workerData.control); Atomics.store(c, 0, -1); Atomics.notify(c, 0);',
         '});',
       ].join('\n');
-      const worker = new Worker(bootstrap, { eval: true, workerData: init, transferList: [channel.port2] });
+      const worker = new wt.Worker(bootstrap, { eval: true, workerData: init, transferList: [channel.port2] });
       worker.unref();
       channel.port1.unref();
       this.threads.push({ worker, port: channel.port1, control, grads });
@@ -193,7 +196,7 @@ export class RecurrentWorkerPool {
       Atomics.wait(control, 0, done, 1000);
     }
     let reply: WorkerReply | undefined;
-    do reply = receiveMessageOnPort(port)?.message as WorkerReply | undefined;
+    do reply = this.receive(port)?.message as WorkerReply | undefined;
     while (reply !== undefined && reply.id >= 0 && reply.id < id);
     if (reply === undefined || reply.error !== undefined || reply.id !== id) {
       throw new BackendError('recurrent classifier worker thread failed', {

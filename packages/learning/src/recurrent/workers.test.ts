@@ -1,7 +1,7 @@
 import { Rng, denseToSparse, tensor } from '@snn/core';
 import { describe, expect, it } from 'vitest';
 // Worker threads load the built module, so this test runs the classifier from dist/.
-import { RecurrentClassifier } from '../../dist/index.js';
+import { RecurrentClassifier } from '../../dist/index.node.js';
 
 describe('RecurrentClassifier with worker threads (built module)', () => {
   it('splits a batch over threads and matches the single-threaded result', async () => {

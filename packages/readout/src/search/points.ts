@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Worker, parentPort } from 'node:worker_threads';
-import { CheckpointError, FileFormatError, ValidationError, describeValue, writeFileAtomic } from '@snn/core';
+import { CheckpointError, FileFormatError, ValidationError, describeValue } from '@snn/core';
+import { writeFileAtomic } from '@snn/core/node';
 
 /** One unit of work of a K-fold or grid search: a name, the settings it runs and its seed. */
 export interface SearchPoint<C = unknown> {

@@ -11,7 +11,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 // A worker that squares its config, counts its runs in a file, and fails on config 13.
 const workerFile = join(tmp, 'worker.mjs');
-const dist = new URL('../../dist/index.js', import.meta.url).href;
+const dist = new URL('../../dist/node.js', import.meta.url).href;
 writeFileSync(
   workerFile,
   `import { appendFileSync } from 'node:fs';

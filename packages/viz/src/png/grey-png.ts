@@ -1,4 +1,4 @@
-import { deflateSync } from 'node:zlib';
+import { zlibSync } from 'fflate';
 
 let crcTable: Uint32Array | undefined;
 
@@ -48,7 +48,7 @@ export function encodeGreyPng(width: number, height: number, grey: Uint8Array): 
   const parts = [
     Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
     chunk('IHDR', ihdr),
-    chunk('IDAT', new Uint8Array(deflateSync(raw))),
+    chunk('IDAT', new Uint8Array(zlibSync(raw))),
     chunk('IEND', new Uint8Array(0)),
   ];
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));

@@ -1,6 +1,4 @@
-import { readFile } from 'node:fs/promises';
 import { FileFormatError } from '../../errors/errors.js';
-import { writeFileAtomic } from '../atomic.js';
 import { parseNpyHeader } from '../npy.js';
 import { encodePickle } from './write.js';
 import { PickleError, parsePickle, readScalar } from './read.js';
@@ -86,23 +84,6 @@ export function decodeNpyObject(bytes: Uint8Array, file?: string): PickleValue {
 }
 
 /**
- * Reads a `.npy` file holding a pickled object (see {@link decodeNpyObject}).
- * @param path - the file
- * @throws {@link FileFormatError} when the file is missing or not such a file
- * @throws {@link PickleError} when the pickle holds anything outside the NumPy data subset
- */
-export async function loadNpyObject(path: string): Promise<PickleValue> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new FileFormatError(code === 'ENOENT' ? 'file not found' : `cannot read file (${code ?? (error as Error).message})`, { file: path, cause: error });
-  }
-  return decodeNpyObject(bytes, path);
-}
-
-/**
  * Encodes a value as NumPy does for `np.save(path, obj, allow_pickle=True)`: a `.npy` header with dtype `|O` and
  * shape `()`, then a protocol-3 pickle of a 0-d object array holding the value (see {@link encodePickle}).
  * @param value - dicts, lists, tuples, numbers, strings, bytes and NumPy arrays ({@link PickleNdArray})
@@ -134,11 +115,3 @@ export function encodeNpyObject(value: PickleValue): Uint8Array {
   return out;
 }
 
-/**
- * Writes {@link encodeNpyObject} of a value to a file atomically.
- * @param path - target file
- * @param value - the value
- */
-export async function saveNpyObject(path: string, value: PickleValue): Promise<void> {
-  await writeFileAtomic(path, encodeNpyObject(value));
-}
