@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { killUntilDone, tempDir, timedRun } from '@snn/cli/testing';
-import { readSearchResults } from '@snn/readout';
+import { readSearchResults } from '@snn/readout/node';
 import { describe, expect, it } from 'vitest';
 import { main } from '../main.js';
 import { tinyConfig, tinySplits } from '../testing/tiny.js';

@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Rng } from '@snn/core';
-import { denseToSpikingDataset, writeSeedSpikingDataset } from '@snn/datasets';
+import { denseToSpikingDataset } from '@snn/datasets';
+import { writeSeedSpikingDataset } from '@snn/datasets/node';
 
 // Tiny data and config for the app's tests (not exported by the package).
 

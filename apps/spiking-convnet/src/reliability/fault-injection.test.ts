@@ -2,7 +2,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPLACED_DIR } from '@snn/cli';
 import { killUntilDone, tempDir, timedRun } from '@snn/cli/testing';
-import { loadNpy } from '@snn/core';
+import { loadNpy } from '@snn/core/node';
 import { describe, expect, it } from 'vitest';
 
 const CLI = new URL('../../dist/cli.js', import.meta.url).pathname;
