@@ -1,8 +1,11 @@
 // Pack check for CI: every workspace package under packages/ is packed with
 // `pnpm pack`, installed with npm into an empty temp directory of its own
 // together with the tarballs of the @snn packages it depends on (directly or
-// not; nothing else local), and imported from Node. Writes <out>/result.json
-// with {passed, failed, packages: [...]}.
+// not; nothing else local), and imported from Node. Each tarball is also
+// linted by publint (--strict) and @arethetypeswrong/cli (ESM-only profile),
+// and the slim install (@snn/neurons + @snn/learning + @snn/encoding and their
+// @snn dependencies, nothing optional) must stay at most SLIM_LIMIT_BYTES on
+// disk. Writes <out>/result.json with {passed, failed, packages: [...]}.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -74,6 +77,57 @@ for (const name of packages.keys()) {
   entry.seconds = Math.round((Date.now() - started) / 100) / 10;
   results.push(entry);
   console.log(`pack-check ${entry.ok ? 'ok  ' : 'FAIL'} ${name} (${entry.exports} exports, ${entry.seconds} s)${entry.ok ? '' : `\n${entry.error}`}`);
+}
+
+// 3. publint and arethetypeswrong on every tarball
+const BIN = resolve('node_modules/.bin');
+for (const [name, file] of tarballs) {
+  for (const [tool, args] of [
+    ['publint', ['--pack', 'false', '--strict']],
+    ['attw', ['--profile', 'esm-only', '--format', 'ascii', file]],
+  ]) {
+    const started = Date.now();
+    const entry = { name: `${name} ${tool}`, ok: false, seconds: 0, exports: 0, error: '' };
+    const dir = mkdtempSync(join(tmpdir(), 'snn-lint-'));
+    try {
+      // publint reads the unpacked package: exactly the files the tarball ships
+      if (tool === 'publint') run('tar', ['xzf', file, '-C', dir], dir);
+      run(join(BIN, tool), tool === 'publint' ? [...args, join(dir, 'package')] : args, dir);
+      entry.ok = true;
+    } catch (error) {
+      entry.error = String(error.stdout || '') + String(error.stderr || error.message);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    entry.seconds = Math.round((Date.now() - started) / 100) / 10;
+    results.push(entry);
+    console.log(`pack-check ${entry.ok ? 'ok  ' : 'FAIL'} ${entry.name} (${entry.seconds} s)${entry.ok ? '' : `\n${entry.error.slice(0, 2000)}`}`);
+  }
+}
+
+// 4. the slim install: the packages a browser or Node user of the neurons, learning rules and
+// encoders installs, with no optional peer (gpu.js, webgpu, data packages)
+const SLIM = ['@snn/neurons', '@snn/learning', '@snn/encoding'];
+const SLIM_LIMIT_BYTES = 5 * 1024 * 1024;
+{
+  const started = Date.now();
+  const entry = { name: `slim install of ${SLIM.join(' + ')}`, ok: false, seconds: 0, exports: 0, error: '', bytes: 0 };
+  const dir = mkdtempSync(join(tmpdir(), 'snn-slim-'));
+  try {
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'slim-check', private: true, type: 'module' }));
+    const files = [...new Set(SLIM.flatMap((n) => [...closure(n)]))].map((n) => tarballs.get(n));
+    run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error', ...files], dir);
+    entry.bytes = Number(run('du', ['-sk', join(dir, 'node_modules')], dir).split('\t')[0]) * 1024;
+    entry.ok = entry.bytes <= SLIM_LIMIT_BYTES;
+    if (!entry.ok) entry.error = `node_modules takes ${entry.bytes} bytes on disk; expected at most ${SLIM_LIMIT_BYTES}`;
+  } catch (error) {
+    entry.error = String(error.stderr || error.message).slice(0, 2000);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  entry.seconds = Math.round((Date.now() - started) / 100) / 10;
+  results.push(entry);
+  console.log(`pack-check ${entry.ok ? 'ok  ' : 'FAIL'} ${entry.name}: ${(entry.bytes / 1048576).toFixed(2)} MiB on disk (limit 5 MiB)${entry.ok ? '' : `\n${entry.error}`}`);
 }
 
 const passed = results.filter((r) => r.ok).length;
