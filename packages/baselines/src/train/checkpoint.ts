@@ -11,7 +11,7 @@ import type { BaselineModel } from '../model/model.js';
  * `meta.kind` records the model kind.
  *
  * @param path - the file to write, e.g. `runs/x/checkpoints/best.safetensors`
- * @param model - an {@link Mlp} or {@link Cnn}
+ * @param model - an `Mlp` or `Cnn`
  * @param meta - JSON metadata kept with the weights (epoch, metrics, options…)
  * @returns the manifest written
  * @throws errors of `saveCheckpoint` from `@snn/core` (e.g. `NumericError` for a NaN weight)

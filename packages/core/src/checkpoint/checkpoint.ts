@@ -45,7 +45,7 @@ export interface CheckpointManifest {
   readonly sha256: string;
   /**
    * sha256 (hex) of the metadata: format, version, created, tensors, sha256 and meta (see
-   * {@link metadataDigest}); null for a version 1 file, whose metadata no checksum covers.
+   * `metadataDigest`); null for a version 1 file, whose metadata no checksum covers.
    */
   readonly metadataSha256: string | null;
 }
@@ -101,9 +101,9 @@ function shapeText(shape: readonly number[]): string {
  * @param contents - tensors (Float32) and optional JSON metadata
  * @param options - a hook for crash tests
  * @returns the manifest that was written
- * @throws {@link ShapeError} when a tensor's data does not match its shape
- * @throws {@link NumericError} naming the tensor and index of a NaN or infinite value
- * @throws {@link ValidationError} when `meta` is not JSON-serialisable or a tensor is not Float32
+ * @throws `ShapeError` when a tensor's data does not match its shape
+ * @throws `NumericError` naming the tensor and index of a NaN or infinite value
+ * @throws `ValidationError` when `meta` is not JSON-serialisable or a tensor is not Float32
  * @example
  * ```ts
  * await saveCheckpoint('last.safetensors', { tensors: { w: tensor([1, 2], [1, 2]) }, meta: { epoch: 3 } });
@@ -164,11 +164,11 @@ export async function saveCheckpoint(path: string, contents: CheckpointContents,
  *
  * @param path - the checkpoint file
  * @param expect - the architecture the caller needs
- * @throws {@link CheckpointError} naming the file when it is missing, not a checkpoint, or of another architecture
+ * @throws `CheckpointError` naming the file when it is missing, not a checkpoint, or of another architecture
  * (naming the tensor, the expected and the found shape)
- * @throws {@link FileFormatError} when the file is not a valid safetensors file
- * @throws {@link ChecksumError} when the bytes or (version 2) the metadata do not match their recorded sha256
- * @throws {@link NumericError} naming the tensor and index of a NaN or infinite value
+ * @throws `FileFormatError` when the file is not a valid safetensors file
+ * @throws `ChecksumError` when the bytes or (version 2) the metadata do not match their recorded sha256
+ * @throws `NumericError` naming the tensor and index of a NaN or infinite value
  */
 export async function loadCheckpoint(path: string, expect: CheckpointExpectation = {}): Promise<LoadedCheckpoint> {
   let bytes: Uint8Array;

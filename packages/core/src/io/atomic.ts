@@ -46,7 +46,7 @@ async function syncDirectory(dir: string): Promise<void> {
  * @param path - the file to write or replace
  * @param bytes - the new content
  * @param options - a hook for crash tests
- * @throws {@link FileFormatError} naming the file when it cannot be written (e.g. a missing directory);
+ * @throws `FileFormatError` naming the file when it cannot be written (e.g. a missing directory);
  * an error thrown by `beforeRename` is rethrown as is
  * @example
  * ```ts

@@ -5,23 +5,23 @@ import type { NdArray, ReadOptions } from './nd-array.js';
 import { decodeNpy, encodeNpy, type NpyArray } from './npy.js';
 
 /**
- * Writes an array to a `.npy` file atomically (see {@link writeFileAtomic}).
+ * Writes an array to a `.npy` file atomically (see `writeFileAtomic`).
  *
  * @param path - the file to write (replaced if it exists)
- * @param array - a {@link Tensor} or any {@link NdArray}
- * @throws {@link ShapeError} when the data length does not match the shape
- * @throws {@link FileFormatError} when the file cannot be written
+ * @param array - a `Tensor` or any `NdArray`
+ * @throws `ShapeError` when the data length does not match the shape
+ * @throws `FileFormatError` when the file cannot be written
  */
 export async function saveNpy(path: string, array: NdArray): Promise<void> {
   await writeFileAtomic(path, encodeNpy(array));
 }
 
 /**
- * Reads a `.npy` file (see {@link decodeNpy}).
+ * Reads a `.npy` file (see `decodeNpy`).
  *
  * @param path - the file to read
  * @param options - how to return 64-bit floats
- * @throws {@link FileFormatError} naming the file when it is missing or not a valid `.npy` file
+ * @throws `FileFormatError` naming the file when it is missing or not a valid `.npy` file
  */
 export async function loadNpy(path: string, options: ReadOptions = {}): Promise<NpyArray> {
   let bytes: Uint8Array;

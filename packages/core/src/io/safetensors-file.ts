@@ -5,7 +5,7 @@ import type { NdArray, ReadOptions } from './nd-array.js';
 import { decodeSafetensors, encodeSafetensors, type SafetensorsContent } from './safetensors.js';
 
 /**
- * Writes tensors to a safetensors file atomically (see {@link writeFileAtomic}).
+ * Writes tensors to a safetensors file atomically (see `writeFileAtomic`).
  *
  * @param path - the file to write (replaced if it exists)
  * @param tensors - tensors by name
@@ -22,11 +22,11 @@ export async function saveSafetensors(
 }
 
 /**
- * Reads a safetensors file (see {@link decodeSafetensors}).
+ * Reads a safetensors file (see `decodeSafetensors`).
  *
  * @param path - the file to read
  * @param options - how to return 64-bit floats
- * @throws {@link FileFormatError} naming the file when it is missing or invalid
+ * @throws `FileFormatError` naming the file when it is missing or invalid
  */
 export async function loadSafetensors(path: string, options: ReadOptions = {}): Promise<SafetensorsContent> {
   let bytes: Uint8Array;

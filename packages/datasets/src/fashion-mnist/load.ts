@@ -149,7 +149,7 @@ function mixClasses(blocked: Uint8Array, perClass: number, seed: number): ImageD
 }
 
 /**
- * Loads one split of Fashion-MNIST (28×28 greyscale clothes, labels 0..9, names in {@link FASHION_MNIST_CLASSES}).
+ * Loads one split of Fashion-MNIST (28×28 greyscale clothes, labels 0..9, names in `FASHION_MNIST_CLASSES`).
  *
  * @remarks
  * Parses all ten class files and keeps one split; to get both, call

@@ -21,7 +21,7 @@ export interface ReadMaybeGzipOptions {
   readonly promisedBytes?: (head: Uint8Array) => number | undefined;
   /** Bytes needed by `promisedBytes` (default 1024). */
   readonly headBytes?: number;
-  /** Hard cap on the plain size in bytes (default {@link MAX_READ_BYTES}). */
+  /** Hard cap on the plain size in bytes (default `MAX_READ_BYTES` (1 GiB)). */
   readonly maxBytes?: number;
 }
 
@@ -126,7 +126,7 @@ export function readMaybeGzip(path: string, options: ReadMaybeGzipOptions = {}):
  * buffer (no copy); wider types are decoded into a new typed array.
  *
  * Gzip data is inflated no further than the size the IDX header promises,
- * and no file over `maxBytes` (default {@link MAX_READ_BYTES}) is read.
+ * and no file over `maxBytes` (default `MAX_READ_BYTES` (1 GiB)) is read.
  *
  * @param path - the `.idx`/`-ubyte` file, optionally gzip-compressed
  * @param options - `maxBytes`, the largest plain size accepted

@@ -1,7 +1,7 @@
 import { ShapeError, ValidationError, describeValue } from '@snn/core';
 import { DTYPES, type IdxDtype } from './dtype.js';
 
-/** What {@link writeIdx} and {@link encodeIdx} take: a dtype, a shape and row-major values. */
+/** What `writeIdx` and {@link encodeIdx} take: a dtype, a shape and row-major values. */
 export interface IdxInput {
   /** Element type to store. */
   readonly dtype: IdxDtype;
@@ -11,7 +11,7 @@ export interface IdxInput {
   readonly data: ArrayLike<number>;
 }
 
-/** Options of {@link writeIdx}. */
+/** Options of `writeIdx`. */
 export interface WriteIdxOptions {
   /** Gzip-compress the file; default: true when the path ends with `.gz`. */
   readonly gzip?: boolean;

@@ -11,7 +11,7 @@ import { FileFormatError, ValidationError, describeValue } from '@snn/core';
  * input cannot spike twice at the same time). Every time is in
  * `[0, duration]`, in `timeUnit`; every index is below `inputSize`. Build one
  * with {@link createSpikingDataset}, read one sample with {@link spikingSample},
- * and store it with {@link writeSpikingDataset}.
+ * and store it with `writeSpikingDataset`.
  */
 export interface SpikingDataset {
   /** Number of samples. */

@@ -7,7 +7,7 @@ export const SPIKING_DATASET_MAGIC = 'SNNSPK1\0';
 
 const MAGIC_BYTES: readonly number[] = Array.from(SPIKING_DATASET_MAGIC, (ch) => ch.charCodeAt(0));
 
-/** Format version written by {@link writeSpikingDataset} and accepted by {@link readSpikingDataset}. */
+/** Format version written by `writeSpikingDataset` and accepted by `readSpikingDataset`. */
 export const SPIKING_DATASET_VERSION = 1;
 
 const HEADER_BYTES = 64;

@@ -13,7 +13,7 @@ export interface PngOptions {
 }
 
 /**
- * Rasterises an SVG (e.g. {@link Figure.svg}) to PNG bytes with resvg.
+ * Rasterises an SVG (e.g. `Figure.svg`) to PNG bytes with resvg.
  *
  * @remarks
  * Text is drawn with the system fonts (`loadSystemFonts`); generic

@@ -5,10 +5,10 @@ import { decodeNpyObject, encodeNpyObject } from './numpy.js';
 import type { PickleValue } from './values.js';
 
 /**
- * Reads a `.npy` file holding a pickled object (see {@link decodeNpyObject}).
+ * Reads a `.npy` file holding a pickled object (see `decodeNpyObject`).
  * @param path - the file
- * @throws {@link FileFormatError} when the file is missing or not such a file
- * @throws {@link PickleError} when the pickle holds anything outside the NumPy data subset
+ * @throws `FileFormatError` when the file is missing or not such a file
+ * @throws `PickleError` when the pickle holds anything outside the NumPy data subset
  */
 export async function loadNpyObject(path: string): Promise<PickleValue> {
   let bytes: Uint8Array;
@@ -22,7 +22,7 @@ export async function loadNpyObject(path: string): Promise<PickleValue> {
 }
 
 /**
- * Writes {@link encodeNpyObject} of a value to a file atomically.
+ * Writes `encodeNpyObject` of a value to a file atomically.
  * @param path - target file
  * @param value - the value
  */
