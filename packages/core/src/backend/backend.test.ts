@@ -92,6 +92,10 @@ describe('backend js', () => {
 });
 
 describe('backends that need what this machine may lack', () => {
+  it('webgl is refused in Node, naming headlessgl', async () => {
+    await expect(createBackend('webgl')).rejects.toThrow('backend webgl cannot start: gpu.js finds no WebGL 2 (this is Node, not a browser (use headlessgl))');
+  });
+
   it('headlessgl starts only with the gl addon built and an X display, and otherwise says which is missing', async () => {
     if (GPU.isHeadlessGLSupported) {
       const backend = await createBackend('headlessgl');
