@@ -23,6 +23,8 @@ interface TrainFlags {
   saveInterval?: number;
   inputIntensity?: number;
   weightSum?: number;
+  weightMax2?: number;
+  weightSum2?: number;
   timerRate?: number;
   preUpdate?: 'depress' | 'potentiate';
   stdpRule?: 'triplet' | 'power-law';
@@ -74,6 +76,8 @@ const FLAG_OF: Readonly<Record<string, { flag: string; key: string; ms?: true }>
   restingTimeMs: { flag: '--resting-time', key: 'resting_time', ms: true },
   inputIntensity: { flag: '--input-intensity', key: 'input_intensity' },
   weightSum: { flag: '--weight-sum', key: 'weight_sum' },
+  weightMax2: { flag: '--weight-max2', key: 'weight_max2' },
+  weightSum2: { flag: '--weight-sum2', key: 'weight_sum2' },
   timerRate: { flag: '--timer-rate', key: 'timer_rate' },
   preUpdate: { flag: '--pre-update', key: 'pre_update' },
   stdpRule: { flag: '--stdp-rule', key: 'stdp_rule' },
@@ -141,6 +145,10 @@ export function addDiehlCookCommands(program: Command, io: AppIo, argv: readonly
     .addOption(numberOption('--input-intensity <x>', 'starting input intensity: rate = pixel/8 × intensity Hz (default 2)', 'positive'))
     .addOption(numberOption('--weight-sum <x>', 'column sum of the input weights after normalisation (default 78)', 'positive'))
     .addOption(
+      numberOption('--weight-max2 <x>', "layer 2: upper bound of the layer-1 → layer-2 weights; layer 2's STDP rates are layer 1's times it (default 300)", 'positive'),
+    )
+    .addOption(numberOption('--weight-sum2 <x>', 'layer 2: column sum of the layer-1 → layer-2 weights (default weight-max2 × weight-sum × n-e / 784)', 'positive'))
+    .addOption(
       numberOption('--timer-rate <x>', 'excitatory timer growth, ms per ms; a spike needs timer > 5 ms: 100 = original Brian 1 code, 0.1 = Brian 2 port (50 ms) (default 100)', 'nonNegative'),
     )
     .addOption(
@@ -180,6 +188,8 @@ export function addDiehlCookCommands(program: Command, io: AppIo, argv: readonly
         saveInterval: flags.saveInterval ?? file.save_interval ?? 10000,
         inputIntensity: flags.inputIntensity ?? file.input_intensity ?? 2,
         weightSum: flags.weightSum ?? file.weight_sum ?? 78,
+        weightMax2: flags.weightMax2 ?? file.weight_max2,
+        weightSum2: flags.weightSum2 ?? file.weight_sum2,
         timerRate: flags.timerRate ?? file.timer_rate ?? 100,
         preUpdate: flags.preUpdate ?? file.pre_update ?? 'depress',
         stdpRule: flags.stdpRule ?? file.stdp_rule ?? 'triplet',
@@ -194,6 +204,8 @@ export function addDiehlCookCommands(program: Command, io: AppIo, argv: readonly
         restingTimeMs: f.restingTime * 1000,
         inputIntensity: f.inputIntensity,
         weightSum: f.weightSum,
+        ...(f.weightMax2 !== undefined ? { weightMax2: f.weightMax2 } : {}),
+        ...(f.weightSum2 !== undefined ? { weightSum2: f.weightSum2 } : {}),
         timerRate: f.timerRate,
         preUpdate: f.preUpdate,
         stdpRule: f.stdpRule,

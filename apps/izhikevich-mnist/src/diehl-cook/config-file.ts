@@ -14,6 +14,8 @@ export const diehlCookConfigSchema = z.strictObject({
   save_interval: positiveInt().optional(),
   input_intensity: positive().optional(),
   weight_sum: positive().optional(),
+  weight_max2: positive().optional(),
+  weight_sum2: positive().optional(),
   timer_rate: nonNegative().optional(),
   pre_update: z.enum(['depress', 'potentiate']).optional(),
   stdp_rule: z.enum(['triplet', 'power-law']).optional(),

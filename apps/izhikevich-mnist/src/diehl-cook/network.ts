@@ -158,6 +158,19 @@ export function poissonInput(image: ArrayLike<number>, intensity: number, steps:
   return { offsets: perStep, indices };
 }
 
+/**
+ * The STDP parameters of layer `k` (0 = input → layer 1). Layer 2 learns by the same rule on weights in
+ * [0, weightMax2]: its bound and both rates are layer 1's times weightMax2, i.e. layer 1's rule on weights measured in
+ * units of weightMax2 (a layer-1 neuron fires a few spikes per example where an input pixel fires a few hundred, so
+ * each of its synapses must carry more conductance).
+ */
+export function layerStdpParams(settings: DiehlCookSettings, k: number): DiehlCookStdpParams {
+  const base = diehlCookStdpParams({ preUpdate: settings.preUpdate, rule: settings.stdpRule, nuPost: settings.nuPost });
+  if (k === 0) return base;
+  const scale = settings.weightMax2;
+  return diehlCookStdpParams({ preUpdate: base.preUpdate, rule: base.rule, nuPost: base.nuPost * scale, nuPre: base.nuPre * scale, wMax: base.wMax * scale });
+}
+
 /** What one presentation of an example produced. */
 export interface ExampleResult {
   /** Layer-1 excitatory spike counts (since the last snapshot, as the original code counts). */
@@ -201,8 +214,7 @@ export class DiehlCookNetwork {
     this.excParams = conductanceLifParams({ ...DIEHL_COOK_EXCITATORY, timerRate }, 'excitatory');
     this.excParamsFrozen = conductanceLifParams({ ...DIEHL_COOK_EXCITATORY, timerRate, adaptiveThreshold: false }, 'excitatory');
     this.inhParams = conductanceLifParams(DIEHL_COOK_INHIBITORY, 'inhibitory');
-    const stdp = diehlCookStdpParams({ preUpdate: settings.preUpdate, rule: settings.stdpRule, nuPost: settings.nuPost });
-    this.layers = projections.map((p) => new DiehlCookLayer(p, this.excParams, this.inhParams, settings.dtMs, stdp));
+    this.layers = projections.map((p, k) => new DiehlCookLayer(p, this.excParams, this.inhParams, settings.dtMs, layerStdpParams(settings, k)));
   }
 
   /** Resets neuron states, delay queues, spike counters and STDP traces to fresh values (weights and θ are kept). */

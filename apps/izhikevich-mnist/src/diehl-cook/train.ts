@@ -182,6 +182,7 @@ export async function runDiehlCookTraining(options: DiehlCookTrainOptions): Prom
   let tInterval = t0;
   let cpuInterval = process.cpuUsage();
   let spikes = 0;
+  let spikes2 = 0;
   let presentations = 0;
   for (let j = start; j < options.numExamples; j++) {
     const index = j % data.count;
@@ -196,6 +197,7 @@ export async function runDiehlCookTraining(options: DiehlCookTrainOptions): Prom
       const c2 = Array.from(result.counts2);
       rows2.push(c2);
       if (classifyByAssignment(c2, assignments2, s.nE2, 10)[0] === label) correct2++;
+      for (const c of c2) spikes2 += c;
     }
     for (const c of counts) spikes += c;
     presentations += result.presentations;
@@ -213,11 +215,15 @@ export async function runDiehlCookTraining(options: DiehlCookTrainOptions): Prom
         ms_per_example: (now - tInterval) / labels.length,
         cpu_ms_per_example: (cpu.user + cpu.system) / 1000 / labels.length,
       };
-      if (s.nE2 > 0) record.accuracy2 = correct2 / labels.length;
+      if (s.nE2 > 0) {
+        record.accuracy2 = correct2 / labels.length;
+        record.mean_spikes2 = spikes2 / labels.length;
+      }
       const msPer = (now - tInterval) / labels.length;
       metrics.append(record);
       if (!options.quiet) {
-        io.stderr.write(`example ${done}/${options.numExamples}: interval accuracy ${(100 * lastAccuracy).toFixed(2)} %, ${msPer.toFixed(2)} ms/example\n`);
+        const second = s.nE2 > 0 ? ` (layer 2 ${(100 * correct2 / labels.length).toFixed(2)} %, ${(spikes2 / labels.length).toFixed(1)} spikes/example)` : '';
+        io.stderr.write(`example ${done}/${options.numExamples}: interval accuracy ${(100 * lastAccuracy).toFixed(2)} %${second}, ${msPer.toFixed(2)} ms/example\n`);
       }
       assignments = assignNeurons(rows.flat(), labels, s.nE, 10);
       if (s.nE2 > 0) assignments2 = assignNeurons(rows2.flat(), labels, s.nE2, 10);
@@ -227,6 +233,7 @@ export async function runDiehlCookTraining(options: DiehlCookTrainOptions): Prom
       correct = 0;
       correct2 = 0;
       spikes = 0;
+      spikes2 = 0;
       presentations = 0;
       tInterval = now;
       cpuInterval = process.cpuUsage();

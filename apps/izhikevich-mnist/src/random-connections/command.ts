@@ -13,7 +13,7 @@ import { writeConnections } from './write.js';
 export function addRandomConnectionsCommand(program: Command, io: AppIo): void {
   program
     .command('random-connections')
-    .description('write the initial Diehl & Cook connections (XeAe weights and delays, AeAi, AiAe; AeAe2 … with --n-e2) as .npy files, seeded by --seed')
+    .description('write the initial Diehl & Cook connections (XeAe weights and delays, XeAi, AeAi, AiAe; AeAe2 … with --n-e2) as .npy files, seeded by --seed')
     .addOption(numberOption('--n-e <n>', 'excitatory (= inhibitory) neurons', 'positiveInt').default(400))
     .addOption(numberOption('--n-e2 <n>', 'neurons of an optional second excitatory layer', 'nonNegativeInt').default(0))
     .option('--out <dir>', 'output directory', join('random'))

@@ -17,7 +17,8 @@ function allButSelf(n: number, w: number): Float64Array {
 
 /**
  * Writes the initial connections as dense `.npy` files (float64 weights `[pre, post]`, uint8 delays in steps of
- * 0.5 ms): `XeAe.npy`, `XeAe-delays.npy`, `AeAi.npy` (10.4 one-to-one), `AiAe.npy` (17, all but self) and, with a
+ * 0.5 ms): `XeAe.npy`, `XeAe-delays.npy`, `XeAi.npy` (input → inhibitory, 10 % of the pairs, 0 elsewhere), `AeAi.npy`
+ * (10.4 one-to-one), `AiAe.npy` (17, all but self) and, with a
  * second layer, `AeAe2.npy`, `AeAe2-delays.npy`, `Ae2Ai2.npy`, `Ai2Ae2.npy`.
  *
  * @returns the paths written
@@ -28,6 +29,7 @@ export async function writeConnections(dir: string, nE: number, nE2: number, see
   const files: Array<[string, Float64Array | Uint8Array, number[]]> = [
     ['XeAe.npy', c.inputToExc.weights, [options.nInput, nE]],
     ['XeAe-delays.npy', c.inputToExc.delaySteps, [options.nInput, nE]],
+    ['XeAi.npy', c.inputToInh.weights, [options.nInput, nE]],
     ['AeAi.npy', oneToOne(nE, options.excToInh), [nE, nE]],
     ['AiAe.npy', allButSelf(nE, options.inhToExc), [nE, nE]],
   ];
