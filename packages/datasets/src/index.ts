@@ -4,6 +4,8 @@ export { parseIdx } from './idx/parse.js';
 export { encodeIdx } from './idx/write.js';
 export type { IdxInput, WriteIdxOptions } from './idx/write.js';
 export { FASHION_MNIST_CLASSES, FASHION_MNIST_TEST_SEED, FASHION_MNIST_TRAIN_SEED } from './fashion-mnist/constants.js';
+export { parseMnistPickle } from './mnist/pickle.js';
+export type { MnistPickle } from './mnist/pickle.js';
 export { imagesToTensor, subsetDataset } from './image-dataset/image-dataset.js';
 export { stratifiedSubset } from './subsets/stratified.js';
 export { batches, shuffledIndices } from './subsets/shuffle.js';

@@ -4,6 +4,7 @@ import { idxPromisedBytes, parseIdx } from '../idx/parse.js';
 import { readMaybeGzip } from '../idx/read.js';
 import type { IdxArray } from '../idx/dtype.js';
 import { MNIST_MD5, type MnistChecksums, type MnistSplit, findMnistFile, mnistPackageDir, verifyMd5 } from './files.js';
+import { findMnistPickle, loadMnistPickle } from './pickle-file.js';
 
 /** Options of {@link loadMnist}. */
 export interface LoadMnistOptions {
@@ -13,7 +14,10 @@ export interface LoadMnistOptions {
    * Directory with your own IDX files; default: the copy embedded with this
    * package. Accepted names per file: `train-images-idx3-ubyte` or
    * `train-images.idx3-ubyte`, each optionally with `.gz` (likewise
-   * `train-labels-idx1-ubyte`, `t10k-images-idx3-ubyte`, `t10k-labels-idx1-ubyte`).
+   * `train-labels-idx1-ubyte`, `t10k-images-idx3-ubyte`, `t10k-labels-idx1-ubyte`). Also a NumPy pickle of
+   * MNIST (read without executing anything, see {@link parseMnistPickle}): the classic `mnist.pkl.gz` file itself, or
+   * a directory without the IDX files that holds `mnist.pkl.gz` (or `mnist.pkl`), or `training.pkl.gz` and
+   * `testing.pkl.gz` (one `(images, labels)` tuple each).
    */
   readonly dir?: string;
   /** Check the md5 of both (uncompressed) files; default true for the embedded copy, false for `dir`. */
@@ -41,6 +45,7 @@ const COLS = 28;
  * @param options - split, optional directory, verification
  * @returns images (`count * 784` bytes), labels, count, rows = 28, cols = 28
  * @throws FileFormatError for a missing directory or file, a malformed IDX file, no images, mismatched counts or a label outside 0..9
+ *   (a pickle: see {@link parseMnistPickle}; `PickleError` for anything outside its data subset)
  * @throws ChecksumError when `verify` is on and an md5 differs
  * @throws ValidationError for a split other than `'train'` or `'test'`
  *
@@ -57,6 +62,8 @@ export function loadMnist(options: LoadMnistOptions): ImageDataset {
     throw new ValidationError('unknown MNIST split', { field: 'split', expected: '"train" or "test"', found: JSON.stringify(split) });
   }
   const dir = options.dir ?? mnistPackageDir();
+  const pickle = options.dir !== undefined ? findMnistPickle(options.dir, split) : undefined;
+  if (pickle) return loadMnistPickle(pickle, split);
   const verify = options.verify ?? options.dir === undefined;
   const md5 = options.md5 ?? MNIST_MD5[split];
   const imagesPath = findMnistFile(dir, split, 'images');
