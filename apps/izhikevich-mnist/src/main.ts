@@ -6,6 +6,7 @@ import { addGradientCommand } from './commands/gradient.js';
 import { addMlpCommand } from './commands/mlp.js';
 import { addStdpCommand } from './commands/stdp.js';
 import { addDiehlCookCommands } from './diehl-cook/commands.js';
+import { rewriteSeedFlags } from './diehl-cook/seed-flags.js';
 import { addRandomConnectionsCommand } from './random-connections/command.js';
 import { APP_VERSION } from './version.js';
 
@@ -33,7 +34,8 @@ export function createProgram(io: AppIo, argv: readonly string[] = []): Command 
 }
 
 /**
- * Runs the app on a command line (without `node` and the script) and returns the exit status:
+ * Runs the app on a command line (without `node` and the script) and returns the exit status
+ * (the seed script's flag spellings are read as ours for `diehl-cook train`, see {@link rewriteSeedFlags}):
  * 0 success, 1 run-time error, 2 invalid command line or config.
  *
  * @param argv - e.g. `['gradient', '--config', 'configs/gradient-tiny.yaml']`
@@ -41,5 +43,6 @@ export function createProgram(io: AppIo, argv: readonly string[] = []): Command 
  */
 export async function main(argv: readonly string[], io: Partial<AppIo> = {}): Promise<number> {
   const full: AppIo = { ...processIo(), ...io };
-  return runCli(createProgram(full, argv), argv, { from: 'user', stdout: full.stdout, stderr: full.stderr, env: full.env, setExitCode: false });
+  // `diehl-cook train` also accepts the seed script's spellings (`--n_e`, `--save_path`, …).
+  return runCli(createProgram(full, argv), rewriteSeedFlags(argv), { from: 'user', stdout: full.stdout, stderr: full.stderr, env: full.env, setExitCode: false });
 }

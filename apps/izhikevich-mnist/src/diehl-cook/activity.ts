@@ -1,5 +1,8 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { streamSeed } from '@snn/cli';
 import { Rng } from '@snn/core';
 import { loadNpy, saveNpy } from '@snn/core/node';
 import type { ImageDataset } from '@snn/datasets';
@@ -18,29 +21,115 @@ export interface Activity {
   readonly labels: Int32Array;
 }
 
+/** Stream ids of the Poisson input of the frozen passes (with `streamSeed`: one generator per example). */
+export const ACTIVITY_STREAMS = Object.freeze({ train: 101, test: 102 });
+
 /**
- * Presents `count` images to the network in test mode (weights and θ frozen) and records the spike counts.
+ * Presents images `first .. first + count − 1` to the network in test mode (weights and θ frozen) and records the
+ * spike counts. Each example starts from fresh dynamics (θ and weights kept) with its own Poisson generator,
+ * `streamSeed(seed, stream, index)`, so the counts of an example do not depend on which examples ran before it or
+ * on how the work is split over threads.
  *
- * @param net - the trained network (its dynamics are reset first; θ and weights are kept)
+ * @param net - the trained network
  * @param data - images
- * @param count - how many (the first `count`)
- * @param rng - Poisson input generator
+ * @param first - index of the first image
+ * @param count - how many
+ * @param seed - run seed of the Poisson input
+ * @param stream - {@link ACTIVITY_STREAMS} entry of the split
+ * @param onProgress - called after every 1,000 examples with the number done
  */
-export function recordActivity(net: DiehlCookNetwork, data: ImageDataset, count: number, rng: Rng, onProgress?: (done: number) => void): Activity {
+export function recordActivity(net: DiehlCookNetwork, data: ImageDataset, first: number, count: number, seed: number, stream: number, onProgress?: (done: number) => void): Activity {
   const nE = net.settings.nE;
   const nE2 = net.settings.nE2;
-  net.resetDynamics(true);
   const counts = new Float32Array(count * nE);
   const counts2 = new Float32Array(count * nE2);
   const labels = new Int32Array(count);
   for (let k = 0; k < count; k++) {
-    const r = net.present(data.images.subarray(k * 784, (k + 1) * 784), rng, false);
+    const index = first + k;
+    net.resetDynamics(true);
+    const r = net.present(data.images.subarray(index * 784, (index + 1) * 784), new Rng(streamSeed(seed, stream, index)), false);
     counts.set(r.counts, k * nE);
     if (r.counts2) counts2.set(r.counts2, k * nE2);
-    labels[k] = data.labels[k];
+    labels[k] = data.labels[index];
     if (onProgress && (k + 1) % 1000 === 0) onProgress(k + 1);
   }
   return { counts, counts2, labels };
+}
+
+/** What a worker of {@link recordActivityThreaded} is given. */
+export interface ActivityJob {
+  /** Checkpoint of the network. */
+  readonly checkpoint: string;
+  /** MNIST directory or pickle (default: embedded). */
+  readonly mnistPath?: string;
+  /** Which split. */
+  readonly split: 'train' | 'test';
+  /** First image. */
+  readonly first: number;
+  /** Number of images. */
+  readonly count: number;
+  /** Run seed of the Poisson input. */
+  readonly seed: number;
+}
+
+/** The built worker script, when the app runs from `dist/` (tests run the source: no workers). */
+function workerScript(): string | undefined {
+  const file = join(dirname(fileURLToPath(import.meta.url)), 'activity-worker.js');
+  return existsSync(file) ? file : undefined;
+}
+
+/**
+ * {@link recordActivity} over `count` images split into `threads` contiguous shares, each recorded by a worker
+ * thread that loads the checkpoint itself; the counts are the same as one thread's (per-example generators). One
+ * thread, or no built worker script (the app run from source), runs in-process.
+ */
+export async function recordActivityThreaded(job: ActivityJob, threads: number, data: ImageDataset, onProgress?: (done: number) => void): Promise<Activity> {
+  const script = workerScript();
+  const n = Math.max(1, Math.min(threads, job.count));
+  const stream = ACTIVITY_STREAMS[job.split];
+  if (n === 1 || script === undefined) {
+    const { net } = await loadDiehlCookCheckpoint(job.checkpoint);
+    return recordActivity(net, data, job.first, job.count, job.seed, stream, onProgress);
+  }
+  const bounds = Array.from({ length: n + 1 }, (_, k) => job.first + Math.round((k * job.count) / n));
+  let done = 0;
+  let reported = 0;
+  const parts = await Promise.all(
+    Array.from({ length: n }, (_, k) => {
+      const share: ActivityJob = { ...job, first: bounds[k], count: bounds[k + 1] - bounds[k] };
+      return new Promise<Activity>((resolve, reject) => {
+        const worker = new Worker(script, { workerData: share });
+        worker.on('message', (m: { progress?: number; result?: Activity }) => {
+          if (m.progress) {
+            done += m.progress;
+            if (onProgress && done - reported >= 1000) {
+              reported = done - (done % 1000);
+              onProgress(reported);
+            }
+          }
+          if (m.result) resolve(m.result);
+        });
+        worker.on('error', reject);
+        worker.on('exit', (code) => {
+          if (code !== 0) reject(new Error(`activity worker ${k} stopped with exit code ${code}`));
+        });
+      });
+    }),
+  );
+  const join2 = <T extends Float32Array | Int32Array>(make: (size: number) => T, pick: (a: Activity) => T): T => {
+    const out = make(parts.reduce((s, p) => s + pick(p).length, 0));
+    let at = 0;
+    for (const p of parts) {
+      out.set(pick(p), at);
+      at += pick(p).length;
+    }
+    return out;
+  };
+  return {
+    counts: join2((size) => new Float32Array(size), (a) => a.counts),
+    counts2: join2((size) => new Float32Array(size), (a) => a.counts2),
+    labels: join2((size) => new Int32Array(size), (a) => a.labels),
+  };
 }
 
 /** File names of the activity written by `diehl-cook test`, inside `<run>/activity/`. */
@@ -73,6 +162,8 @@ export interface DiehlCookTestOptions {
   readonly quiet: boolean;
   /** Images for tests (default loaded). */
   readonly data?: { readonly train: ImageDataset; readonly test: ImageDataset };
+  /** Worker threads for the two passes (default 1; the counts do not depend on it). */
+  readonly threads?: number;
 }
 
 /**
@@ -87,15 +178,16 @@ export async function runDiehlCookTest(options: DiehlCookTestOptions): Promise<{
   const test = options.data?.test ?? loadMnistSplit('test', options.mnistPath);
   const numAssign = Math.min(options.numAssign, train.count);
   const numTest = Math.min(options.numTest, test.count);
-  const rng = new Rng(options.seed);
   const dir = join(options.runPath, 'activity');
   mkdirSync(dir, { recursive: true });
   const say = (what: string) => (done: number) => {
     if (!options.quiet) options.io.stderr.write(`${what}: ${done} examples\n`);
   };
   const t0 = performance.now();
-  const a = recordActivity(net, train, numAssign, rng, say('assignment set (train)'));
-  const b = recordActivity(net, test, numTest, rng, say('test set'));
+  const threads = options.threads ?? 1;
+  const job = { checkpoint, ...(options.mnistPath ? { mnistPath: options.mnistPath } : {}), first: 0, seed: options.seed };
+  const a = await recordActivityThreaded({ ...job, split: 'train', count: numAssign }, threads, train, say('assignment set (train)'));
+  const b = await recordActivityThreaded({ ...job, split: 'test', count: numTest }, threads, test, say('test set'));
   const msPerExample = (performance.now() - t0) / Math.max(1, numAssign + numTest);
   const nE = net.settings.nE;
   const nE2 = net.settings.nE2;

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { type GlobalOptions, type RunDir, UsageError, createRunDir, discardReplaced, finishManifest, getGlobalOptions, numberOption, openRunPath, restoreReplaced } from '@snn/cli';
 import { CheckpointError, ValidationError } from '@snn/core';
@@ -8,7 +8,7 @@ import { runDiehlCookTest } from './activity.js';
 import { loadDiehlCookConfig } from './config-file.js';
 import { type DiehlCookSettings, type DiehlCookSettingsInput, diehlCookSettings } from './config.js';
 import { runDiehlCookEvaluate } from './evaluate.js';
-import { runDiehlCookTraining } from './train.js';
+import { checkpointName, runDiehlCookTraining } from './train.js';
 
 interface TrainFlags {
   config?: string;
@@ -36,14 +36,20 @@ interface TrainFlags {
   name?: string;
   force?: boolean;
   testMode?: boolean;
+  numAssign?: number;
+  numThreads?: number;
 }
 
 /**
  * The checkpoint file and run directory named by `--resume-from`: a run directory (its
- * `checkpoints/last.safetensors`) or a checkpoint file inside `<run>/checkpoints/`.
- * @throws `CheckpointError` naming the file when there is no checkpoint
+ * `checkpoints/last.safetensors`), a checkpoint file inside `<run>/checkpoints/`, or (the seed's meaning) an
+ * iteration number n: `<save-path>/checkpoints/checkpoint-<n>.safetensors`.
+ * @param path - the value of `--resume-from`
+ * @param savePath - `--save-path`, the run an iteration number refers to
+ * @throws `CheckpointError` naming the file when there is no checkpoint; `UsageError` for an iteration without `--save-path`
  */
-export function resolveResume(path: string): { checkpoint: string; runPath: string } {
+export function resolveResume(path: string, savePath?: string): { checkpoint: string; runPath: string } {
+  if (/^\d+$/.test(path) && !existsSync(path)) return resolveIteration(Number(path), savePath);
   const isDir = existsSync(path) && statSync(path).isDirectory();
   const checkpoint = isDir ? join(path, 'checkpoints', 'last.safetensors') : path;
   if (!existsSync(checkpoint)) {
@@ -54,6 +60,30 @@ export function resolveResume(path: string): { checkpoint: string; runPath: stri
     });
   }
   return { checkpoint, runPath: isDir ? path : dirname(dirname(checkpoint)) };
+}
+
+function resolveIteration(iteration: number, savePath?: string): { checkpoint: string; runPath: string } {
+  if (!savePath) {
+    throw new UsageError(`--resume-from ${iteration} (an iteration, as the seed's --resume_from) needs --save-path <run>: the run whose checkpoints/${checkpointName(iteration)} to continue`, { field: '--resume-from' });
+  }
+  const checkpoint = join(savePath, 'checkpoints', checkpointName(iteration));
+  if (!existsSync(checkpoint)) {
+    const dir = join(savePath, 'checkpoints');
+    const saved = existsSync(dir)
+      ? readdirSync(dir)
+          .map((f) => /^checkpoint-(\d+)\.safetensors$/.exec(f)?.[1])
+          .filter((n): n is string => n !== undefined)
+          .map(Number)
+          .sort((a, b) => a - b)
+      : [];
+    throw new CheckpointError('no checkpoint saved at that iteration', {
+      file: checkpoint,
+      field: '--resume-from',
+      expected: `one of the saved iterations${saved.length > 0 ? ` (${saved.join(', ')})` : ''}`,
+      found: saved.length > 0 ? 'no such file' : `no checkpoint-<n>.safetensors in ${dir}`,
+    });
+  }
+  return { checkpoint, runPath: savePath };
 }
 
 /**
@@ -120,6 +150,33 @@ function runAt(path: string, resumed: boolean): RunDir {
 }
 
 /**
+ * `diehl-cook train --test-mode` (the seed's `--test_mode`): the trained network, frozen, over `--num-assign`
+ * training images (assignments) and the test images, then the evaluation; prints the test accuracy of each layer.
+ */
+async function runTestMode(flags: TrainFlags, numExamples: number, examplesGiven: boolean, seed: number, quiet: boolean, io: AppIo): Promise<void> {
+  let source: { checkpoint: string; runPath: string };
+  if (flags.resumeFrom) source = resolveResume(flags.resumeFrom, flags.savePath);
+  else if (flags.savePath) source = resolveResume(flags.savePath);
+  else throw new UsageError('--test-mode needs a trained network: --resume-from <run | checkpoint | iteration> or --save-path <run>', { field: '--test-mode' });
+  const numTest = examplesGiven ? Math.min(numExamples, 10000) : 10000;
+  const out = await runDiehlCookTest({
+    runPath: source.runPath,
+    checkpoint: source.checkpoint,
+    numAssign: flags.numAssign ?? 10000,
+    numTest,
+    seed: seed + 1,
+    threads: flags.numThreads ?? 1,
+    ...(flags.mnistPath ? { mnistPath: flags.mnistPath } : {}),
+    io,
+    quiet,
+  });
+  const r = await runDiehlCookEvaluate({ runPath: source.runPath, checkpoint: source.checkpoint, figures: true, ...(flags.mnistPath ? { mnistPath: flags.mnistPath } : {}) });
+  io.stdout.write(`activity ${out.dir}\n${out.msPerExample.toFixed(2)} ms/example\n`);
+  io.stdout.write(`test accuracy ${(100 * r.accuracy).toFixed(2)} % (${r.numTest} test images, assignments from ${r.numAssign} training images)\n`);
+  if (r.accuracy2 !== undefined) io.stdout.write(`layer 2 test accuracy ${(100 * r.accuracy2).toFixed(2)} %\n`);
+}
+
+/**
  * Adds `diehl-cook` with `train`, `test` and `evaluate`: the Diehl & Cook (2015) STDP network on MNIST.
  *
  * @param program - from `createApp`
@@ -132,7 +189,9 @@ export function addDiehlCookCommands(program: Command, io: AppIo, argv: readonly
     .description('Diehl & Cook (2015): unsupervised STDP network (Poisson input, excitatory + inhibitory conductance LIF, adaptive threshold), neuron class assignment');
 
   dc.command('train')
-    .description('train the network on MNIST training images (in order) and write a run directory (checkpoints, weights/*.npy, logs)')
+    .description(
+      "train the network on MNIST training images (in order) and write a run directory (checkpoints, weights/*.npy, logs); the seed script's spellings are accepted too: --n_e --n_e2 --example_time --resting_time --num_examples --update_interval --weight_update_interval --save_interval --input_intensity --weight_sum --num_threads --resume_from --mnist_path --data_path (= --weights-dir) --save_path --test_mode",
+    )
     .addOption(numberOption('--n-e <n>', 'excitatory (= inhibitory) neurons (default 400)', 'positiveInt'))
     .addOption(numberOption('--n-e2 <n>', 'neurons of an optional second excitatory layer (0 = none) (default 0)', 'nonNegativeInt'))
     .addOption(numberOption('--dt <ms>', 'simulation step in ms, at most 1 (default 0.5 = the Brian 1 code; the Brian 2 port runs at Brian 2\'s default 0.1)', 'positive'))
@@ -165,13 +224,15 @@ export function addDiehlCookCommands(program: Command, io: AppIo, argv: readonly
     )
     .addOption(numberOption('--nu-post <x>', 'STDP rate ν_post at post spikes (both rules) (default 0.01)', 'nonNegative'))
     .option('-c, --config <file>', 'YAML or JSON config with these settings in snake_case (n_e, example_time, …, seed); flags override it')
-    .option('--resume-from <path>', 'continue a run: its directory or a checkpoint file in it')
+    .option('--resume-from <path|n>', 'continue a run: its directory, a checkpoint file in it, or an iteration n: <save-path>/checkpoints/checkpoint-<n>.safetensors (every --save-interval checkpoint is kept)')
     .option('--mnist-path <dir>', 'directory with the MNIST IDX files (default: the embedded copy)')
     .option('--weights-dir <dir>', 'initial weights written by `random-connections` (XeAe.npy, AeAe2.npy)')
     .option('--save-path <dir>', 'run directory (default <runs-dir>/izhikevich-mnist/<name>)')
     .option('--name <name>', 'run name (default diehl-cook-<n_e>-<time in base 36>)')
     .option('--force', 'overwrite an existing run directory of the same name')
-    .option('--test-mode', 'present the examples with weights and θ frozen and log the interval accuracy; writes no checkpoints (use with --resume-from or --weights-dir)')
+    .option('--test-mode', 'evaluate the trained network (--resume-from, else --save-path\'s last checkpoint) frozen: assignments from --num-assign training images, then --num-examples test images (at most 10,000); prints the test accuracy (= diehl-cook test + evaluate)')
+    .addOption(numberOption('--num-assign <n>', 'with --test-mode: training images presented for the neuron assignments (default 10000)', 'positiveInt'))
+    .addOption(numberOption('--num-threads <n>', 'worker threads for the frozen passes of --test-mode (training stays sequential: each example learns from the state the previous one left) (default 1)', 'positiveInt'))
     .action(async (flags: TrainFlags, cmd: Command) => {
       const global = getGlobalOptions(cmd, io.env);
       checkDiehlCookBackend(global);
@@ -211,10 +272,17 @@ export function addDiehlCookCommands(program: Command, io: AppIo, argv: readonly
         stdpRule: f.stdpRule,
         nuPost: f.nuPost,
       });
+      if (flags.testMode) {
+        await runTestMode(flags, f.numExamples, flags.numExamples !== undefined || file.num_examples !== undefined, global.seed ?? file.seed ?? 0, global.quiet, io);
+        return;
+      }
+      if ((flags.numThreads ?? 1) > 1 && !global.quiet) {
+        io.stderr.write(`--num-threads ${flags.numThreads}: training stays sequential (each example learns from the state the previous one left); threads split only --test-mode and diehl-cook test\n`);
+      }
       let run: RunDir;
       let resumeFrom: string | undefined;
       if (flags.resumeFrom) {
-        const r = resolveResume(flags.resumeFrom);
+        const r = resolveResume(flags.resumeFrom, flags.savePath);
         resumeFrom = r.checkpoint;
         run = runAt(r.runPath, true);
       } else if (flags.savePath) {
@@ -233,7 +301,6 @@ export function addDiehlCookCommands(program: Command, io: AppIo, argv: readonly
         ...(flags.mnistPath ? { mnistPath: flags.mnistPath } : {}),
         ...(flags.weightsDir ? { weightsDir: flags.weightsDir } : {}),
         ...(resumeFrom ? { resumeFrom } : {}),
-        testMode: flags.testMode ?? false,
         run,
         io,
         quiet: global.quiet,
@@ -257,8 +324,9 @@ export function addDiehlCookCommands(program: Command, io: AppIo, argv: readonly
     .option('--checkpoint <file>', 'checkpoint (default <run>/checkpoints/last.safetensors)')
     .addOption(numberOption('--num-assign <n>', 'training images presented for the neuron assignments (the original evaluation uses 10,000)', 'positiveInt').default(10000))
     .addOption(numberOption('--num-test <n>', 'test images', 'positiveInt').default(10000))
+    .addOption(numberOption('--num-threads <n>', 'worker threads; every example has its own Poisson generator, so the counts do not depend on it', 'positiveInt').default(1))
     .option('--mnist-path <dir>', 'directory with the MNIST IDX files (default: the embedded copy)')
-    .action(async (flags: { run: string; checkpoint?: string; numAssign: number; numTest: number; mnistPath?: string }, cmd: Command) => {
+    .action(async (flags: { run: string; checkpoint?: string; numAssign: number; numTest: number; numThreads: number; mnistPath?: string }, cmd: Command) => {
       const global = getGlobalOptions(cmd, io.env);
       checkDiehlCookBackend(global);
       const out = await runDiehlCookTest({
@@ -267,6 +335,7 @@ export function addDiehlCookCommands(program: Command, io: AppIo, argv: readonly
         numAssign: flags.numAssign,
         numTest: flags.numTest,
         seed: (global.seed ?? 0) + 1,
+        threads: flags.numThreads,
         ...(flags.mnistPath ? { mnistPath: flags.mnistPath } : {}),
         io,
         quiet: global.quiet,

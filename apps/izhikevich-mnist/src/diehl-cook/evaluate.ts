@@ -43,6 +43,8 @@ export interface DiehlCookEvaluateOptions {
   readonly mnistPath?: string;
   /** Skip the figures. */
   readonly figures: boolean;
+  /** The checkpoint the activity was recorded with (default `<run>/checkpoints/last.safetensors`). */
+  readonly checkpoint?: string;
   /** Test images (for tests; default loaded). */
   readonly testData?: ImageDataset;
 }
@@ -67,7 +69,7 @@ export async function runDiehlCookEvaluate(options: DiehlCookEvaluateOptions): P
   const neuronsPerClass = new Array(10).fill(0);
   for (const a of assignments) if (a >= 0) neuronsPerClass[a]++;
   let accuracy2: number | undefined;
-  const { net } = await loadDiehlCookCheckpoint(join(runPath, 'checkpoints', 'last.safetensors'));
+  const { net } = await loadDiehlCookCheckpoint(options.checkpoint ?? join(runPath, 'checkpoints', 'last.safetensors'));
   if (net.settings.nE2 > 0) {
     const train2 = await readActivity(runPath, 'train', 2);
     const test2 = await readActivity(runPath, 'test', 2);

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { MetricsLog, type RunDir, createManifest, finishManifest, writeManifest } from '@snn/cli';
 import { CheckpointError, Rng, ShapeError } from '@snn/core';
-import { loadNpy, saveNpy } from '@snn/core/node';
+import { loadNpy, saveNpy, writeFileAtomic } from '@snn/core/node';
 import { type ImageDataset } from '@snn/datasets';
 import { loadMnist } from '@snn/datasets/node';
 import { assignNeurons, classifyByAssignment } from '@snn/readout';
@@ -34,8 +34,6 @@ export interface DiehlCookTrainOptions {
   readonly weightsDir?: string;
   /** Checkpoint to resume from. */
   readonly resumeFrom?: string;
-  /** Present the examples with weights and θ frozen (no learning; no checkpoints or weight files are written). */
-  readonly testMode: boolean;
   /** Run directory. */
   readonly run: RunDir;
   /** Streams. */
@@ -64,6 +62,22 @@ export interface DiehlCookTrainResult {
   readonly lastAccuracy: number | null;
 }
 
+/** File name of the checkpoint saved after `examples` examples, inside `checkpoints/`. */
+export function checkpointName(examples: number): string {
+  return `checkpoint-${examples}.safetensors`;
+}
+
+/**
+ * Drops the training records logged after example `next` (a run resumed from an earlier checkpoint, or killed between
+ * a log line and the next save), so each interval is logged once.
+ */
+async function dropRecordsAfter(metrics: MetricsLog, next: number): Promise<void> {
+  const records = await metrics.read();
+  const kept = records.filter((r) => r.mode !== 'train' || typeof r.example !== 'number' || r.example <= next);
+  if (kept.length === records.length) return;
+  await writeFileAtomic(metrics.file, kept.map((r) => `${JSON.stringify(r)}\n`).join(''));
+}
+
 /** Loads MNIST from a directory or the embedded copy; errors name the directory and the missing file. */
 export function loadMnistSplit(split: 'train' | 'test', mnistPath?: string): ImageDataset {
   return loadMnist({ split, ...(mnistPath ? { dir: mnistPath } : {}) });
@@ -89,7 +103,7 @@ async function initialProjections(settings: DiehlCookSettings, seed: number, wei
 }
 
 /**
- * Trains (or, in test mode, runs frozen) the Diehl & Cook network on MNIST training images in order, with
+ * Trains the Diehl & Cook network on MNIST training images in order, with
  * neuron assignments and interval accuracy every `updateInterval` examples and checkpoints every `saveInterval`.
  */
 export async function runDiehlCookTraining(options: DiehlCookTrainOptions): Promise<DiehlCookTrainResult> {
@@ -113,12 +127,6 @@ export async function runDiehlCookTraining(options: DiehlCookTrainOptions): Prom
     net = loaded.net;
     progress = loaded.progress;
     rng.setState(progress.rng);
-    if (options.testMode) {
-      // Test mode presents examples from the first one, with fresh dynamics (θ and weights kept).
-      progress = { ...progress, nextExample: 0, intervalCounts: new Float64Array(0), intervalCounts2: new Float64Array(0), intervalLabels: [], intervalCorrect: 0, intervalCorrect2: 0 };
-      net.resetDynamics(true);
-      rng.setState(new Rng(options.seed).fork().getState());
-    }
     if (!options.quiet) io.stderr.write(`resuming from ${options.resumeFrom} at example ${progress.nextExample}\n`);
   } else {
     net = new DiehlCookNetwork(options.settings, await initialProjections(options.settings, options.seed, options.weightsDir));
@@ -150,9 +158,9 @@ export async function runDiehlCookTraining(options: DiehlCookTrainOptions): Prom
     );
   }
   const metrics = await MetricsLog.open(run.path);
+  await dropRecordsAfter(metrics, progress.nextExample);
   const weightsDir = join(run.path, 'weights');
   mkdirSync(weightsDir, { recursive: true });
-  const learn = !options.testMode;
   let assignments: Int32Array = Int32Array.from(progress.assignments);
   let assignments2: Int32Array = Int32Array.from(progress.assignments2);
   const rows: number[][] = [];
@@ -188,7 +196,7 @@ export async function runDiehlCookTraining(options: DiehlCookTrainOptions): Prom
     const index = j % data.count;
     const image = data.images.subarray(index * 784, (index + 1) * 784);
     const label = data.labels[index];
-    const result = net.present(image, rng, learn);
+    const result = net.present(image, rng, true);
     const counts = Array.from(result.counts);
     rows.push(counts);
     labels.push(label);
@@ -207,7 +215,7 @@ export async function runDiehlCookTraining(options: DiehlCookTrainOptions): Prom
       const cpu = process.cpuUsage(cpuInterval);
       lastAccuracy = correct / labels.length;
       const record: Record<string, number | string> = {
-        mode: learn ? 'train' : 'test',
+        mode: 'train',
         example: done,
         accuracy: lastAccuracy,
         mean_spikes: spikes / labels.length,
@@ -238,26 +246,26 @@ export async function runDiehlCookTraining(options: DiehlCookTrainOptions): Prom
       tInterval = now;
       cpuInterval = process.cpuUsage();
     }
-    if (learn && done % options.weightUpdateInterval === 0) {
+    if (done % options.weightUpdateInterval === 0) {
       await saveNpy(join(weightsDir, `XeAe-${done}.npy`), { data: net.layers[0].weights, shape: [784, s.nE] });
     }
-    if (learn && (done % options.saveInterval === 0 || done === options.numExamples)) {
+    if (done % options.saveInterval === 0 || done === options.numExamples) {
+      // Every save is kept (`checkpoint-<n>.safetensors`, what `--resume-from <n>` reads), last.safetensors is the newest.
+      await saveDiehlCookCheckpoint(join(run.checkpointsDir, checkpointName(done)), net, state(done));
       await saveDiehlCookCheckpoint(checkpoint, net, state(done));
     }
   }
   const presented = Math.max(0, options.numExamples - start);
   const msPerExample = presented > 0 ? (performance.now() - t0) / presented : 0;
-  if (learn) await saveNpy(join(weightsDir, 'XeAe.npy'), { data: net.layers[0].weights, shape: [784, s.nE] });
-  if (learn) await saveNpy(join(weightsDir, 'theta_A.npy'), { data: net.layers[0].exc.theta, shape: [s.nE] });
-  if (learn && net.layers[1]) {
+  await saveNpy(join(weightsDir, 'XeAe.npy'), { data: net.layers[0].weights, shape: [784, s.nE] });
+  await saveNpy(join(weightsDir, 'theta_A.npy'), { data: net.layers[0].exc.theta, shape: [s.nE] });
+  if (net.layers[1]) {
     await saveNpy(join(weightsDir, 'AeAe2.npy'), { data: net.layers[1].weights, shape: [s.nE, s.nE2] });
     await saveNpy(join(weightsDir, 'theta_A2.npy'), { data: net.layers[1].exc.theta, shape: [s.nE2] });
   }
   await finishManifest(run.path, {
     status: 'completed',
-    metrics: learn
-      ? { examples: options.numExamples, ms_per_example: msPerExample, last_interval_accuracy: lastAccuracy, n_e: s.nE, n_e2: s.nE2 }
-      : { test_mode_examples: options.numExamples, test_mode_ms_per_example: msPerExample, test_mode_last_interval_accuracy: lastAccuracy },
+    metrics: { examples: options.numExamples, ms_per_example: msPerExample, last_interval_accuracy: lastAccuracy, n_e: s.nE, n_e2: s.nE2 },
   });
   return { presented, msPerExample, net, lastAccuracy };
 }
