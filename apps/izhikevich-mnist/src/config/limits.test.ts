@@ -11,6 +11,7 @@ import { addDiehlCookCommands } from '../diehl-cook/commands.js';
 import { checkUpdateInterval, diehlCookSettings } from '../diehl-cook/config.js';
 import { checkInitialWeights } from '../diehl-cook/initial-weights.js';
 import { defaultConnectionOptions, generateConnections } from '../random-connections/generate.js';
+import { loadDiehlCookConfig } from '../diehl-cook/config-file.js';
 import { cnnSchema, gradientSchema, memoryEstimates, mlpSchema, stdpSchema } from './schemas.js';
 
 const CONFIGS = join(import.meta.dirname, '..', '..', 'configs');
@@ -54,12 +55,19 @@ describe('size limits of the configs', () => {
     const schemas: Record<string, z.ZodType> = { gradient: gradientSchema, stdp: stdpSchema, mlp: mlpSchema, cnn: cnnSchema };
     let checked = 0;
     for (const name of readdirSync(CONFIGS)) {
-      const schema = schemas[name.replace(/(-tiny)?\.yaml$/, '')];
+      const command = name.replace(/^seed-/, '').replace(/(-tiny)?\.yaml$/, '');
+      if (command.startsWith('diehl-cook')) {
+        await loadDiehlCookConfig(join(CONFIGS, name));
+        checked++;
+        continue;
+      }
+      const schema = schemas[command];
       if (!schema) continue;
       parseConfig(await readConfigFile(join(CONFIGS, name)), schema, { file: name });
       checked++;
     }
-    expect(checked).toBe(8);
+    // gradient, stdp, mlp, cnn: ours, -tiny and seed- (12); diehl-cook: 5 of ours and the seed's.
+    expect(checked).toBe(18);
   });
 });
 

@@ -29,5 +29,6 @@ describe('MNIST data', () => {
     expect(() => loadMnistSplits({ train_size: 10, validation_fraction: 0.99, test_size: 5 }, 0)).toThrow(
       'field data.validation_fraction: the validation fraction leaves no training image; expected a fraction of data.train_size = 10 that leaves some for training, found 0.99',
     );
-  });
+    // Reads and md5-checks all 70,000 images twice: seconds on a busy machine.
+  }, 30_000);
 });

@@ -254,6 +254,13 @@ describe('diehl-cook commands', () => {
     expect(evaluation.confusion.reduce((a: number, b: number) => a + b, 0)).toBe(10);
     expect(evaluation.misclassified.indices.length).toBe(Math.round(10 * (1 - evaluation.accuracy)));
     for (const f of ['receptive-fields', 'accuracy-over-training', 'confusion-matrix', 'neuron-assignments']) expect(existsSync(join(run, 'figs', `${f}.png`))).toBe(true);
+    // x = training examples (not epochs); the assignments drawn on the neurons' grid, one cell per neuron.
+    const curve = readFileSync(join(run, 'figs', 'accuracy-over-training.svg'), 'utf8');
+    expect(curve).toContain('>training examples</text>');
+    expect(curve).not.toContain('>epoch</text>');
+    const grid = readFileSync(join(run, 'figs', 'neuron-assignments.svg'), 'utf8');
+    expect(grid).toContain('Class assigned to each neuron (grid of the receptive fields;');
+    expect(grid.split('aria-roledescription="rect"').length - 1).toBe(10);
     // Protocol: the classes come from the recorded training activity only (neuron j fires for training digits j),
     // never from the test activity; relabelling the training activity must move every prediction with it.
     const nE = 10;

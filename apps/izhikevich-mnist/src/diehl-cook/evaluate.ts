@@ -4,7 +4,7 @@ import { readMetricsLog, updateManifest } from '@snn/cli';
 import { tensor } from '@snn/core';
 import type { ImageDataset } from '@snn/datasets';
 import { accuracy, assignNeurons, classifyByAssignment, classifyByProportion, confusionMatrix, proportionWeights, selectMisclassified } from '@snn/readout';
-import { confusionMatrixFigure, imageGrid, renderVegaLite, trainingCurves } from '@snn/viz';
+import { confusionMatrixFigure, epochPanels, imageGrid, renderVegaLite } from '@snn/viz';
 import { saveFigure } from '@snn/viz/node';
 import { readActivity } from './activity.js';
 import { loadDiehlCookCheckpoint } from './checkpoint.js';
@@ -98,10 +98,17 @@ export async function runDiehlCookEvaluate(options: DiehlCookEvaluateOptions): P
         title: `Input → excitatory weights (${nE} neurons)`,
       }),
     );
-    const history = (await readMetricsLog(join(runPath, 'logs', 'metrics.jsonl')))
-      .filter((r) => r.mode !== 'test' && typeof r.example === 'number' && typeof r.accuracy === 'number')
-      .map((r) => ({ epoch: r.example as number, trainAcc: r.accuracy as number }));
-    if (history.length > 0) save('accuracy-over-training', await trainingCurves(history, { title: 'Accuracy over training (per update interval; x = examples)' }));
+    // Interval accuracy of each layer against the number of training examples presented.
+    const points = (await readMetricsLog(join(runPath, 'logs', 'metrics.jsonl')))
+      .filter((r) => r.mode === 'train' && typeof r.example === 'number')
+      .flatMap((r) =>
+        (['accuracy', 'accuracy2'] as const)
+          .filter((key) => typeof r[key] === 'number')
+          .map((key) => ({ epoch: r.example as number, panel: 'interval accuracy (%)', series: key === 'accuracy' ? 'layer 1' : 'layer 2', value: 100 * (r[key] as number) })),
+      );
+    if (points.length > 0) {
+      save('accuracy-over-training', await epochPanels(points, { title: 'Accuracy over training (assignments of the previous interval)', xTitle: 'training examples' }));
+    }
     save('confusion-matrix', await confusionMatrixFigure(cm.matrix, 10, undefined, { title: `Test confusion matrix (accuracy ${(100 * acc).toFixed(2)} %)` }));
     if (errors.indices.length > 0) {
       const testData = options.testData ?? loadMnistSplit('test', options.mnistPath);
@@ -122,16 +129,22 @@ export async function runDiehlCookEvaluate(options: DiehlCookEvaluateOptions): P
         }),
       );
     }
+    // Which class each neuron is assigned to, the neurons on the grid of the receptive-field figure.
+    const classes = [...Array.from({ length: 10 }, (_, c) => String(c)), 'none'];
+    const cell = { field: 'col', type: 'ordinal' as const, axis: null };
     save(
       'neuron-assignments',
       await renderVegaLite({
         $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-        title: `Neurons assigned to each class (${nE - neuronsPerClass.reduce((a, b) => a + b, 0)} unassigned)`,
-        data: { values: neuronsPerClass.map((n, c) => ({ class: String(c), neurons: n })) },
-        mark: 'bar',
-        encoding: { x: { field: 'class', type: 'nominal', sort: null }, y: { field: 'neurons', type: 'quantitative' } },
-        width: 320,
-        height: 200,
+        title: `Class assigned to each neuron (grid of the receptive fields; ${nE - neuronsPerClass.reduce((a, b) => a + b, 0)} unassigned)`,
+        data: { values: Array.from(assignments, (a, j) => ({ row: Math.floor(j / side), col: j % side, class: a < 0 ? 'none' : String(a) })) },
+        encoding: { x: cell, y: { ...cell, field: 'row' } },
+        layer: [
+          { mark: 'rect', encoding: { color: { field: 'class', type: 'nominal', scale: { domain: classes }, title: 'class' } } },
+          { mark: { type: 'text', fontSize: 9 }, encoding: { text: { field: 'class' } } },
+        ],
+        width: 16 * side,
+        height: 16 * Math.ceil(nE / side),
       }),
     );
   }

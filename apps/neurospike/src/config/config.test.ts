@@ -32,10 +32,15 @@ describe('config', () => {
   });
 
   it('loads every shipped config', async () => {
-    for (const name of ['default', 'quick', 'tutorial5', 'tiny']) {
+    for (const name of ['default', 'seed', 'quick', 'tutorial5', 'tiny']) {
       const config = await loadNeuroSpikeConfig(configPath(name));
       expect(config.model.input_size).toBe(784);
     }
+    // seed.yaml: the seed project's settings, which are the schema's defaults, with its 100 epochs.
+    const seed = await loadNeuroSpikeConfig(configPath('seed'));
+    const defaults = await loadNeuroSpikeConfig(undefined);
+    expect({ ...seed, training: { ...seed.training, epochs: 1 }, workers: defaults.workers }).toEqual(defaults);
+    expect(seed.training.epochs).toBe(100);
     const t5 = await loadNeuroSpikeConfig(configPath('tutorial5'));
     expect([t5.model.hidden_size, t5.model.num_steps, t5.training.batch_size, t5.training.learning_rate, t5.training.loss]).toEqual([1000, 25, 128, 5e-4, 'membrane_ce']);
     const d = await loadNeuroSpikeConfig(configPath('default'));

@@ -20,6 +20,8 @@ export interface EpochPoint {
 export interface EpochPanelsOptions extends FigureOptions {
   /** Panels per row (default: all in one row). */
   readonly columns?: number;
+  /** Title of the x axis (default `epoch`), e.g. `training examples` where the x values count examples. */
+  readonly xTitle?: string;
 }
 
 /** Colours of the usual splits, the same in every figure; other series take the next palette colours. */
@@ -32,7 +34,7 @@ const PALETTE = ['#d62728', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf
  * Only series that occur get a legend entry.
  *
  * @param points - the values
- * @param options - `title`, `width`/`height` of each panel (280 × 200), `columns`
+ * @param options - `title`, `width`/`height` of each panel (280 × 200), `columns`, `xTitle` (default `epoch`)
  * @returns the rendered figure
  * @throws ValidationError for no points or a non-finite epoch or value (named by index)
  */
@@ -63,7 +65,7 @@ export async function epochPanels(points: readonly EpochPoint[], options: EpochP
       transform: [{ filter: { field: 'panel', equal: panel } }],
       mark: { type: 'line', point: true, strokeWidth: 1.8 },
       encoding: {
-        x: { field: 'epoch', type: 'quantitative', title: 'epoch', axis: { tickMinStep: 1, format: 'd' } },
+        x: { field: 'epoch', type: 'quantitative', title: options.xTitle ?? 'epoch', axis: { tickMinStep: 1, format: 'd' } },
         y: { field: 'value', type: 'quantitative', title: panel, scale: { zero: false } },
         color: { field: 'series', type: 'nominal', title: null, scale: { domain: series, range } },
       },

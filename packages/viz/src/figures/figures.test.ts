@@ -106,6 +106,10 @@ describe('epochPanels', () => {
     expect(fig.svg).toContain('>validation</text>');
     expect(fig.svg).not.toContain('>lr</text>');
     expect(fig.svg).not.toContain('>1.5</text>');
+    expect(fig.svg).toContain('>epoch</text>');
+    const examples = await epochPanels([{ epoch: 5000, panel: 'interval accuracy (%)', series: 'layer 1', value: 80 }], { xTitle: 'training examples' });
+    expect(examples.svg).toContain('>training examples</text>');
+    expect(examples.svg).not.toContain('>epoch</text>');
     await expect(epochPanels([])).rejects.toThrow('field points: nothing to draw');
     await expect(epochPanels([{ epoch: 1, panel: 'a', series: 'b', value: Number.NaN }])).rejects.toThrow('field points[0].value: non-finite value');
   });
