@@ -260,7 +260,7 @@ describe('diehl-cook commands', () => {
     expect(curve).not.toContain('>epoch</text>');
     const grid = readFileSync(join(run, 'figs', 'neuron-assignments.svg'), 'utf8');
     expect(grid).toContain('Class assigned to each neuron (grid of the receptive fields;');
-    expect(grid.split('aria-roledescription="rect"').length - 1).toBe(10);
+    expect(grid.split('aria-roledescription="rect mark"').length - 1).toBe(10);
     // Protocol: the classes come from the recorded training activity only (neuron j fires for training digits j),
     // never from the test activity; relabelling the training activity must move every prediction with it.
     const nE = 10;
