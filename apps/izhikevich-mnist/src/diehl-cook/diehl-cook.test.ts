@@ -12,6 +12,7 @@ import { loadDiehlCookCheckpoint } from './checkpoint.js';
 import { diehlCookSettings } from './config.js';
 import { DiehlCookNetwork, poissonInput } from './network.js';
 import { ACTIVITY_STREAMS, recordActivity } from './activity.js';
+import { toMiB } from '../metrics/memory.js';
 import { accuracy, assignNeurons, classifyByAssignment } from '@snn/readout';
 
 const train = loadMnist({ split: 'train' });
@@ -172,6 +173,10 @@ describe('diehl-cook commands', () => {
     const metrics = readFileSync(join(dir, 'full', 'logs', 'metrics.jsonl'), 'utf8').trim().split('\n');
     expect(metrics.length).toBe(2);
     expect(JSON.parse(metrics[1]).example).toBe(6);
+    // Memory, as the other commands report it: float32 synapses (784 × 10) and the peak RSS of the process.
+    const manifest = JSON.parse(readFileSync(join(dir, 'full', 'manifest.json'), 'utf8'));
+    expect(manifest.metrics.parameterMiB).toBe(toMiB(4 * 784 * 10));
+    expect(manifest.metrics.peakRssMiB).toBeGreaterThan(10);
     const w = await loadNpy(join(dir, 'full', 'weights', 'XeAe.npy'));
     expect(w.shape).toEqual([784, 10]);
     const other = await cli(['diehl-cook', 'train', ...TINY, '--n-e', '20', '--resume-from', join(dir, 'full')]);

@@ -8,6 +8,7 @@ import { loadMnist } from '@snn/datasets/node';
 import { assignNeurons, classifyByAssignment } from '@snn/readout';
 import type { AppIo } from '../app/io.js';
 import { APP_NAME } from '../app/io.js';
+import { memoryUsage, toMiB } from '../metrics/memory.js';
 import { type Projection, defaultConnectionOptions, generateConnections } from '../random-connections/generate.js';
 import { type TrainingProgress, loadDiehlCookCheckpoint, saveDiehlCookCheckpoint } from './checkpoint.js';
 import { type DiehlCookSettings, checkUpdateInterval } from './config.js';
@@ -265,7 +266,16 @@ export async function runDiehlCookTraining(options: DiehlCookTrainOptions): Prom
   }
   await finishManifest(run.path, {
     status: 'completed',
-    metrics: { examples: options.numExamples, ms_per_example: msPerExample, last_interval_accuracy: lastAccuracy, n_e: s.nE, n_e2: s.nE2 },
+    metrics: {
+      examples: options.numExamples,
+      ms_per_example: msPerExample,
+      last_interval_accuracy: lastAccuracy,
+      n_e: s.nE,
+      n_e2: s.nE2,
+      // The same memory figures as the other commands: synapses (input and layer-2 weights, float32) and peak RSS.
+      parameterMiB: toMiB(memoryUsage(net.layers.reduce((n, l) => n + l.nPre * l.n, 0)).parameterBytes),
+      peakRssMiB: toMiB(memoryUsage(0).peakRssBytes),
+    },
   });
   return { presented, msPerExample, net, lastAccuracy };
 }
