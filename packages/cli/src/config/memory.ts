@@ -61,7 +61,7 @@ export function checkMemoryEstimate(ctx: z.RefinementCtx, estimate: MemoryEstima
 }
 
 /**
- * Throws a {@link ValidationError} naming `field` when the estimate exceeds the budget; for
+ * Throws a `ValidationError` (of `@snn/core`) naming `field` when the estimate exceeds the budget; for
  * settings that do not come through a config schema (command-line flags, function options).
  *
  * @param estimate - bytes and what was estimated (`path` is not used)

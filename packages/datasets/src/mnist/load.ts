@@ -15,7 +15,7 @@ export interface LoadMnistOptions {
    * package. Accepted names per file: `train-images-idx3-ubyte` or
    * `train-images.idx3-ubyte`, each optionally with `.gz` (likewise
    * `train-labels-idx1-ubyte`, `t10k-images-idx3-ubyte`, `t10k-labels-idx1-ubyte`). Also a NumPy pickle of
-   * MNIST (read without executing anything, see {@link parseMnistPickle}): the classic `mnist.pkl.gz` file itself, or
+   * MNIST (read without executing anything, see `parseMnistPickle`): the classic `mnist.pkl.gz` file itself, or
    * a directory without the IDX files that holds `mnist.pkl.gz` (or `mnist.pkl`), or `training.pkl.gz` and
    * `testing.pkl.gz` (one `(images, labels)` tuple each).
    */
@@ -45,7 +45,7 @@ const COLS = 28;
  * @param options - split, optional directory, verification
  * @returns images (`count * 784` bytes), labels, count, rows = 28, cols = 28
  * @throws FileFormatError for a missing directory or file, a malformed IDX file, no images, mismatched counts or a label outside 0..9
- *   (a pickle: see {@link parseMnistPickle}; `PickleError` for anything outside its data subset)
+ *   (a pickle: see `parseMnistPickle`; `PickleError` for anything outside its data subset)
  * @throws ChecksumError when `verify` is on and an md5 differs
  * @throws ValidationError for a split other than `'train'` or `'test'`
  *

@@ -41,7 +41,7 @@ export function findMnistPickle(path: string, split: MnistSplit): MnistPickleFil
 /**
  * Reads one split from a pickle found by {@link findMnistPickle} (gunzipped when it starts with the gzip magic).
  * @throws FileFormatError when the file lacks that split (a one-split pickle named directly), plus those of
- *   {@link parseMnistPickle}
+ *   `parseMnistPickle`
  */
 export function loadMnistPickle(file: MnistPickleFile, split: MnistSplit): ImageDataset {
   const { bytes } = readMaybeGzip(file.path);

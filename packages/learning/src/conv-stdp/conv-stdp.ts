@@ -147,7 +147,7 @@ export interface ConvStdpUpdate {
 }
 
 /**
- * Winner-take-all multiplicative STDP for one {@link SpikingConvLayer}, trained layer by layer.
+ * Winner-take-all multiplicative STDP for one `SpikingConvLayer` (of `@snn/neurons`), trained layer by layer.
  *
  * @remarks
  * At each step, among the spikes that survived lateral inhibition and whose neuron may still learn, the one
@@ -215,7 +215,7 @@ export class ConvStdp {
 
   /**
    * Picks the winners among this step's surviving spikes and updates their filters.
-   * @param step - what {@link SpikingConvLayer.step} returned for this step
+   * @param step - what `SpikingConvLayer.step` (of `@snn/neurons`) returned for this step
    * @returns the updates made (0 to `winnersPerStep`)
    */
   learn(step: ConvStepResult): ConvStdpUpdate[] {
