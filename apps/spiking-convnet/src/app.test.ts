@@ -61,10 +61,21 @@ describe('spiking-convnet on tiny data', () => {
     const e = capture();
     expect(await main(['features', run, '--format', 'spiking-dataset', '-q'], e.io)).toBe(0);
     const ds = readSpikingDataset(join(run, 'export', 'test.spk'));
-    expect([ds.count, ds.inputSize, ds.duration, ds.timeUnit]).toEqual([40, 4900, 30, 'step']);
+    expect([ds.count, ds.inputSize, ds.duration, ds.timeUnit]).toEqual([40, 4900, 1, 'a.u.']);
     const first = await loadNpy(join(run, 'features_test_first_spike.npy'));
     const fired = Array.from(first.data.subarray(0, 4900)).filter((v) => v !== 255).length;
     expect(ds.offsets[1]).toBe(fired);
+    // seed-style timestamps: step t of T = 30 becomes t / 30, in [0, 1)
+    const i0 = ds.indices[0];
+    expect(ds.times[0]).toBeCloseTo(first.data[i0] / 30, 6);
+    expect(Math.max(...ds.times)).toBeLessThan(1);
+    const s = capture();
+    expect(await main(['features', run, '--format', 'spiking-dataset', '--time-scale', 'step', '--out', join(root, 'steps'), '-q'], s.io)).toBe(0);
+    const steps = readSpikingDataset(join(root, 'steps', 'test.spk'));
+    expect([steps.duration, steps.timeUnit, steps.times[0]]).toEqual([30, 'step', first.data[i0]]);
+    const bad = capture();
+    expect(await main(['features', run, '--time-scale', 'ms', '-q'], bad.io)).toBe(2);
+    expect(bad.err.join('')).toContain('ms');
   }, 60_000);
 
   it('bad input: data proportion, thresholds, radius, weights shape', async () => {
