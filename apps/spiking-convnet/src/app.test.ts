@@ -78,6 +78,33 @@ describe('spiking-convnet on tiny data', () => {
     expect(bad.err.join('')).toContain('ms');
   }, 60_000);
 
+  it('potential features: pooled by readout.potential_pool, fitted by train, exported as first-spike times t = 1 − v/vmax', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const cfg = join(root, 'pot.yaml');
+    const tiny = readFileSync(new URL('../configs/tiny.yaml', import.meta.url), 'utf8');
+    writeFileSync(cfg, tiny.replace(/readout:\n.*\n/, 'readout:\n  features: potential\n  potential_pool: { kernel: 6, stride: 4 }\n  standardize: true\n  linear: { C: 0.01, max_iter: 100 }\n'));
+    const c = capture();
+    expect(await main(['train', '-c', cfg, '--data-prop', '0.001', '--test-size', '20', '--runs-dir', root, '--name', 'pot', '--no-figures', '-q'], c.io)).toBe(0);
+    expect(c.out.join('')).toMatch(/linear SVM \(potential\): test accuracy \d+\.\d\d % on 20 images/);
+    expect(c.out.join('')).not.toContain('(max)');
+    const dir = join(root, 'spiking-convnet', 'pot');
+    const v = await loadNpy(join(dir, 'features_test_potential.npy'));
+    expect(v.shape).toEqual([20, 900]); // 100 maps × 3 × 3: windows 6, stride 4 over conv2's 14 × 14
+    const vTrain = await loadNpy(join(dir, 'features_train_potential.npy'));
+    const e = capture();
+    expect(await main(['features', dir, '--features', 'potential', '-q'], e.io)).toBe(0);
+    const ds = readSpikingDataset(join(dir, 'export', 'test.spk'));
+    expect([ds.count, ds.inputSize, ds.duration]).toEqual([20, 900, 1]);
+    const j = ds.indices[0];
+    let vmax = 0;
+    for (let r = 0; r < vTrain.shape[0]; r++) vmax = Math.max(vmax, vTrain.data[r * 900 + j]);
+    expect(ds.times[0]).toBeCloseTo(Math.max(0, 1 - v.data[j] / vmax), 5);
+    expect(ds.offsets[1]).toBe(Array.from(v.data.subarray(0, 900)).filter((x, i) => x > 0 && vTrain.data.some((_, k) => k % 900 === i && vTrain.data[k] > 0)).length);
+    const m = capture();
+    expect(await main(['features', run, '--features', 'potential', '-q'], m.io)).toBe(2);
+    expect(m.err.join('')).toContain('this run has no potential features');
+  }, 60_000);
+
   it('bad input: data proportion, thresholds, radius, weights shape', async () => {
     const dp = capture();
     expect(await main(['train', '-c', 'tiny', '--data-prop', '1.5', '--runs-dir', root], dp.io)).not.toBe(0);

@@ -4,7 +4,7 @@ import { APP_NAME, APP_VERSION } from './app.js';
 import { loadRunConfig } from './config/load.js';
 import { renderRunFigures } from './figures/figures.js';
 import { evaluateRun } from './run/evaluate-run.js';
-import { type FeaturesFormat, type TimeScale, featuresRun } from './run/features-run.js';
+import { type ExportedFeatures, type FeaturesFormat, type TimeScale, featuresRun } from './run/features-run.js';
 import { trainRun } from './run/train-run.js';
 
 /** The layers run event-driven in TypeScript; gpu.js kernels of the same steps are in the packages. */
@@ -77,12 +77,13 @@ export function createProgram(io: AppIo, argv: readonly string[] = []): Command 
     });
   program
     .command('features <run>')
-    .description('export the first-spike times of the pooled features (for the spikenn app or NumPy)')
+    .description('export features as first-spike times (for the spikenn app or NumPy)')
     .addOption(new Option('--format <format>', 'npy or spiking-dataset').choices(['npy', 'spiking-dataset']).default('spiking-dataset'))
     .addOption(new Option('--time-scale <scale>', 'spike times: unit = step / T in [0, 1), duration 1 (SpikeNN timestamps, for spikenn) | step = 0 … T−1, duration T').choices(['unit', 'step']).default('unit'))
+    .addOption(new Option('--features <kind>', 'first-spike (pooled conv2 first spikes) | potential (final conv2 potentials coded t = 1 − v/vmax, vmax per feature over the training images; runs trained with readout.features: potential)').choices(['first-spike', 'potential']).default('first-spike'))
     .option('--out <dir>', 'output directory (default: <run>/export)')
     .action(async (run: string, flags, _command: Command) => {
-      await featuresRun(run, flags.format as FeaturesFormat, flags.out, io, flags.timeScale as TimeScale);
+      await featuresRun(run, flags.format as FeaturesFormat, flags.out, io, flags.timeScale as TimeScale, flags.features as ExportedFeatures);
     });
   return program;
 }

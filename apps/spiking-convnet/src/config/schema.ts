@@ -80,6 +80,8 @@ export const configFieldsSchema = z.strictObject({
     .strictObject({
       /** Features for `train`'s linear SVM: max (fired), sum (as the seed: equals max), window-sum (conv2 spikes per pooling window), latency ((T − t)/T of the first pooled spike), potential (max-pooled final conv2 potentials without firing; also saved). */
       features: z.enum(['max', 'sum', 'window-sum', 'latency', 'potential']).default('max'),
+      /** Max pooling of the final conv2 potentials (`potential` features) over conv2's map; null = pool2's window and stride. */
+      potential_pool: poolSchema.nullable().default(null),
       standardize: z.boolean().default(false),
       linear: z.strictObject({ C: positiveNumber.default(2.4), max_iter: intInRange(1, SIZE_LIMITS.max_iter).default(3000), tol: positiveNumber.default(1e-4) }).prefault({}),
       rbf: z

@@ -16,8 +16,10 @@ export interface SplitFeatures {
   readonly windowCounts: Uint8Array;
   /** Spikes per step summed over the split: conv1, pool1, conv2, pool2 (rows of T). */
   readonly spikesPerStep: Float64Array;
-  /** Max-pooled final conv2 potentials without firing, `[count, size]`, when extracted. */
+  /** Max-pooled final conv2 potentials without firing, `[count, potentialSize]`, when extracted. */
   readonly potentials?: Float32Array;
+  /** Potential features per sample (`readout.potential_pool` may differ from pool2); 0 when not extracted. */
+  readonly potentialSize: number;
 }
 
 /**
@@ -29,16 +31,17 @@ export function extractFeatures(net: SpikingConvNet, spikes: SparseSpikes, onIma
   const firstSpike = new Int16Array(spikes.batch * size);
   const windowCounts = new Uint8Array(spikes.batch * size);
   const spikesPerStep = new Float64Array(4 * spikes.numSteps);
-  const potentials = withPotentials ? new Float32Array(spikes.batch * size) : undefined;
+  const potentialSize = withPotentials ? net.shape.potentialFeatures : 0;
+  const potentials = withPotentials ? new Float32Array(spikes.batch * potentialSize) : undefined;
   for (let b = 0; b < spikes.batch; b++) {
     const a = net.infer(spikes, b, withPotentials);
     firstSpike.set(a.firstSpike, b * size);
     windowCounts.set(a.windowCounts, b * size);
-    if (potentials && a.potentials) potentials.set(a.potentials, b * size);
+    if (potentials && a.potentials) potentials.set(a.potentials, b * potentialSize);
     for (let i = 0; i < spikesPerStep.length; i++) spikesPerStep[i] += a.spikesPerStep[i];
     onImage?.(b + 1);
   }
-  return { count: spikes.batch, size, numSteps: spikes.numSteps, firstSpike, windowCounts, spikesPerStep, potentials };
+  return { count: spikes.batch, size, numSteps: spikes.numSteps, firstSpike, windowCounts, spikesPerStep, potentials, potentialSize };
 }
 
 /** Which features feed the SVM. */
@@ -51,8 +54,9 @@ export type FeatureKind = 'max' | 'sum' | 'window-sum' | 'latency' | 'potential'
  * `max`: 1 where the pooled neuron fired (the seed's MAX over time); `sum`: pooled spikes summed over time —
  * the same as `max`, since a pooled neuron fires at most once (as in the seed); `window-sum`: conv2 spikes in
  * each pooling window (0 … K²), a SUM that carries more than MAX; `latency`: `(T − t)/T` for a first spike at
- * step t, 0 if silent (earlier = stronger); `potential`: max over each pool2 window of the final conv2
- * potentials without firing (extracted only when the config's `readout.features` is `potential`).
+ * step t, 0 if silent (earlier = stronger); `potential`: max over each `readout.potential_pool` window (default
+ * pool2's) of the final conv2 potentials without firing (extracted only when the config's `readout.features` is
+ * `potential`).
  * @throws `ValidationError` when `potential` features were not extracted in this run
  */
 export function featureMatrix(f: SplitFeatures, kind: FeatureKind): FeatureMatrix {
@@ -60,7 +64,7 @@ export function featureMatrix(f: SplitFeatures, kind: FeatureKind): FeatureMatri
     if (!f.potentials) {
       throw new ValidationError('this run has no potential features', { field: '--features', expected: "a run trained with readout.features: potential", found: 'potential' });
     }
-    return { data: f.potentials, rows: f.count, columns: f.size };
+    return { data: f.potentials, rows: f.count, columns: f.potentialSize };
   }
   const data = new Float32Array(f.count * f.size);
   for (let i = 0; i < data.length; i++) {

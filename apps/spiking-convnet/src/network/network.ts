@@ -15,6 +15,10 @@ export interface NetworkShape {
   readonly pool2: SpikingPoolParams;
   /** Number of features: pool2 maps × height × width. */
   readonly features: number;
+  /** Max pooling of the final conv2 potentials (`potential` features): `readout.potential_pool`, else pool2's. */
+  readonly potentialPool: SpikingPoolParams;
+  /** Number of `potential` features: conv2 maps × potentialPool's output height × width. */
+  readonly potentialFeatures: number;
 }
 
 /**
@@ -34,7 +38,9 @@ export function networkShape(config: ConvnetConfig, height = 28, width = 28): Ne
     'conv2',
   );
   const pool2 = spikingPoolParams({ channels: c2.maps, inHeight: conv2.outHeight, inWidth: conv2.outWidth, kernelSize: config.pool2.kernel, stride: config.pool2.stride }, 'pool2');
-  return { conv1, pool1, conv2, pool2, features: c2.maps * pool2.outHeight * pool2.outWidth };
+  const pp = config.readout.potential_pool ?? config.pool2;
+  const potentialPool = spikingPoolParams({ channels: c2.maps, inHeight: conv2.outHeight, inWidth: conv2.outWidth, kernelSize: pp.kernel, stride: pp.stride }, 'readout.potential_pool');
+  return { conv1, pool1, conv2, pool2, features: c2.maps * pool2.outHeight * pool2.outWidth, potentialPool, potentialFeatures: c2.maps * potentialPool.outHeight * potentialPool.outWidth };
 }
 
 /** What one image produced in the network. */
@@ -45,7 +51,7 @@ export interface ImageActivity {
   readonly windowCounts: Uint8Array;
   /** Spikes per time step of each layer: conv1, pool1, conv2, pool2 (rows of T). */
   readonly spikesPerStep: Uint32Array;
-  /** With `potentials`: max over each pool2 window of the conv2 potentials that all pool1 spikes give (no firing). */
+  /** With `potentials`: max over each `potentialPool` window of the conv2 potentials that all pool1 spikes give (no firing). */
   readonly potentials?: Float32Array;
 }
 
@@ -170,15 +176,17 @@ export class SpikingConvNet {
     }
     if (!integrator) return { firstSpike, windowCounts, spikesPerStep };
     const v = integrator.potentials();
-    const pooled = new Float32Array(this.shape.features);
-    for (let c = 0; c < pool2.channels; c++) {
-      for (let py = 0; py < pool2.outHeight; py++) {
-        for (let px = 0; px < pool2.outWidth; px++) {
+    const pp = this.shape.potentialPool;
+    const ppPlane = pp.outHeight * pp.outWidth;
+    const pooled = new Float32Array(this.shape.potentialFeatures);
+    for (let c = 0; c < pp.channels; c++) {
+      for (let py = 0; py < pp.outHeight; py++) {
+        for (let px = 0; px < pp.outWidth; px++) {
           let m = 0;
-          for (let i = 0; i < pool2.kernelSize; i++) {
-            for (let j = 0; j < pool2.kernelSize; j++) m = Math.max(m, v[c * c2Plane + (py * pool2.stride + i) * pool2.inWidth + px * pool2.stride + j]);
+          for (let i = 0; i < pp.kernelSize; i++) {
+            for (let j = 0; j < pp.kernelSize; j++) m = Math.max(m, v[c * c2Plane + (py * pp.stride + i) * pp.inWidth + px * pp.stride + j]);
           }
-          pooled[c * p2Plane + py * pool2.outWidth + px] = m;
+          pooled[c * ppPlane + py * pp.outWidth + px] = m;
         }
       }
     }

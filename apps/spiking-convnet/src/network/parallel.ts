@@ -65,12 +65,13 @@ export async function extractFeaturesParallel(
   const firstSpike = new Int16Array(spikes.batch * size);
   const windowCounts = new Uint8Array(spikes.batch * size);
   const spikesPerStep = new Float64Array(4 * spikes.numSteps);
-  const potentials = withPotentials ? new Float32Array(spikes.batch * size) : undefined;
+  const potentialSize = withPotentials ? net.shape.potentialFeatures : 0;
+  const potentials = withPotentials ? new Float32Array(spikes.batch * potentialSize) : undefined;
   parts.forEach((p, k) => {
-    if (potentials && p.potentials) potentials.set(p.potentials, bounds[k] * size);
+    if (potentials && p.potentials) potentials.set(p.potentials, bounds[k] * potentialSize);
     firstSpike.set(p.firstSpike, bounds[k] * size);
     windowCounts.set(p.windowCounts, bounds[k] * size);
     for (let i = 0; i < spikesPerStep.length; i++) spikesPerStep[i] += p.spikesPerStep[i];
   });
-  return { count: spikes.batch, size, numSteps: spikes.numSteps, firstSpike, windowCounts, spikesPerStep, potentials };
+  return { count: spikes.batch, size, numSteps: spikes.numSteps, firstSpike, windowCounts, spikesPerStep, potentials, potentialSize };
 }

@@ -32,7 +32,7 @@ export async function saveSplitFeatures(dir: string, split: 'train' | 'test', f:
   for (let i = 0; i < first.length; i++) first[i] = f.firstSpike[i] < 0 ? NO_SPIKE : f.firstSpike[i];
   await saveNpy(join(dir, split === 'train' ? RUN_FILES.trainFirstSpike : RUN_FILES.testFirstSpike), { data: first, shape: [f.count, f.size] });
   await saveNpy(join(dir, split === 'train' ? RUN_FILES.trainWindowCounts : RUN_FILES.testWindowCounts), { data: f.windowCounts, shape: [f.count, f.size] });
-  if (f.potentials) await saveNpy(join(dir, split === 'train' ? RUN_FILES.trainPotential : RUN_FILES.testPotential), { data: f.potentials, shape: [f.count, f.size] });
+  if (f.potentials) await saveNpy(join(dir, split === 'train' ? RUN_FILES.trainPotential : RUN_FILES.testPotential), { data: f.potentials, shape: [f.count, f.potentialSize] });
 }
 
 /** Loads a split's features saved by {@link saveSplitFeatures}. */
@@ -52,12 +52,14 @@ export async function loadSplitFeatures(dir: string, split: 'train' | 'test', nu
   for (let i = 0; i < firstSpike.length; i++) firstSpike[i] = first.data[i] === NO_SPIKE ? -1 : first.data[i];
   const potentialFile = join(dir, split === 'train' ? RUN_FILES.trainPotential : RUN_FILES.testPotential);
   let potentials: Float32Array | undefined;
+  let potentialSize = 0;
   if (existsSync(potentialFile)) {
     const p = await loadNpy(potentialFile);
-    if (p.shape.join() !== first.shape.join()) throw new ShapeError('features files disagree in shape', { file: potentialFile, expected: `[${first.shape.join(', ')}]`, found: `[${p.shape.join(', ')}]` });
+    if (p.shape.length !== 2 || p.shape[0] !== count) throw new ShapeError('features files disagree in shape', { file: potentialFile, expected: `[${count}, features]`, found: `[${p.shape.join(', ')}]` });
     potentials = Float32Array.from(p.data);
+    potentialSize = p.shape[1];
   }
-  return { count, size, numSteps, firstSpike, windowCounts: Uint8Array.from(counts.data), spikesPerStep: new Float64Array(4 * numSteps), potentials };
+  return { count, size, numSteps, firstSpike, windowCounts: Uint8Array.from(counts.data), spikesPerStep: new Float64Array(4 * numSteps), potentials, potentialSize };
 }
 
 /**
