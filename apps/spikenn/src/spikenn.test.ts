@@ -126,6 +126,11 @@ describe('spikenn app', () => {
     expect(await main(['make-folds', join(whole, 'trainset.npy'), join(whole, 'testset.npy'), data, '--K', '2'], made.io as never)).toBe(0);
     expect(made.out()).toMatch(/wrote 2 folds of 40 training samples/);
     expect([readAnySpikingDataset(join(data, '0', 'trainset.npy')).count, readAnySpikingDataset(join(data, '0', 'valset.npy')).count]).toEqual([20, 20]);
+    const sub = capture();
+    expect(await main(['make-folds', join(whole, 'trainset.npy'), join(whole, 'testset.npy'), join(tmp, 'sub-folds'), '--K', '2', '--max-samples', '20'], sub.io as never)).toBe(0);
+    expect(sub.out()).toMatch(/wrote 2 folds of 20 \(a stratified subset of 40\) training samples/);
+    const subLabels = [...readAnySpikingDataset(join(tmp, 'sub-folds', '0', 'trainset.npy')).labels, ...readAnySpikingDataset(join(tmp, 'sub-folds', '0', 'valset.npy')).labels];
+    expect(subLabels.filter((l) => l === 0).length).toBe(subLabels.length / 2); // stratified: both classes halved
     const configPath = join(tmp, 'tiny.json');
     const out = join(tmp, 'kfold');
     const { stdout } = await run('node', [cli, 'kfold', data, out, configPath, '--K', '2', '--n-proc', '2', '--no-report', '-q']);

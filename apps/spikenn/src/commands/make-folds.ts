@@ -2,7 +2,7 @@ import { copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type AppIo, getGlobalOptions, numberOption } from '@snn/cli';
 import { Rng } from '@snn/core';
-import { selectSpikingSamples, stratifiedKFold } from '@snn/datasets';
+import { selectSpikingSamples, stratifiedKFold, stratifiedSubset } from '@snn/datasets';
 import { readAnySpikingDataset, writeSeedSpikingDataset } from '@snn/datasets/node';
 import type { Command } from 'commander';
 import { MAX_FOLDS } from '../config/schema.js';
@@ -22,11 +22,14 @@ export function addMakeFoldsCommand(program: Command, io: AppIo): void {
     .argument('<testset>', 'test SpikingDataset, copied into every fold')
     .argument('<out>', 'folder for the fold folders 0..K−1')
     .addOption(numberOption('--K <k>', 'number of folds', 'positiveInt', 10, MAX_FOLDS))
-    .action(async (trainPath: string, testPath: string, out: string, flags: { K: number }, cmd: Command) => {
+    .addOption(numberOption('--max-samples <n>', 'fold a stratified, seeded subset of n training samples (default: all)', 'positiveInt'))
+    .action(async (trainPath: string, testPath: string, out: string, flags: { K: number; maxSamples?: number }, cmd: Command) => {
       const seed = getGlobalOptions(cmd, io.env).seed ?? 0;
-      const train = readAnySpikingDataset(trainPath);
+      const all = readAnySpikingDataset(trainPath);
+      const rng = new Rng(seed);
+      const train = flags.maxSamples !== undefined && flags.maxSamples < all.count ? selectSpikingSamples(all, stratifiedSubset(all.labels, flags.maxSamples / all.count, rng)) : all;
       readAnySpikingDataset(testPath); // checked before anything is written
-      const folds = stratifiedKFold(train.labels, flags.K, new Rng(seed));
+      const folds = stratifiedKFold(train.labels, flags.K, rng);
       for (const [i, fold] of folds.entries()) {
         const dir = join(out, String(i));
         await mkdir(dir, { recursive: true });
@@ -34,6 +37,6 @@ export function addMakeFoldsCommand(program: Command, io: AppIo): void {
         await writeSeedSpikingDataset(join(dir, 'valset.npy'), selectSpikingSamples(train, fold.test));
         await copyFile(testPath, join(dir, testPath.endsWith('.npy') ? 'testset.npy' : 'testset.snnspk'));
       }
-      io.stdout.write(`wrote ${flags.K} folds of ${train.count} training samples into ${out} (seed ${seed})\n`);
+      io.stdout.write(`wrote ${flags.K} folds of ${train.count}${train.count < all.count ? ` (a stratified subset of ${all.count})` : ''} training samples into ${out} (seed ${seed})\n`);
     });
 }
