@@ -105,6 +105,16 @@ describe('spiking-convnet on tiny data', () => {
     expect(m.err.join('')).toContain('this run has no potential features');
   }, 60_000);
 
+  it('--dataset fashion-mnist trains on the embedded Fashion-MNIST split', async () => {
+    const c = capture();
+    expect(await main(['train', '-c', 'tiny', '--dataset', 'fashion-mnist', '--data-prop', '0.001', '--test-size', '20', '--runs-dir', root, '--name', 'fashion', '--no-figures', '-q'], c.io)).toBe(0);
+    const dir = join(root, 'spiking-convnet', 'fashion');
+    expect(readFileSync(join(dir, 'config.yaml'), 'utf8')).toContain('dataset: fashion-mnist');
+    const { loadFashionMnist } = await import('@snn/datasets/node');
+    const expected = Array.from(loadFashionMnist({ split: 'test' }).labels.subarray(0, 20));
+    expect(Array.from((await loadNpy(join(dir, 'y_test.npy'))).data)).toEqual(expected);
+  }, 60_000);
+
   it('bad input: data proportion, thresholds, radius, weights shape', async () => {
     const dp = capture();
     expect(await main(['train', '-c', 'tiny', '--data-prop', '1.5', '--runs-dir', root], dp.io)).not.toBe(0);

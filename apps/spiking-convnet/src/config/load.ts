@@ -18,6 +18,8 @@ export interface ConfigOverrides {
   readonly testSize?: number;
   /** `--mnist-path`. */
   readonly mnistPath?: string;
+  /** `--dataset`. */
+  readonly dataset?: 'mnist' | 'fashion-mnist';
 }
 
 /**
@@ -48,6 +50,7 @@ export async function loadRunConfig(nameOrPath: string, overrides: ConfigOverrid
       data_prop: overrides.dataProp ?? config.data.data_prop,
       test_size: overrides.testSize ?? config.data.test_size,
       mnist_path: overrides.mnistPath ?? config.data.mnist_path,
+      dataset: overrides.dataset ?? config.data.dataset,
     },
     encoding: { ...config.encoding, timesteps: overrides.timesteps ?? config.encoding.timesteps },
   };

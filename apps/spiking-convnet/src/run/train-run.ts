@@ -68,7 +68,7 @@ export async function trainRun(config: ConvnetConfig, options: TrainRunOptions, 
   await session.run(async () => {
     const metrics = await MetricsLog.open(run.path);
     const { train, test, source } = await session.phase('load', () => loadSplits(config));
-    session.log('MNIST from %s: %d training images (data_prop %s), %d test images; run %s', source, train.labels.length, config.data.data_prop, test.labels.length, run.path);
+    session.log('%s from %s: %d training images (data_prop %s), %d test images; run %s', config.data.dataset === 'fashion-mnist' ? 'Fashion-MNIST' : 'MNIST', source, train.labels.length, config.data.data_prop, test.labels.length, run.path);
     const trainSpikes = await step('encode_train', train.labels.length, () => encodeSplit(train, config));
     const testSpikes = await step('encode_test', test.labels.length, () => encodeSplit(test, config));
     const shape = networkShape(config);
