@@ -57,13 +57,18 @@ describe('size limits of the config', () => {
     expect(await messageOf('default', { timesteps: 255 }).catch(() => 'accepted')).toBe('accepted');
   });
 
-  it('estimates the default config at a few GiB and accepts every shipped config', async () => {
-    const config = await loadRunConfig('default');
-    const estimate = estimateRunBytes(config);
+  it('estimates the seed config at a few GiB, potential features by their own pooling, and accepts every shipped config', async () => {
+    const seed = await loadRunConfig('seed');
+    const estimate = estimateRunBytes(seed);
     const images = 70000;
     const features = 100 * 7 * 7;
     expect(estimate?.features).toBe(features);
+    // images; spike features (int16 + uint8) and the SVM's float32 matrix; the RBF SVM's rows
     expect(estimate?.bytes).toBe(images * (4 * 784 + 4 * 2 * 784 + 4 * 31) + images * features * 7 + 10000 * features * 16);
+    const potential = estimateRunBytes({ ...seed, readout: { ...seed.readout, features: 'potential', potential_pool: { kernel: 6, stride: 4 }, standardize: true } });
+    const potentials = 100 * 3 * 3; // 6 × 6 windows, stride 4 over conv2's 14 × 14
+    // spike features; potentials, their SVM matrix and standardised copy (float32); the RBF SVM's rows of potentials
+    expect(potential?.bytes).toBe(images * (4 * 784 + 4 * 2 * 784 + 4 * 31) + images * (features * 3 + potentials * 12) + 10000 * potentials * 16);
     expect(SIZE_LIMITS.timesteps).toBe(255);
     for (const name of ['seed', 'default', 'tiny']) expect(configSchema.safeParse(await loadRunConfig(name)).success).toBe(true);
   });

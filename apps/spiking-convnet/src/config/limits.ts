@@ -40,7 +40,7 @@ export interface EstimateInput {
   readonly pool1: PoolGeometry;
   readonly conv2: ConvGeometry;
   readonly pool2: PoolGeometry;
-  readonly readout: { readonly features: string; readonly standardize: boolean; readonly rbf: { readonly max_train: number } };
+  readonly readout: { readonly features: string; readonly potential_pool?: PoolGeometry | null; readonly standardize: boolean; readonly rbf: { readonly max_train: number } };
 }
 
 interface ConvGeometry {
@@ -71,11 +71,11 @@ const poolSide = (side: number, p: PoolGeometry): number => Math.floor((side - p
 /**
  * Bytes a `train` or `evaluate` run of these settings holds at its peak, by estimate: for each of the
  * N = ⌈60000 · data_prop⌉ + test_size images, the image (784 float32), its spike train (at most one
- * spike per pixel and DoG channel, a uint32 each, and T + 1 row offsets) and its F features (first-spike
- * step int16 + window count uint8 + the SVM's float32 matrix, + float32 potentials for `potential`
- * features, + a standardised float32 copy); and the RBF SVM's sparse copy of its training rows
- * (min(max_train, N_train) × F × (float64 value + uint32 index + float32 row)). F = maps₂ × side² of
- * pool2, from the layer geometry.
+ * spike per pixel and DoG channel, a uint32 each, and T + 1 row offsets), its F spike features (first-spike
+ * step int16 + window count uint8) and its R readout features (the SVM's float32 matrix, + float32
+ * potentials for `potential` features, + a standardised float32 copy); and the RBF SVM's sparse copy of its
+ * training rows (min(max_train, N_train) × R × (float64 value + uint32 index + float32 row)). F = maps₂ ×
+ * side² of pool2; R = F, or maps₂ × side² of `readout.potential_pool` for `potential` features.
  *
  * @returns undefined when the geometry does not fit (the layer checks name that field)
  */
@@ -86,12 +86,16 @@ export function estimateRunBytes(c: EstimateInput): RunEstimate | undefined {
   const side4 = poolSide(side3, c.pool2);
   if (!(side1 > 0 && side2 > 0 && side3 > 0 && side4 > 0)) return undefined;
   const features = c.conv2.maps * side4 * side4;
+  const potential = c.readout.features === 'potential';
+  const sidePotential = potential && c.readout.potential_pool ? poolSide(side3, c.readout.potential_pool) : side4;
+  if (!(sidePotential > 0)) return undefined;
+  const readoutFeatures = potential ? c.conv2.maps * sidePotential * sidePotential : features;
   const trainImages = Math.ceil(MNIST_TRAIN_IMAGES * c.data.data_prop);
   const images = trainImages + c.data.test_size;
-  const perFeature = 2 + 1 + 4 + (c.readout.features === 'potential' ? 4 : 0) + (c.readout.standardize ? 4 : 0);
+  const perReadoutFeature = 4 + (potential ? 4 : 0) + (c.readout.standardize ? 4 : 0);
   const inputBytes = images * (4 * IMAGE_SIDE ** 2 + 4 * c.encoding.dog.length * IMAGE_SIDE ** 2 + 4 * (c.encoding.timesteps + 1));
-  const featureBytes = images * features * perFeature;
-  const rbfBytes = Math.min(c.readout.rbf.max_train, trainImages) * features * 16;
+  const featureBytes = images * (features * 3 + readoutFeatures * perReadoutFeature);
+  const rbfBytes = Math.min(c.readout.rbf.max_train, trainImages) * readoutFeatures * 16;
   const parts: [number, string[]][] = [
     [inputBytes, ['data', 'data_prop']],
     [featureBytes, ['conv2', 'maps']],
