@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { FileFormatError, ValidationError } from '@snn/core';
-import { type SpikingDataset } from '@snn/datasets';
+import type { SpikingDataset } from '@snn/datasets';
 import { readAnySpikingDataset } from '@snn/datasets/node';
 import type { Splits } from './fit.js';
 

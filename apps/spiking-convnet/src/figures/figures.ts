@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ProgressStream, createLogger, readManifest, readResolvedConfig } from '@snn/cli';
-import { type NpyArray } from '@snn/core';
+import type { NpyArray } from '@snn/core';
 import { loadNpy } from '@snn/core/node';
 import { loadMnist } from '@snn/datasets/node';
 import { DOG_OFF, DOG_ON, dogFilterImages, latencyBins } from '@snn/encoding';
