@@ -36,3 +36,5 @@ export { encodePickle } from './io/pickle/write.js';
 export { pickleArrayNumbers, decodeNpyObject, encodeNpyObject } from './io/pickle/numpy.js';
 export { isPickleDict, isPickleTuple, isPickleNdArray, describePickleValue } from './io/pickle/values.js';
 export type { PickleValue, PickleTuple, PickleDict, PickleDtype, PickleDtypeField, PickleNdArray } from './io/pickle/values.js';
+export { WASM_TYPE, compileWasm, instantiateWasm, sleb, uleb, wasmFunctionBody, wasmModuleBytes, wasmOp, wasmRowLoop } from './wasm/writer.js';
+export type { WasmFunction, WasmInstance, WasmMemory, WasmModule } from './wasm/writer.js';

@@ -1,14 +1,4 @@
-import { BackendError } from '@snn/core';
-
-/** The parts of the WebAssembly JavaScript API used here (the project's TypeScript lib has no WebAssembly types). */
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-}
-interface WasmApi {
-  readonly Module: new (bytes: Uint8Array) => object;
-  readonly Instance: new (module: object, imports: object) => { readonly exports: Record<string, unknown> };
-  readonly Memory: new (descriptor: { initial: number }) => WasmMemory;
-}
+import { WASM_TYPE, type WasmMemory, type WasmModule, compileWasm, instantiateWasm, wasmFunctionBody, wasmModuleBytes, wasmOp, wasmRowLoop } from '@snn/core';
 
 /** Reset mechanism codes of the LIF kernels: 0 subtract, 1 zero, 2 none. */
 export type MechanismCode = 0 | 1 | 2;
@@ -161,130 +151,17 @@ export const KERNEL_REFERENCE = {
   },
 };
 
-// --- A minimal WebAssembly binary writer -------------------------------------------------------
+// --- Kernel bodies (written with @snn/core's WebAssembly writer) -----------------------------------
 
-function uleb(value: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = value & 0x7f;
-    value >>>= 7;
-    if (value !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (value !== 0);
-  return out;
-}
-
-function sleb(value: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const byte = value & 0x7f;
-    value >>= 7;
-    if ((value === 0 && (byte & 0x40) === 0) || (value === -1 && (byte & 0x40) !== 0)) {
-      out.push(byte);
-      return out;
-    }
-    out.push(byte | 0x80);
-  }
-}
-
-function vector(items: number[][]): number[] {
-  return [...uleb(items.length), ...items.flat()];
-}
-
-function name(text: string): number[] {
-  const bytes = [...new TextEncoder().encode(text)];
-  return [...uleb(bytes.length), ...bytes];
-}
-
-function section(id: number, body: number[]): number[] {
-  return [id, ...uleb(body.length), ...body];
-}
-
-const I32 = 0x7f;
-const F32 = 0x7d;
-const V128 = 0x7b;
-const simd = (code: number): number[] => [0xfd, ...uleb(code)];
-const op = {
-  block: [0x02, 0x40],
-  loop: [0x03, 0x40],
-  end: [0x0b],
-  brIf: (depth: number) => [0x0d, ...uleb(depth)],
-  get: (i: number) => [0x20, ...uleb(i)],
-  set: (i: number) => [0x21, ...uleb(i)],
-  tee: (i: number) => [0x22, ...uleb(i)],
-  i32: (v: number) => [0x41, ...sleb(v)],
-  f32: (v: number) => {
-    const b = new Uint8Array(new Float32Array([v]).buffer);
-    return [0x43, ...b];
-  },
-  eqz: [0x45],
-  ltU: [0x49],
-  geU: [0x4f],
-  add: [0x6a],
-  sub: [0x6b],
-  mul: [0x6c],
-  and: [0x71],
-  shl: [0x74],
-  shrU: [0x76],
-  load: [...simd(0x00), 4, 0], // v128.load align 2^4, offset 0
-  store: [...simd(0x0b), 4, 0],
-  i32x4splat: simd(0x11),
-  splat: simd(0x13), // f32x4.splat
-  gt: simd(0x44), // f32x4.gt
-  and128: simd(0x4e),
-  andnot: simd(0x4f), // a & ~b
-  or128: simd(0x50),
-  fabs: simd(0xe0),
-  fadd: simd(0xe4),
-  fsub: simd(0xe5),
-  fmul: simd(0xe6),
-  fdiv: simd(0xe7),
-};
+const I32 = WASM_TYPE.i32;
+const F32 = WASM_TYPE.f32;
+const V128 = WASM_TYPE.v128;
+const op = wasmOp;
+const body = wasmFunctionBody;
+const rowLoop = wasmRowLoop;
 
 /** Loads the vector at `get(base) + get(offset)`. */
 const loadSum = (base: number, offset: number): number[] => [...op.get(base), ...op.get(offset), ...op.add, ...op.load];
-
-/** A function body: local declarations (one entry per local, in order) then code, as the code section wants it. */
-function body(locals: number[], code: number[]): number[] {
-  const fn = [...vector(locals.map((type) => [1, type])), ...code, ...op.end];
-  return [...uleb(fn.length), ...fn];
-}
-
-/**
- * A function that walks `pointers` (the first is the destination) 16 bytes at
- * a time for `n = get(count)` floats; `step` leaves the new destination vector
- * on the stack. Locals: `end` (index `params`), then `extra`.
- */
-function rowLoop(pointers: number[], count: number, params: number, extra: number[], step: number[]): number[] {
-  const end = params;
-  return body(
-    [I32, ...extra],
-    [
-      ...op.get(pointers[0]),
-      ...op.get(count),
-      ...op.i32(2),
-      ...op.shl,
-      ...op.add,
-      ...op.set(end),
-      ...op.block,
-      ...op.get(pointers[0]),
-      ...op.get(end),
-      ...op.geU,
-      ...op.brIf(0),
-      ...op.loop,
-      ...op.get(pointers[0]),
-      ...step,
-      ...op.store,
-      ...pointers.flatMap((p) => [...op.get(p), ...op.i32(16), ...op.add, ...op.set(p)]),
-      ...op.get(pointers[0]),
-      ...op.get(end),
-      ...op.ltU,
-      ...op.brIf(0),
-      ...op.end,
-      ...op.end,
-    ],
-  );
-}
 
 const loadAt = (p: number): number[] => [...op.get(p), ...op.load];
 
@@ -493,15 +370,15 @@ interface FunctionDef {
 }
 
 /** Builds the module bytes: one imported memory `env.memory` and the kernels of {@link SimdKernels}. */
-function moduleBytes(): { bytes: Uint8Array; names: string[] } {
+function moduleBytes(): Uint8Array {
   const types = [
-    [0x60, ...vector([[I32], [I32], [I32]]), 0x00], // 0: (dst, src, n)
-    [0x60, ...vector([[I32], [I32], [I32], [I32]]), 0x00], // 1: (dst, a, b, n)
-    [0x60, ...vector([[I32], [I32], [F32], [I32]]), 0x00], // 2: (dst, src, alpha, n)
-    [0x60, ...vector([[I32], [I32], [I32], [F32], [F32], [F32]]), 0x00], // 3: (dst, v, n, thr, a, b)
-    [0x60, ...vector([[I32], [I32], [I32], [F32], [F32]]), 0x00], // 4: (dst, v, n, thr, k)
-    [0x60, ...vector([[I32], [I32], [I32], [I32], [I32], [I32], [F32], [F32]]), 0x00], // 5: lif forward
-    [0x60, ...vector([[I32], [I32], [I32], [I32], [I32], [I32], [I32], [F32], [F32]]), 0x00], // 6: lif backward
+    [I32, I32, I32], // 0: (dst, src, n)
+    [I32, I32, I32, I32], // 1: (dst, a, b, n)
+    [I32, I32, F32, I32], // 2: (dst, src, alpha, n)
+    [I32, I32, I32, F32, F32, F32], // 3: (dst, v, n, thr, a, b)
+    [I32, I32, I32, F32, F32], // 4: (dst, v, n, thr, k)
+    [I32, I32, I32, I32, I32, I32, F32, F32], // 5: lif forward
+    [I32, I32, I32, I32, I32, I32, I32, F32, F32], // 6: lif backward
   ];
   const functions: FunctionDef[] = [
     { name: 'addRow', type: 0, code: rowLoop([0, 1], 2, 3, [], [...loadAt(0), ...loadAt(1), ...op.fadd]) },
@@ -563,47 +440,28 @@ function moduleBytes(): { bytes: Uint8Array; names: string[] } {
   for (const zero of [false, true]) {
     for (const delayed of [false, true]) functions.push({ name: `lifBackward${zero ? 1 : 0}${delayed ? 1 : 0}`, type: 6, code: lifBackwardBody(zero, delayed) });
   }
-  const bytes = [
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, vector(types)),
-    ...section(2, vector([[...name('env'), ...name('memory'), 0x02, 0x00, 0x01]])),
-    ...section(3, vector(functions.map((f) => uleb(f.type)))),
-    ...section(7, vector(functions.map((f, i) => [...name(f.name), 0x00, ...uleb(i)]))),
-    ...section(10, vector(functions.map((f) => f.code))),
-  ];
-  return { bytes: new Uint8Array(bytes), names: functions.map((f) => f.name) };
+  return wasmModuleBytes(functions.map((f) => ({ name: f.name, params: types[f.type], body: f.code })));
 }
 
-let compiled: object | null = null;
+let compiled: WasmModule | null = null;
 
 /**
  * Instantiates the kernels over a new private memory of at least `bytes` bytes.
  * @throws `BackendError` when this JavaScript engine has no WebAssembly SIMD
  */
 export function createSimdKernels(bytes: number): SimdKernels {
-  try {
-    const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-    compiled ??= new wasm.Module(moduleBytes().bytes);
-    const memory = new wasm.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
-    const e = new wasm.Instance(compiled, { env: { memory } }).exports as Record<string, never>;
-    return {
-      memory,
-      addRow: e.addRow,
-      subRow: e.subRow,
-      addDiff: e.addDiff,
-      sumRows: e.sumRows,
-      axpy: e.axpy,
-      surrogateAtan: e.surrogateAtan,
-      surrogateFastSigmoid: e.surrogateFastSigmoid,
-      lifForward: [0, 1, 2].map((m) => [e[`lifForward${m}0`], e[`lifForward${m}1`]] as const),
-      lifBackward: [0, 1].map((z) => [e[`lifBackward${z}0`], e[`lifBackward${z}1`]] as const),
-    };
-  } catch (error) {
-    throw new BackendError('WebAssembly SIMD is not available', {
-      field: 'bptt engine',
-      expected: 'a JavaScript engine with WebAssembly SIMD (Node ≥ 16.4)',
-      found: error instanceof Error ? error.message : String(error),
-      cause: error,
-    });
-  }
+  compiled ??= compileWasm(moduleBytes(), 'bptt engine');
+  const { memory, exports: e } = instantiateWasm(compiled, bytes, 'bptt engine');
+  return {
+    memory,
+    addRow: e.addRow,
+    subRow: e.subRow,
+    addDiff: e.addDiff,
+    sumRows: e.sumRows,
+    axpy: e.axpy,
+    surrogateAtan: e.surrogateAtan,
+    surrogateFastSigmoid: e.surrogateFastSigmoid,
+    lifForward: [0, 1, 2].map((m) => [e[`lifForward${m}0`], e[`lifForward${m}1`]] as const),
+    lifBackward: [0, 1].map((z) => [e[`lifBackward${z}0`], e[`lifBackward${z}1`]] as const),
+  };
 }

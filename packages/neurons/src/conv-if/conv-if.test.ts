@@ -5,6 +5,7 @@ import { lateralInhibitionReference } from './inhibition.js';
 import { SpikingConvLayer } from './layer.js';
 import { convIfParams } from './params.js';
 import { SpikingPool, spikingPoolParams, spikingPoolReference } from './pool.js';
+import { float32AtMost } from './simd.js';
 
 /** The dense form of one sample through the layer: reference kernels plus the silencing rule. */
 function denseRun(params: ReturnType<typeof convIfParams>, weights: Float32Array, radius: number, steps: number[][]) {
@@ -12,7 +13,7 @@ function denseRun(params: ReturnType<typeof convIfParams>, weights: Float32Array
   const plane = oh * ow;
   let pot: Float32Array = new Float32Array(co * plane);
   const active = new Float32Array(co * plane).fill(1);
-  const result: { spikes: number[]; potentials: number[] }[] = [];
+  const result: { spikes: number[]; potentials: number[]; after: Float32Array }[] = [];
   for (const step of steps) {
     const input = new Float32Array(inChannels * inHeight * inWidth);
     for (const i of step) input[i] = 1;
@@ -20,7 +21,7 @@ function denseRun(params: ReturnType<typeof convIfParams>, weights: Float32Array
     const spikes = new Float32Array(co * plane);
     for (let n = 0; n < spikes.length; n++) if (active[n] > 0 && pot[n] > threshold) spikes[n] = 1;
     const kept = lateralInhibitionReference(spikes, pot, { channels: co, height: oh, width: ow, radius });
-    const out = { spikes: [] as number[], potentials: [] as number[] };
+    const out = { spikes: [] as number[], potentials: [] as number[], after: pot };
     for (let n = 0; n < kept.length; n++) {
       if (kept[n]) {
         out.spikes.push(n);
@@ -43,21 +44,24 @@ function denseRun(params: ReturnType<typeof convIfParams>, weights: Float32Array
       }
       active[n] = pot[n] = 0;
     }
+    out.after = pot.map((v, n) => (active[n] ? v : 0));
     result.push(out);
   }
   return result;
 }
 
 describe('SpikingConvLayer (event-driven) against the dense reference kernels', () => {
-  for (const [stride, padding, radius] of [
-    [1, 2, 0],
-    [1, 1, 1],
-    [2, 0, 0],
+  // 6 maps: channel rows padded to 8 lanes inside; threshold 1.3 is not a float32 (the SIMD pre-filter rounds down).
+  for (const [stride, padding, radius, maps, threshold] of [
+    [1, 2, 0, 4, 1.5],
+    [1, 1, 1, 4, 1.5],
+    [2, 0, 0, 4, 1.5],
+    [1, 2, 1, 6, 1.3],
   ]) {
-    it(`stride ${stride}, padding ${padding}, radius ${radius}`, () => {
+    it(`stride ${stride}, padding ${padding}, radius ${radius}, ${maps} maps`, () => {
       const rng = new Rng(10 + stride + padding + radius);
-      const params = convIfParams({ inChannels: 2, inHeight: 9, inWidth: 8, outChannels: 4, kernelSize: 3, padding, stride, threshold: 1.5 });
-      const weights = Float32Array.from({ length: 4 * 2 * 9 }, () => rng.uniform() * 0.6);
+      const params = convIfParams({ inChannels: 2, inHeight: 9, inWidth: 8, outChannels: maps, kernelSize: 3, padding, stride, threshold });
+      const weights = Float32Array.from({ length: maps * 2 * 9 }, () => rng.uniform() * 0.6);
       const steps = Array.from({ length: 6 }, () => Array.from({ length: 144 }, (_, i) => i).filter(() => rng.bernoulli(0.15)));
       const layer = new SpikingConvLayer(params, weights, { inhibitionRadius: radius });
       layer.reset();
@@ -67,6 +71,8 @@ describe('SpikingConvLayer (event-driven) against the dense reference kernels', 
         const got = layer.step(step);
         expect(Array.from(got.spikes), `step ${t}`).toEqual(expected[t].spikes);
         for (let i = 0; i < got.potentials.length; i++) expect(got.potentials[i]).toBeCloseTo(expected[t].potentials[i], 4);
+        const v = layer.potentials();
+        for (let n = 0; n < v.length; n++) expect(v[n], `potential ${n} after step ${t}`).toBeCloseTo(expected[t].after[n], 4);
         total += got.spikes.length;
       });
       expect(total).toBeGreaterThan(3);
@@ -79,6 +85,14 @@ describe('SpikingConvLayer (event-driven) against the dense reference kernels', 
       }
     });
   }
+
+  it('rounds the firing pre-filter threshold down to a float32', () => {
+    expect(float32AtMost(1.5)).toBe(1.5);
+    expect(float32AtMost(1.3)).toBeLessThanOrEqual(1.3);
+    expect(Math.fround(float32AtMost(1.3))).toBe(float32AtMost(1.3));
+    expect(float32AtMost(1.3)).toBeGreaterThan(1.3 - 2e-7);
+    expect(float32AtMost(Number.MAX_VALUE)).toBe(3.4028234663852886e38);
+  });
 
   it('refuses a weight array of the wrong size, a threshold <= 0 and a negative radius', () => {
     const params = convIfParams({ inChannels: 2, inHeight: 5, inWidth: 5, outChannels: 3, kernelSize: 3, threshold: 1 });

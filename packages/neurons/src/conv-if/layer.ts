@@ -1,6 +1,7 @@
 import { ShapeError } from '@snn/core';
 import { checkInhibitionRadius } from './inhibition.js';
 import type { ConvIfParams } from './params.js';
+import { type ConvSimd, createConvSimd, float32AtMost } from './simd.js';
 
 /** What one step of a {@link SpikingConvLayer} produced. */
 export interface ConvStepResult {
@@ -25,8 +26,11 @@ export interface ConvStepResult {
  * step on dense arrays is {@link convIfKernel} + {@link lateralInhibitionKernel}; a test checks that both agree.
  *
  * Weights are `[C_out, C_in, K, K]` (NumPy layout, {@link SpikingConvLayer.weights}); after changing filter
- * `o` call {@link SpikingConvLayer.syncFilter}. Potentials are kept position-major inside so that an input
- * spike's update is one contiguous run per output position.
+ * `o` call {@link SpikingConvLayer.syncFilter}. Inside, potentials are position-major `[H_out, W_out, C_out]`
+ * (channels padded to a multiple of 4) and filters are `[C_in, K, K, C_out]` with the filter columns reversed,
+ * so that with stride 1 an input spike's update of one output row is one contiguous slab of potentials plus one
+ * contiguous slab of weights, added with WebAssembly SIMD (f32x4; each lane the same float32 addition in the
+ * same order as a scalar loop: the potentials are bit-identical).
  *
  * @example
  * ```ts
@@ -40,9 +44,14 @@ export class SpikingConvLayer {
   readonly weights: Float32Array;
   /** Inhibition radius between maps, in positions (0 = the same position only). */
   readonly inhibitionRadius: number;
-  private readonly transposed: Float32Array; // [C_in, K, K, C_out]
-  private readonly potential: Float32Array; // [H_out, W_out, C_out]
-  private readonly active: Uint8Array; // [H_out, W_out, C_out]
+  private readonly channelStride: number; // C_out rounded up to a multiple of 4 (16-byte rows)
+  private readonly simd: ConvSimd;
+  private readonly weightBytes: number; // byte offset of `transposed` in the SIMD memory (potentials at 0)
+  private readonly touchedBytes: number; // byte offset of `touched` in the SIMD memory
+  private readonly threshold32: number; // the largest float32 <= threshold: the SIMD pre-filter of firing
+  private readonly transposed: Float32Array; // [C_in, K, K (reversed), channelStride], padding lanes 0
+  private readonly potential: Float32Array; // [H_out, W_out, channelStride]
+  private readonly active: Uint8Array; // [H_out, W_out, channelStride]
   private readonly activeCount: Uint16Array; // active neurons per position: a position with none is skipped
   private readonly touched: Uint32Array;
   private readonly touchedMark: Uint8Array;
@@ -71,22 +80,33 @@ export class SpikingConvLayer {
     }
     this.inhibitionRadius = checkInhibitionRadius(options.inhibitionRadius ?? 0, 'inhibitionRadius');
     this.weights = weights;
-    this.transposed = new Float32Array(expected);
-    for (let o = 0; o < outChannels; o++) this.syncFilter(o);
+    const cs = Math.ceil(outChannels / 4) * 4;
+    this.channelStride = cs;
     const positions = outHeight * outWidth;
-    this.potential = new Float32Array(positions * outChannels);
-    this.active = new Uint8Array(positions * outChannels).fill(1);
+    const rows = inChannels * kernelSize * kernelSize;
+    this.weightBytes = 4 * positions * cs;
+    this.touchedBytes = this.weightBytes + 4 * rows * cs;
+    this.simd = createConvSimd(this.touchedBytes + 4 * positions);
+    this.potential = new Float32Array(this.simd.memory.buffer, 0, positions * cs);
+    this.transposed = new Float32Array(this.simd.memory.buffer, this.weightBytes, rows * cs);
+    this.touched = new Uint32Array(this.simd.memory.buffer, this.touchedBytes, positions);
+    this.threshold32 = float32AtMost(params.threshold);
+    for (let o = 0; o < outChannels; o++) this.syncFilter(o);
+    this.active = new Uint8Array(positions * cs).fill(1);
     this.activeCount = new Uint16Array(positions).fill(outChannels);
-    this.touched = new Uint32Array(positions);
     this.touchedMark = new Uint8Array(positions);
     this.bucketHead = new Int32Array(positions).fill(-1);
   }
 
   /** Copies filter `o` of {@link SpikingConvLayer.weights} into the layer's internal layout (after a weight update). */
   syncFilter(o: number): void {
-    const { outChannels, inChannels, kernelSize } = this.params;
-    const per = inChannels * kernelSize * kernelSize;
-    for (let r = 0; r < per; r++) this.transposed[r * outChannels + o] = this.weights[o * per + r];
+    const { inChannels, kernelSize: k } = this.params;
+    const cs = this.channelStride;
+    const per = inChannels * k * k;
+    for (let r = 0; r < per; r++) {
+      const kj = r % k;
+      this.transposed[(r - kj + k - 1 - kj) * cs + o] = this.weights[o * per + r];
+    }
   }
 
   /** Starts a new sample: potentials 0, every neuron may fire. */
@@ -101,7 +121,8 @@ export class SpikingConvLayer {
       this.active[n] = 0;
       this.activeCount[pos]--;
     }
-    this.potential[n] = 0;
+    // −∞ stays below the threshold whatever is added later: the SIMD pre-filter of firing skips silent neurons.
+    this.potential[n] = Number.NEGATIVE_INFINITY;
   }
 
   /**
@@ -110,10 +131,11 @@ export class SpikingConvLayer {
    */
   potentials(): Float32Array {
     const { outChannels: co, outHeight, outWidth } = this.params;
+    const cs = this.channelStride;
     const positions = outHeight * outWidth;
     const out = new Float32Array(co * positions);
     for (let p = 0; p < positions; p++) {
-      for (let o = 0; o < co; o++) if (this.active[p * co + o]) out[o * positions + p] = this.potential[p * co + o];
+      for (let o = 0; o < co; o++) if (this.active[p * cs + o]) out[o * positions + p] = this.potential[p * cs + o];
     }
     return out;
   }
@@ -126,14 +148,40 @@ export class SpikingConvLayer {
   step(input: ArrayLike<number>): ConvStepResult {
     const { inHeight, inWidth, kernelSize: k, padding, stride, outHeight, outWidth, outChannels: co, threshold } = this.params;
     const inPlane = inHeight * inWidth;
+    const cs = this.channelStride;
     const pot = this.potential;
-    const wt = this.transposed;
     let touchedCount = 0;
     for (let s = 0; s < input.length; s++) {
       const i = input[s];
       const c = Math.floor(i / inPlane);
       const y = Math.floor((i - c * inPlane) / inWidth);
       const x = i - c * inPlane - y * inWidth;
+      if (stride === 1) {
+        // Output columns x + P − K + 1 … x + P (filter columns reversed inside): one slab per output row.
+        const first = x + padding - k + 1;
+        const oxLo = Math.max(0, first);
+        const oxHi = Math.min(outWidth - 1, x + padding);
+        if (oxLo > oxHi) continue;
+        const n = (oxHi - oxLo + 1) * cs;
+        for (let ki = 0; ki < k; ki++) {
+          const oy = y + padding - ki;
+          if (oy < 0 || oy >= outHeight) continue;
+          let live = false;
+          for (let pos = oy * outWidth + oxLo, end = oy * outWidth + oxHi; pos <= end; pos++) {
+            // Once every neuron of a position has fired or been inhibited, its inputs no longer matter.
+            if (this.activeCount[pos] === 0) continue;
+            live = true;
+            if (!this.touchedMark[pos]) {
+              this.touchedMark[pos] = 1;
+              this.touched[touchedCount++] = pos;
+            }
+          }
+          // Dead positions and inactive neurons of a slab also accumulate; they are never read (fire checks `active`).
+          if (live) this.simd.addRow(4 * (oy * outWidth + oxLo) * cs, this.weightBytes + 4 * ((c * k + ki) * k + oxLo - first) * cs, n);
+        }
+        continue;
+      }
+      const wt = this.transposed;
       for (let ki = 0; ki < k; ki++) {
         const oyNum = y + padding - ki;
         if (oyNum < 0 || oyNum % stride !== 0) continue;
@@ -145,28 +193,29 @@ export class SpikingConvLayer {
           const ox = oxNum / stride;
           if (ox >= outWidth) continue;
           const pos = oy * outWidth + ox;
-          // Once every neuron of a position has fired or been inhibited, its inputs no longer matter.
           if (this.activeCount[pos] === 0) continue;
           if (!this.touchedMark[pos]) {
             this.touchedMark[pos] = 1;
             this.touched[touchedCount++] = pos;
           }
-          // Inactive neurons of a live position also accumulate here; they are never read (fire checks `active`).
-          const base = pos * co;
-          const wBase = ((c * k + ki) * k + kj) * co;
+          const base = pos * cs;
+          const wBase = ((c * k + ki) * k + k - 1 - kj) * cs;
           for (let o = 0; o < co; o++) pot[base + o] += wt[wBase + o];
         }
       }
     }
-    // Candidates: active neurons above threshold at touched positions (others did not change).
+    // Candidates: active neurons above threshold at touched positions (others did not change); the SIMD
+    // pre-filter keeps the touched positions with any potential above the threshold.
     const candPos: number[] = [];
     const candCh: number[] = [];
     const next = this.candidateNext;
     next.length = 0;
-    for (let t = 0; t < touchedCount; t++) {
-      const pos = this.touched[t];
-      this.touchedMark[pos] = 0;
-      const base = pos * co;
+    const touched = this.touched;
+    for (let t = 0; t < touchedCount; t++) this.touchedMark[touched[t]] = 0;
+    const above = this.simd.rowsAbove(this.touchedBytes, touchedCount, 4 * cs, this.threshold32);
+    for (let t = 0; t < above; t++) {
+      const pos = touched[t];
+      const base = pos * cs;
       for (let o = 0; o < co; o++) {
         if (this.active[base + o] && pot[base + o] > threshold) {
           next.push(this.bucketHead[pos]);
@@ -183,7 +232,7 @@ export class SpikingConvLayer {
     for (let a = 0; a < candPos.length; a++) {
       const pos = candPos[a];
       const o = candCh[a];
-      const v = pot[pos * co + o];
+      const v = pot[pos * cs + o];
       const flat = o * positions + pos;
       const y = Math.floor(pos / outWidth);
       const x = pos - y * outWidth;
@@ -193,7 +242,7 @@ export class SpikingConvLayer {
           for (let b = this.bucketHead[y2 * outWidth + x2]; b >= 0; b = next[b]) {
             const o2 = candCh[b];
             if (o2 === o) continue;
-            const v2 = pot[candPos[b] * co + o2];
+            const v2 = pot[candPos[b] * cs + o2];
             if (v2 > v || (v2 === v && o2 * positions + candPos[b] < flat)) {
               survives = false;
               break;
@@ -211,11 +260,11 @@ export class SpikingConvLayer {
     for (let s = 0; s < survivors.length; s++) {
       const a = survivors[s];
       spikes[s] = candCh[a] * positions + candPos[a];
-      potentials[s] = pot[candPos[a] * co + candCh[a]];
+      potentials[s] = pot[candPos[a] * cs + candCh[a]];
     }
     // A spike removed by inhibition silences its neuron; each survivor silences the other maps around it and
     // itself resets and stays silent.
-    for (const a of losers) this.silence(candPos[a] * co + candCh[a], candPos[a]);
+    for (const a of losers) this.silence(candPos[a] * cs + candCh[a], candPos[a]);
     for (let s = 0; s < survivors.length; s++) {
       const a = survivors[s];
       const pos = candPos[a];
@@ -225,10 +274,10 @@ export class SpikingConvLayer {
       for (let y2 = Math.max(0, y - r); y2 <= Math.min(outHeight - 1, y + r); y2++) {
         for (let x2 = Math.max(0, x - r); x2 <= Math.min(outWidth - 1, x + r); x2++) {
           const q = y2 * outWidth + x2;
-          for (let o2 = 0; o2 < co; o2++) if (o2 !== o) this.silence(q * co + o2, q);
+          for (let o2 = 0; o2 < co; o2++) if (o2 !== o) this.silence(q * cs + o2, q);
         }
       }
-      this.silence(pos * co + o, pos);
+      this.silence(pos * cs + o, pos);
     }
     return { spikes, potentials };
   }

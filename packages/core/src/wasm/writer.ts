@@ -1,0 +1,246 @@
+import { BackendError } from '../errors/errors.js';
+
+/**
+ * A minimal WebAssembly binary writer for the toolkit's hand-written SIMD kernels (f32x4 rows, GEMM
+ * micro-kernels, event-driven accumulation). Kernels are written as arrays of opcode bytes with {@link wasmOp},
+ * wrapped by {@link wasmFunctionBody}, assembled by {@link wasmModuleBytes} (one imported memory `env.memory`)
+ * and run by {@link instantiateWasm}. Reference: the WebAssembly core specification 2.0, binary format
+ * (https://webassembly.github.io/spec/core/binary/), with the fixed-width SIMD proposal.
+ *
+ * @packageDocumentation
+ */
+
+/** The parts of the WebAssembly JavaScript API used here (the project's TypeScript lib has no WebAssembly types). */
+export interface WasmMemory {
+  /** The memory's bytes (replaced when the memory grows). */
+  readonly buffer: ArrayBuffer;
+  /** Grows the memory by `pages` pages of 64 KiB; returns the previous size in pages. Views over the old buffer are detached. */
+  grow(pages: number): number;
+}
+
+interface WasmApi {
+  readonly Module: new (bytes: Uint8Array) => object;
+  readonly Instance: new (module: object, imports: object) => { readonly exports: Record<string, unknown> };
+  readonly Memory: new (descriptor: { initial: number }) => WasmMemory;
+}
+
+/** Unsigned LEB128 encoding of a non-negative integer. */
+export function uleb(value: number): number[] {
+  const out: number[] = [];
+  do {
+    let byte = value & 0x7f;
+    value >>>= 7;
+    if (value !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (value !== 0);
+  return out;
+}
+
+/** Signed LEB128 encoding of an integer (i32 constants). */
+export function sleb(value: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const byte = value & 0x7f;
+    value >>= 7;
+    if ((value === 0 && (byte & 0x40) === 0) || (value === -1 && (byte & 0x40) !== 0)) {
+      out.push(byte);
+      return out;
+    }
+    out.push(byte | 0x80);
+  }
+}
+
+function vector(items: number[][]): number[] {
+  return [...uleb(items.length), ...items.flat()];
+}
+
+function name(text: string): number[] {
+  const bytes = [...new TextEncoder().encode(text)];
+  return [...uleb(bytes.length), ...bytes];
+}
+
+function section(id: number, body: number[]): number[] {
+  return [id, ...uleb(body.length), ...body];
+}
+
+/** Value types of parameters and locals. */
+export const WASM_TYPE = { i32: 0x7f, f32: 0x7d, v128: 0x7b } as const;
+
+const simd = (code: number): number[] => [0xfd, ...uleb(code)];
+
+/**
+ * Opcodes used by the kernels: control flow, locals, i32 arithmetic and the f32x4 SIMD instructions.
+ * Vector loads and stores are 16-byte aligned (`load`/`store` at offset 0, `vload`/`vstore` at a constant offset).
+ */
+export const wasmOp = {
+  block: [0x02, 0x40],
+  loop: [0x03, 0x40],
+  if: [0x04, 0x40],
+  end: [0x0b],
+  br: (depth: number): number[] => [0x0c, ...uleb(depth)],
+  brIf: (depth: number): number[] => [0x0d, ...uleb(depth)],
+  get: (i: number): number[] => [0x20, ...uleb(i)],
+  set: (i: number): number[] => [0x21, ...uleb(i)],
+  tee: (i: number): number[] => [0x22, ...uleb(i)],
+  i32: (v: number): number[] => [0x41, ...sleb(v)],
+  f32: (v: number): number[] => [0x43, ...new Uint8Array(new Float32Array([v]).buffer)],
+  i32load: (offset: number): number[] => [0x28, 2, ...uleb(offset)],
+  f32load: (offset: number): number[] => [0x2a, 2, ...uleb(offset)],
+  i32store: (offset: number): number[] => [0x36, 2, ...uleb(offset)],
+  eqz: [0x45],
+  ltU: [0x49],
+  geU: [0x4f],
+  add: [0x6a],
+  sub: [0x6b],
+  mul: [0x6c],
+  and: [0x71],
+  shl: [0x74],
+  shrU: [0x76],
+  load: [...simd(0x00), 4, 0],
+  store: [...simd(0x0b), 4, 0],
+  vload: (offset: number): number[] => [...simd(0x00), 4, ...uleb(offset)],
+  vstore: (offset: number): number[] => [...simd(0x0b), 4, ...uleb(offset)],
+  anyTrue: simd(0x53), // v128.any_true
+  i32x4splat: simd(0x11),
+  splat: simd(0x13), // f32x4.splat
+  gt: simd(0x44), // f32x4.gt
+  and128: simd(0x4e),
+  andnot: simd(0x4f), // a & ~b
+  or128: simd(0x50),
+  fabs: simd(0xe0),
+  fadd: simd(0xe4),
+  fsub: simd(0xe5),
+  fmul: simd(0xe6),
+  fdiv: simd(0xe7),
+};
+
+/** A function body as the code section wants it: local declarations (one type per local, in order), then code. */
+export function wasmFunctionBody(locals: readonly number[], code: readonly number[]): number[] {
+  const fn = [...vector(locals.map((type) => [1, type])), ...code, ...wasmOp.end];
+  return [...uleb(fn.length), ...fn];
+}
+
+/**
+ * A function that walks `pointers` (byte offsets; the first is the destination) 16 bytes at a time for
+ * `n = get(count)` floats (a multiple of 4) and stores the vector that `step` leaves on the stack at the
+ * destination. Locals: `end` (index `params`), then `extra`.
+ */
+export function wasmRowLoop(pointers: readonly number[], count: number, params: number, extra: readonly number[], step: readonly number[]): number[] {
+  const op = wasmOp;
+  const end = params;
+  return wasmFunctionBody(
+    [WASM_TYPE.i32, ...extra],
+    [
+      ...op.get(pointers[0]),
+      ...op.get(count),
+      ...op.i32(2),
+      ...op.shl,
+      ...op.add,
+      ...op.set(end),
+      ...op.block,
+      ...op.get(pointers[0]),
+      ...op.get(end),
+      ...op.geU,
+      ...op.brIf(0),
+      ...op.loop,
+      ...op.get(pointers[0]),
+      ...step,
+      ...op.store,
+      ...pointers.flatMap((p) => [...op.get(p), ...op.i32(16), ...op.add, ...op.set(p)]),
+      ...op.get(pointers[0]),
+      ...op.get(end),
+      ...op.ltU,
+      ...op.brIf(0),
+      ...op.end,
+      ...op.end,
+    ],
+  );
+}
+
+/** One exported function of a module built by {@link wasmModuleBytes}. */
+export interface WasmFunction {
+  /** Export name. */
+  readonly name: string;
+  /** Parameter types ({@link WASM_TYPE}). */
+  readonly params: readonly number[];
+  /** Result types (none by default). */
+  readonly results?: readonly number[];
+  /** Body from {@link wasmFunctionBody} or {@link wasmRowLoop}. */
+  readonly body: readonly number[];
+}
+
+/** The bytes of a module that imports one memory `env.memory` and exports `functions` under their names. */
+export function wasmModuleBytes(functions: readonly WasmFunction[]): Uint8Array {
+  const signatures: string[] = [];
+  const typeOf = functions.map((f) => {
+    const key = `${f.params.join(',')}:${(f.results ?? []).join(',')}`;
+    let i = signatures.indexOf(key);
+    if (i < 0) i = signatures.push(key) - 1;
+    return i;
+  });
+  const list = (text: string): number[][] => (text === '' ? [] : text.split(',').map((t) => [Number(t)]));
+  const types = signatures.map((key) => {
+    const [params, results] = key.split(':');
+    return [0x60, ...vector(list(params)), ...vector(list(results))];
+  });
+  return new Uint8Array([
+    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    ...section(1, vector(types)),
+    ...section(2, vector([[...name('env'), ...name('memory'), 0x02, 0x00, 0x01]])),
+    ...section(3, vector(typeOf.map((t) => uleb(t)))),
+    ...section(7, vector(functions.map((f, i) => [...name(f.name), 0x00, ...uleb(i)]))),
+    ...section(10, vector(functions.map((f) => [...f.body]))),
+  ]);
+}
+
+/** A compiled module (opaque), from {@link compileWasm}. */
+export interface WasmModule {
+  readonly compiled: object;
+}
+
+/** An instance of a module over its own memory. */
+export interface WasmInstance {
+  /** The private memory (views over its buffer stay valid until it grows). */
+  readonly memory: WasmMemory;
+  /** Exported functions by name. */
+  readonly exports: Record<string, never>;
+}
+
+function wasmError(field: string, error: unknown): BackendError {
+  return new BackendError('WebAssembly SIMD is not available', {
+    field,
+    expected: 'a JavaScript engine with WebAssembly SIMD (Node ≥ 16.4, current browsers)',
+    found: error instanceof Error ? error.message : String(error),
+    cause: error,
+  });
+}
+
+/**
+ * Compiles module bytes (keep the result: compile once per process, instantiate per user).
+ * @param field - what needs the module, for the error message
+ * @throws `BackendError` when this JavaScript engine has no WebAssembly SIMD
+ */
+export function compileWasm(bytes: Uint8Array, field: string): WasmModule {
+  try {
+    const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+    return { compiled: new wasm.Module(bytes) };
+  } catch (error) {
+    throw wasmError(field, error);
+  }
+}
+
+/**
+ * Instantiates a compiled module over a new private memory of at least `bytes` bytes.
+ * @param field - what needs the module, for the error message
+ * @throws `BackendError` when the instance or its memory cannot be created
+ */
+export function instantiateWasm(module: WasmModule, bytes: number, field: string): WasmInstance {
+  try {
+    const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+    const memory = new wasm.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
+    const exports = new wasm.Instance(module.compiled, { env: { memory } }).exports as Record<string, never>;
+    return { memory, exports };
+  } catch (error) {
+    throw wasmError(field, error);
+  }
+}
