@@ -18,6 +18,11 @@ export interface FeatureMatrix {
  * @throws `ShapeError` for a bad size; `ValidationError` naming the first NaN/infinite entry
  */
 export function checkFeatures(m: FeatureMatrix, field: string): void {
+  checkSize(m, field);
+  for (let i = 0; i < m.data.length; i++) if (!Number.isFinite(m.data[i])) notFinite(m, field, i);
+}
+
+function checkSize(m: FeatureMatrix, field: string): void {
   if (!Number.isInteger(m.rows) || !Number.isInteger(m.columns) || m.rows < 0 || m.columns < 1 || m.data.length !== m.rows * m.columns) {
     throw new ShapeError('feature matrix size does not fit its data', {
       field,
@@ -25,15 +30,14 @@ export function checkFeatures(m: FeatureMatrix, field: string): void {
       found: `${m.data.length}`,
     });
   }
-  for (let i = 0; i < m.data.length; i++) {
-    if (!Number.isFinite(m.data[i])) {
-      throw new ValidationError('features must be finite numbers', {
-        field,
-        expected: 'finite values',
-        found: `${describeValue(m.data[i])} at sample ${Math.floor(i / m.columns)}, feature ${i % m.columns}`,
-      });
-    }
-  }
+}
+
+function notFinite(m: FeatureMatrix, field: string, i: number): never {
+  throw new ValidationError('features must be finite numbers', {
+    field,
+    expected: 'finite values',
+    found: `${describeValue(m.data[i])} at sample ${Math.floor(i / m.columns)}, feature ${i % m.columns}`,
+  });
 }
 
 /** Checks labels: one integer ≥ 0 per sample. @internal */
@@ -60,27 +64,51 @@ export interface CsrRows {
   readonly values: Float64Array;
 }
 
-/** Compressed rows of the non-zero entries. @internal */
-export function toCsr(m: FeatureMatrix): CsrRows {
-  let nnz = 0;
-  for (let i = 0; i < m.data.length; i++) if (m.data[i] !== 0) nnz++;
-  const offsets = new Uint32Array(m.rows + 1);
-  const indices = new Uint32Array(nnz);
-  const values = new Float64Array(nnz);
+/**
+ * {@link checkFeatures}, then the compressed rows of the non-zero entries, in one pass over the data (the
+ * finiteness check rides on the non-zero entries; zero pairs of floats are skipped as one float64 zero). @internal
+ * @throws as {@link checkFeatures}
+ */
+export function checkedCsr(m: FeatureMatrix, field: string): CsrRows {
+  checkSize(m, field);
+  const { data, rows, columns } = m;
+  // A float64 view reads two float32 values at once: its value is ±0 exactly when both are zero.
+  const pairs = data.byteOffset % 8 === 0 && columns % 2 === 0 ? new Float64Array(data.buffer, data.byteOffset, data.length / 2) : undefined;
+  const offsets = new Uint32Array(rows + 1);
+  let indices = new Uint32Array(Math.max(16, data.length >>> 5));
+  let values = new Float64Array(indices.length);
   let k = 0;
-  for (let r = 0; r < m.rows; r++) {
+  const keep = (base: number, c: number): void => {
+    const v = data[base + c];
+    if (v === 0) return;
+    if (!Number.isFinite(v)) notFinite(m, field, base + c);
+    if (k === indices.length) {
+      const grownIndices = new Uint32Array(2 * k);
+      grownIndices.set(indices);
+      indices = grownIndices;
+      const grownValues = new Float64Array(2 * k);
+      grownValues.set(values);
+      values = grownValues;
+    }
+    indices[k] = c;
+    values[k++] = v;
+  };
+  for (let r = 0; r < rows; r++) {
     offsets[r] = k;
-    const base = r * m.columns;
-    for (let c = 0; c < m.columns; c++) {
-      const v = m.data[base + c];
-      if (v !== 0) {
-        indices[k] = c;
-        values[k++] = v;
+    const base = r * columns;
+    if (pairs) {
+      for (let q = base >> 1, end = (base + columns) >> 1; q < end; q++) {
+        if (pairs[q] !== 0) {
+          keep(base, 2 * q - base);
+          keep(base, 2 * q + 1 - base);
+        }
       }
+    } else {
+      for (let c = 0; c < columns; c++) if (data[base + c] !== 0) keep(base, c);
     }
   }
-  offsets[m.rows] = k;
-  return { offsets, indices, values };
+  offsets[rows] = k;
+  return { offsets, indices: indices.subarray(0, k), values: values.subarray(0, k) };
 }
 
 /** Sorted distinct labels. @internal */

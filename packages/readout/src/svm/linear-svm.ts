@@ -1,5 +1,5 @@
 import { Rng, ValidationError, describeValue } from '@snn/core';
-import { type CsrRows, type FeatureMatrix, checkFeatureCount, checkFeatures, checkLabels, distinctClasses, toCsr } from './features.js';
+import { type CsrRows, type FeatureMatrix, checkFeatureCount, checkFeatures, checkLabels, checkedCsr, distinctClasses } from './features.js';
 
 /** Options of {@link LinearSvm.fit}; names and defaults follow scikit-learn's `LinearSVC`. */
 export interface LinearSvmOptions {
@@ -57,24 +57,28 @@ function solveBinary(
   rng: Rng,
 ): { w: Float64Array; iterations: number; converged: boolean } {
   const w = new Float64Array(columns + 1); // last entry: weight of the constant feature
+  let wBias = 0; // w[columns], kept in a register during the passes
   const alpha = new Float64Array(rows);
   const diag = 0.5 / C;
   const qd = new Float64Array(rows);
+  const yf = new Float64Array(rows);
   for (let i = 0; i < rows; i++) {
     let s = diag + bias * bias;
     for (let k = x.offsets[i]; k < x.offsets[i + 1]; k++) s += x.values[k] * x.values[k];
     qd[i] = s;
+    yf[i] = y[i];
   }
-  const index = new Uint32Array(rows);
+  const index = new Int32Array(rows);
   for (let i = 0; i < rows; i++) index[i] = i;
   let activeSize = rows;
   let pgMaxOld = Number.POSITIVE_INFINITY;
-  let pgMinOld = Number.NEGATIVE_INFINITY;
   let iter = 0;
   let converged = false;
-  const { offsets, indices, values } = x;
+  const offsets = Int32Array.from(x.offsets);
+  const indices = Int32Array.from(x.indices);
+  const values = x.values;
   // 0/1 rows (spike features) skip the multiplications; the coordinate order comes from an inline xorshift32
-  // seeded by `rng` (liblinear draws it with rand()).
+  // seeded by `rng` (liblinear draws it with rand()), scaled to the range by a multiplication (no division).
   let binary = true;
   for (let k = 0; k < values.length && binary; k++) binary = values[k] === 1;
   let state = rng.nextUint32() | 1;
@@ -85,21 +89,44 @@ function solveBinary(
       state ^= state << 13;
       state ^= state >>> 17;
       state ^= state << 5;
-      const j = i + ((state >>> 0) % (activeSize - i));
+      const j = i + Math.floor((state >>> 0) * 2.3283064365386963e-10 * (activeSize - i));
       const t = index[i];
       index[i] = index[j];
       index[j] = t;
     }
     for (let s = 0; s < activeSize; s++) {
       const i = index[s];
-      const yi = y[i];
-      let dot = w[columns] * bias;
+      const yi = yf[i];
+      const start = offsets[i];
       const end = offsets[i + 1];
-      if (binary) for (let k = offsets[i]; k < end; k++) dot += w[indices[k]];
-      else for (let k = offsets[i]; k < end; k++) dot += w[indices[k]] * values[k];
-      const G = yi * dot - 1 + alpha[i] * diag;
+      // wᵀx_i with four partial sums (independent additions pipeline; the order differs from liblinear's by rounding only)
+      let d0 = wBias * bias;
+      let d1 = 0;
+      let d2 = 0;
+      let d3 = 0;
+      let k = start;
+      if (binary) {
+        for (; k + 3 < end; k += 4) {
+          d0 += w[indices[k]];
+          d1 += w[indices[k + 1]];
+          d2 += w[indices[k + 2]];
+          d3 += w[indices[k + 3]];
+        }
+        for (; k < end; k++) d0 += w[indices[k]];
+      } else {
+        for (; k + 3 < end; k += 4) {
+          d0 += w[indices[k]] * values[k];
+          d1 += w[indices[k + 1]] * values[k + 1];
+          d2 += w[indices[k + 2]] * values[k + 2];
+          d3 += w[indices[k + 3]] * values[k + 3];
+        }
+        for (; k < end; k++) d0 += w[indices[k]] * values[k];
+      }
+      const dot = d0 + d1 + (d2 + d3);
+      const a = alpha[i];
+      const G = yi * dot - 1 + a * diag;
       let pg = 0;
-      if (alpha[i] === 0) {
+      if (a === 0) {
         if (G > pgMaxOld) {
           activeSize--;
           index[s] = index[activeSize];
@@ -113,13 +140,13 @@ function solveBinary(
       }
       if (pg > pgMaxNew) pgMaxNew = pg;
       if (pg < pgMinNew) pgMinNew = pg;
-      if (Math.abs(pg) > 1e-12) {
-        const old = alpha[i];
-        alpha[i] = Math.max(old - G / qd[i], 0);
-        const d = (alpha[i] - old) * yi;
-        if (binary) for (let k = offsets[i]; k < end; k++) w[indices[k]] += d;
-        else for (let k = offsets[i]; k < end; k++) w[indices[k]] += d * values[k];
-        w[columns] += d * bias;
+      if (pg > 1e-12 || pg < -1e-12) {
+        const next = Math.max(a - G / qd[i], 0);
+        alpha[i] = next;
+        const d = (next - a) * yi;
+        if (binary) for (let k = start; k < end; k++) w[indices[k]] += d;
+        else for (let k = start; k < end; k++) w[indices[k]] += d * values[k];
+        wBias += d * bias;
       }
     }
     iter++;
@@ -130,13 +157,11 @@ function solveBinary(
       }
       activeSize = rows;
       pgMaxOld = Number.POSITIVE_INFINITY;
-      pgMinOld = Number.NEGATIVE_INFINITY;
       continue;
     }
     pgMaxOld = pgMaxNew > 0 ? pgMaxNew : Number.POSITIVE_INFINITY;
-    pgMinOld = pgMinNew < 0 ? pgMinNew : Number.NEGATIVE_INFINITY;
   }
-  void pgMinOld;
+  w[columns] = wBias;
   return { w, iterations: iter, converged };
 }
 
@@ -179,7 +204,7 @@ export class LinearSvm {
    * @throws `ValidationError` for NaN features, bad labels or options; `ShapeError` for mismatched sizes
    */
   static fit(x: FeatureMatrix, labels: ArrayLike<number>, options: LinearSvmOptions = {}): LinearSvm {
-    checkFeatures(x, 'features');
+    const csr = checkedCsr(x, 'features');
     checkLabels(labels, x.rows, 'labels');
     const C = positive(options.C ?? 1, 'C');
     const maxIter = positive(options.maxIter ?? 1000, 'maxIter', true);
@@ -189,7 +214,6 @@ export class LinearSvm {
     if (classes.length < 2) {
       throw new ValidationError('a classifier needs at least two classes', { field: 'labels', expected: '>= 2 distinct labels', found: `${classes.length}` });
     }
-    const csr = toCsr(x);
     const problems = classes.length === 2 ? [classes[1]] : classes;
     const weights = new Float32Array(problems.length * x.columns);
     const intercepts = new Float32Array(problems.length);
@@ -216,15 +240,23 @@ export class LinearSvm {
     checkFeatureCount(this.numFeatures, x.columns, 'features');
     const problems = this.intercepts.length;
     const out = new Float64Array(x.rows * problems);
+    const cols = new Int32Array(x.columns);
+    const vals = new Float64Array(x.columns);
     for (let r = 0; r < x.rows; r++) {
+      // the row's non-zero entries once, then each problem's sum over them in column order
       const base = r * x.columns;
+      let nnz = 0;
+      for (let c = 0; c < x.columns; c++) {
+        const v = x.data[base + c];
+        if (v !== 0) {
+          cols[nnz] = c;
+          vals[nnz++] = v;
+        }
+      }
       for (let p = 0; p < problems; p++) {
         let s = this.intercepts[p];
         const wb = p * x.columns;
-        for (let c = 0; c < x.columns; c++) {
-          const v = x.data[base + c];
-          if (v !== 0) s += this.weights[wb + c] * v;
-        }
+        for (let k = 0; k < nnz; k++) s += this.weights[wb + cols[k]] * vals[k];
         out[r * problems + p] = s;
       }
     }

@@ -1,5 +1,5 @@
 import { ValidationError, describeValue } from '@snn/core';
-import { type CsrRows, type FeatureMatrix, checkFeatureCount, checkFeatures, checkLabels, distinctClasses, toCsr } from './features.js';
+import { type CsrRows, type FeatureMatrix, checkFeatureCount, checkFeatures, checkLabels, checkedCsr, distinctClasses } from './features.js';
 
 /** Options of {@link RbfSvm.fit}; names and defaults follow scikit-learn's `SVC(kernel='rbf')`. */
 export interface RbfSvmOptions {
@@ -296,7 +296,7 @@ export class RbfSvm {
    * @throws `ValidationError` for NaN features, bad labels or options; `ShapeError` for mismatched sizes
    */
   static fit(x: FeatureMatrix, labels: ArrayLike<number>, options: RbfSvmOptions = {}): RbfSvm {
-    checkFeatures(x, 'features');
+    const csr = checkedCsr(x, 'features');
     checkLabels(labels, x.rows, 'labels');
     const C = options.C ?? 1;
     if (typeof C !== 'number' || !Number.isFinite(C) || C <= 0) throw new ValidationError('C must be > 0', { field: 'svm.C', expected: 'a number > 0', found: describeValue(C) });
@@ -305,7 +305,6 @@ export class RbfSvm {
     const gamma = resolveGamma(options.gamma ?? 'scale', x);
     const classes = distinctClasses(labels);
     if (classes.length < 2) throw new ValidationError('a classifier needs at least two classes', { field: 'labels', expected: '>= 2 distinct labels', found: `${classes.length}` });
-    const csr = toCsr(x);
     const sq = new Float64Array(x.rows);
     for (let r = 0; r < x.rows; r++) for (let k = csr.offsets[r]; k < csr.offsets[r + 1]; k++) sq[r] += csr.values[k] * csr.values[k];
     const kernel = new KernelRows(csr, toCsc(csr, x.rows, x.columns), sq, gamma, options.cacheMiB ?? 512);

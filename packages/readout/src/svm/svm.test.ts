@@ -64,6 +64,11 @@ describe('bad input', () => {
     expect(() => LinearSvm.fit(bad, [0, 1])).toThrow(ValidationError);
     expect(() => LinearSvm.fit(bad, [0, 1])).toThrow('field features: features must be finite numbers; expected finite values, found NaN at sample 1, feature 0');
     expect(() => RbfSvm.fit(bad, [0, 1])).toThrow('found NaN at sample 1, feature 0');
+    // odd columns (no float pairs) and an infinity after a NaN-free pair of zeros
+    const odd = { data: Float32Array.from([0, 1, 0, 0, 0, Number.POSITIVE_INFINITY]), rows: 2, columns: 3 };
+    expect(() => LinearSvm.fit(odd, [0, 1])).toThrow('found Infinity at sample 1, feature 2');
+    const inf = { data: Float32Array.from([0, 1, 0, 0, 0, 0, 0, Number.NEGATIVE_INFINITY]), rows: 2, columns: 4 };
+    expect(() => LinearSvm.fit(inf, [0, 1])).toThrow('found -Infinity at sample 1, feature 3');
   });
   it('predicting with another feature size than trained', () => {
     const other = { data: new Float32Array(6), rows: 2, columns: 3 };
