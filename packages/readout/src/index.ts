@@ -15,7 +15,7 @@ export { checkFeatures, temporalFeatures } from './svm/features.js';
 export type { FeatureMatrix, TemporalPooling } from './svm/features.js';
 export { Standardizer } from './svm/standardize.js';
 export { LinearSvm } from './svm/linear-svm.js';
-export type { LinearSvmOptions, LinearSvmFitInfo } from './svm/linear-svm.js';
+export type { LinearSvmOptions, LinearSvmFitInfo, LinearSvmPart } from './svm/linear-svm.js';
 export { RbfSvm } from './svm/rbf-svm.js';
 export type { RbfSvmOptions, RbfBinaryModel } from './svm/rbf-svm.js';
 export { MAX_GRID_POINTS, countGridPoints, expandGrid, meanStd, rankByValidation } from './search/score.js';

@@ -1,7 +1,8 @@
 import { Rng } from '@snn/core';
 import { stratifiedSubset } from '@snn/datasets';
-import { type FeatureMatrix, LinearSvm, RbfSvm, Standardizer, accuracy } from '@snn/readout';
+import { type FeatureMatrix, RbfSvm, Standardizer, accuracy } from '@snn/readout';
 import type { ConvnetConfig } from '../config/schema.js';
+import { fitLinearSvm } from './parallel-svm.js';
 import { type FeatureKind, type SplitFeatures, featureMatrix } from './features.js';
 
 /** Which SVM reads the features out. */
@@ -31,7 +32,8 @@ function rowsOf(m: FeatureMatrix, rows: ArrayLike<number>): FeatureMatrix {
 
 /**
  * Fits the SVM on the training features and predicts the test features. The RBF SVM uses at most
- * `readout.rbf.max_train` training samples (a stratified, seeded subset).
+ * `readout.rbf.max_train` training samples (a stratified, seeded subset); the linear SVM's one-vs-rest
+ * problems run on `compute.workers` threads.
  */
 export function runReadout(
   train: SplitFeatures,
@@ -41,7 +43,7 @@ export function runReadout(
   readout: ReadoutKind,
   features: FeatureKind,
   config: ConvnetConfig,
-): ReadoutResult {
+): Promise<ReadoutResult> {
   return readoutOn(featureMatrix(train, features), trainLabels, featureMatrix(test, features), testLabels, readout, features, config);
 }
 
@@ -49,7 +51,7 @@ export function runReadout(
  * Validation instead of test: fits on the training features without the last `holdout` samples and scores
  * those (for choosing settings without looking at the test set).
  */
-export function runValidation(train: SplitFeatures, trainLabels: ArrayLike<number>, holdout: number, readout: ReadoutKind, features: FeatureKind, config: ConvnetConfig): ReadoutResult {
+export function runValidation(train: SplitFeatures, trainLabels: ArrayLike<number>, holdout: number, readout: ReadoutKind, features: FeatureKind, config: ConvnetConfig): Promise<ReadoutResult> {
   const all = featureMatrix(train, features);
   const keep = all.rows - holdout;
   const fit = { data: all.data.subarray(0, keep * all.columns), rows: keep, columns: all.columns };
@@ -57,7 +59,7 @@ export function runValidation(train: SplitFeatures, trainLabels: ArrayLike<numbe
   return readoutOn(fit, Array.from(trainLabels).slice(0, keep), held, Array.from(trainLabels).slice(keep), readout, features, config);
 }
 
-function readoutOn(
+async function readoutOn(
   trainX: FeatureMatrix,
   trainLabels: ArrayLike<number>,
   testX: FeatureMatrix,
@@ -65,7 +67,7 @@ function readoutOn(
   readout: ReadoutKind,
   features: FeatureKind,
   config: ConvnetConfig,
-): ReadoutResult {
+): Promise<ReadoutResult> {
   let x = trainX;
   let labels: ArrayLike<number> = trainLabels;
   let xt = testX;
@@ -82,7 +84,7 @@ function readoutOn(
   const start = performance.now();
   const model =
     readout === 'linear'
-      ? LinearSvm.fit(x, labels, { C: config.readout.linear.C, maxIter: config.readout.linear.max_iter, tol: config.readout.linear.tol, seed: config.seed })
+      ? await fitLinearSvm(x, labels, { C: config.readout.linear.C, maxIter: config.readout.linear.max_iter, tol: config.readout.linear.tol, seed: config.seed }, config.compute.workers)
       : RbfSvm.fit(x, labels, { C: config.readout.rbf.C, gamma: config.readout.rbf.gamma });
   const fitSeconds = (performance.now() - start) / 1000;
   const predicted = model.predict(xt);

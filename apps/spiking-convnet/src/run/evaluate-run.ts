@@ -50,11 +50,11 @@ export async function evaluateRun(
     if (overrides.holdout >= train.count) {
       throw new ValidationError('the hold-out leaves no training sample', { field: '--holdout', expected: `fewer than ${train.count}`, found: `${overrides.holdout}` });
     }
-    const v = runValidation(train, yTrain.data, overrides.holdout, readout, features, config);
+    const v = await runValidation(train, yTrain.data, overrides.holdout, readout, features, config);
     io.stdout.write(`${readout} SVM (${features}): validation accuracy ${(100 * v.accuracy).toFixed(2)} % on the last ${overrides.holdout} training images; fitted on ${v.trainSamples} in ${v.fitSeconds.toFixed(1)} s\n`);
     return v;
   }
-  const r = runReadout(train, yTrain.data, test, yTest.data, readout, features, config);
+  const r = await runReadout(train, yTrain.data, test, yTest.data, readout, features, config);
   await saveReadout(dir, r);
   const key = `${readout}_${features}`;
   await updateManifest(dir, { metrics: { [`${key}_accuracy`]: r.accuracy, [`${key}_fit_seconds`]: r.fitSeconds, [`${key}_train_samples`]: r.trainSamples } });

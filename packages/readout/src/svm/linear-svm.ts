@@ -17,6 +17,26 @@ export interface LinearSvmOptions {
   readonly seed?: number;
 }
 
+/** Some of the one-vs-rest problems of a fit, solved (plain data: it can be posted between threads). */
+export interface LinearSvmPart {
+  /** Class labels of the whole fit, ascending. */
+  readonly classes: number[];
+  /** First problem solved (index into {@link LinearSvm.problemsOf}). */
+  readonly from: number;
+  /** One past the last problem solved. */
+  readonly to: number;
+  /** Number of features. */
+  readonly numFeatures: number;
+  /** Weights `[to − from, numFeatures]`. */
+  readonly weights: Float32Array;
+  /** Intercepts of the problems. */
+  readonly intercepts: Float32Array;
+  /** Passes per problem. */
+  readonly iterations: number[];
+  /** Tolerance reached, per problem. */
+  readonly converged: boolean[];
+}
+
 /** Per-class results of a fit: passes made and whether the tolerance was reached. */
 export interface LinearSvmFitInfo {
   /** Passes over the data for each binary problem. */
@@ -204,17 +224,42 @@ export class LinearSvm {
    * @throws `ValidationError` for NaN features, bad labels or options; `ShapeError` for mismatched sizes
    */
   static fit(x: FeatureMatrix, labels: ArrayLike<number>, options: LinearSvmOptions = {}): LinearSvm {
+    return LinearSvm.merge([LinearSvm.fitPart(x, labels, options)]);
+  }
+
+  /**
+   * The one-vs-rest problems a fit on these labels solves, by their positive class, in order (one problem,
+   * the larger label, for two classes).
+   * @throws `ValidationError` for bad labels or fewer than two classes
+   */
+  static problemsOf(labels: ArrayLike<number>): number[] {
+    checkLabels(labels, labels.length, 'labels');
+    const classes = distinctClasses(labels);
+    if (classes.length < 2) {
+      throw new ValidationError('a classifier needs at least two classes', { field: 'labels', expected: '>= 2 distinct labels', found: `${classes.length}` });
+    }
+    return classes.length === 2 ? [classes[1]] : classes;
+  }
+
+  /**
+   * Solves problems `from … to − 1` of {@link LinearSvm.problemsOf} only (all by default): the independent
+   * one-vs-rest problems can run on several threads, each on its own part, and {@link LinearSvm.merge} joins the
+   * parts. Each problem starts its coordinate order from `seed`, so the result does not depend on the split.
+   * @throws as {@link LinearSvm.fit}
+   */
+  static fitPart(x: FeatureMatrix, labels: ArrayLike<number>, options: LinearSvmOptions = {}, from = 0, to?: number): LinearSvmPart {
     const csr = checkedCsr(x, 'features');
     checkLabels(labels, x.rows, 'labels');
     const C = positive(options.C ?? 1, 'C');
     const maxIter = positive(options.maxIter ?? 1000, 'maxIter', true);
     const tol = positive(options.tol ?? 1e-4, 'tol');
     const bias = options.fitIntercept === false ? 0 : positive(options.interceptScaling ?? 1, 'interceptScaling');
-    const classes = distinctClasses(labels);
-    if (classes.length < 2) {
-      throw new ValidationError('a classifier needs at least two classes', { field: 'labels', expected: '>= 2 distinct labels', found: `${classes.length}` });
+    const all = LinearSvm.problemsOf(labels);
+    const end = to ?? all.length;
+    if (!Number.isInteger(from) || !Number.isInteger(end) || from < 0 || end > all.length || from >= end) {
+      throw new ValidationError('problem range out of bounds', { field: 'from/to', expected: `0 <= from < to <= ${all.length}`, found: `${from} … ${end}` });
     }
-    const problems = classes.length === 2 ? [classes[1]] : classes;
+    const problems = all.slice(from, end);
     const weights = new Float32Array(problems.length * x.columns);
     const intercepts = new Float32Array(problems.length);
     const iterations: number[] = [];
@@ -228,7 +273,36 @@ export class LinearSvm {
       iterations.push(solved.iterations);
       converged.push(solved.converged);
     });
-    return new LinearSvm(classes, weights, intercepts, x.columns, { iterations, converged });
+    return { classes: distinctClasses(labels), from, to: end, numFeatures: x.columns, weights, intercepts, iterations, converged };
+  }
+
+  /**
+   * Joins parts from {@link LinearSvm.fitPart} that together cover every problem once.
+   * @throws `ValidationError` when the parts do not cover the problems exactly or disagree on classes/features
+   */
+  static merge(parts: readonly LinearSvmPart[]): LinearSvm {
+    const sorted = [...parts].sort((a, b) => a.from - b.from);
+    const first = sorted[0];
+    if (first === undefined) throw new ValidationError('no parts to merge', { field: 'parts', expected: 'at least one part', found: '0' });
+    const count = first.classes.length === 2 ? 1 : first.classes.length;
+    const columns = first.numFeatures;
+    const weights = new Float32Array(count * columns);
+    const intercepts = new Float32Array(count);
+    const iterations: number[] = [];
+    const converged: boolean[] = [];
+    let next = 0;
+    for (const part of sorted) {
+      if (part.from !== next || part.numFeatures !== columns || part.classes.join() !== first.classes.join()) {
+        throw new ValidationError('parts do not fit together', { field: 'parts', expected: `problems from ${next}, ${columns} features, classes ${first.classes.join()}`, found: `problems from ${part.from}, ${part.numFeatures} features, classes ${part.classes.join()}` });
+      }
+      weights.set(part.weights, part.from * columns);
+      intercepts.set(part.intercepts, part.from);
+      iterations.push(...part.iterations);
+      converged.push(...part.converged);
+      next = part.to;
+    }
+    if (next !== count) throw new ValidationError('parts do not cover every problem', { field: 'parts', expected: `${count} problems`, found: `${next}` });
+    return new LinearSvm(first.classes, weights, intercepts, columns, { iterations, converged });
   }
 
   /**

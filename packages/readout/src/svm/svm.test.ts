@@ -36,6 +36,20 @@ describe('LinearSvm against scikit-learn LinearSVC(C=2.4, max_iter=3000)', () =>
     });
   }
 
+  it('fits in parts (as threads would) to the same model, and refuses parts that do not fit together', () => {
+    const train = matrix(fixture.trainImages, transforms.binary);
+    const whole = LinearSvm.fit(train, fixture.trainLabels, { C: 2.4, maxIter: 3000, seed: 3 });
+    expect(LinearSvm.problemsOf(fixture.trainLabels)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    const parts = [LinearSvm.fitPart(train, fixture.trainLabels, { C: 2.4, maxIter: 3000, seed: 3 }, 4, 10), LinearSvm.fitPart(train, fixture.trainLabels, { C: 2.4, maxIter: 3000, seed: 3 }, 0, 4)];
+    const merged = LinearSvm.merge(parts);
+    expect(Array.from(merged.weights)).toEqual(Array.from(whole.weights));
+    expect(Array.from(merged.intercepts)).toEqual(Array.from(whole.intercepts));
+    expect(merged.info.iterations).toEqual(whole.info.iterations);
+    expect(() => LinearSvm.merge([parts[0]])).toThrow('field parts: parts do not fit together; expected problems from 0');
+    expect(() => LinearSvm.merge([parts[1]])).toThrow('parts do not cover every problem; expected 10 problems, found 4');
+    expect(() => LinearSvm.fitPart(train, fixture.trainLabels, {}, 3, 11)).toThrow('field from/to: problem range out of bounds');
+  });
+
   it('separates two classes with one problem', () => {
     const x = { data: Float32Array.from([0, 0, 0, 1, 3, 3, 3, 4]), rows: 4, columns: 2 };
     const svm = LinearSvm.fit(x, [0, 0, 1, 1]);
