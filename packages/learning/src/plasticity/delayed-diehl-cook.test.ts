@@ -281,7 +281,7 @@ describe('DelayedDiehlCookSynapses', () => {
     expect(() => new DelayedDiehlCookSynapses(1, 1, new Float64Array(1), new Uint8Array(1), 0.5, p, 'later' as 'arrival')).toThrow(
       "field transmission: invalid transmission; expected 'arrival' or 'emission', found later",
     );
-  });
+  }, 30_000);
 
   it("with 'emission' transmission equals the reference when post neurons leave and rejoin the depression window", () => {
     // traceCutoff 0.5: post1 counts for 27 steps (13.5 ms) after a post spike, so with rare post spikes neurons
