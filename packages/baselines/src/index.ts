@@ -22,6 +22,8 @@ export { maxPool2dForward, maxPool2dBackward, maxPool2dOutputSize } from './max-
 export type { MaxPoolShape } from './max-pool/max-pool.js';
 export { reluForward, reluBackward, dropoutForward, dropoutBackward } from './elementwise/elementwise.js';
 export type { FloatArray } from './model/float-array.js';
+export { ReluActivity } from './relu-activity/relu-activity.js';
+export type { ReluCount } from './relu-activity/relu-activity.js';
 export type { BaselineModel, BaselineForwardOptions, LayerSummary, LayerKind } from './model/model.js';
 export { Cnn, createCnn } from './cnn/cnn.js';
 export type { CnnOptions, DenseParameters } from './cnn/cnn.js';

@@ -1,12 +1,13 @@
 import type { MetricValue } from '@snn/cli';
 import type { Rng, Tensor } from '@snn/core';
-import type { BaselineModel } from '@snn/baselines';
+import { type BaselineModel, ReluActivity } from '@snn/baselines';
 import { Adam, type OptimizerState, softmaxCrossEntropy } from '@snn/learning';
 import type { ReportFigure } from '@snn/viz';
 import type { Split } from '../data/mnist.js';
 import { gather } from '../data/mnist.js';
 import { annEnergyJoules } from '../metrics/energy.js';
-import type { BatchReport, EpochOutcome, Evaluation, ModelState, TrainableModel } from '../session/model.js';
+import { ACCURACY_CURVES, COST_CURVES, LOSS_CURVES, saveTrainingAnalysis } from '../report/training-analysis.js';
+import type { BatchReport, EpochOutcome, Evaluation, FigureContext, ModelState, TrainableModel } from '../session/model.js';
 import { OPTIMIZER_PREFIX, optimizerTensors, restoreOptimizer } from '../session/optimizer-state.js';
 
 /** Training settings of a baseline. */
@@ -19,6 +20,17 @@ export interface BaselineTraining {
   readonly beta1: number;
   /** Adam β2. */
   readonly beta2: number;
+}
+
+/**
+ * The "equivalent spike rate" of a baseline: the fraction of its ReLU units that were active (output > 0), over
+ * all ReLU layers and per layer (`<layer>_active_fraction`). The seed's mlp.py / cnn.py assume 50 % for this; here it
+ * is counted on the images seen.
+ */
+function activityMetrics(activity: ReluActivity): Record<string, MetricValue> {
+  const out: Record<string, MetricValue> = { equivalent_spike_rate: activity.fraction() };
+  for (const layer of activity.layers()) out[`${layer}_active_fraction`] = activity.fraction(layer);
+  return out;
 }
 
 function argmaxRows(logits: Float32Array, rows: number, cols: number): Int32Array {
@@ -68,19 +80,20 @@ export class BaselineAdapter implements TrainableModel {
     };
   }
 
-  /** One epoch of mini-batch Adam on softmax cross-entropy (dropout active). */
+  /** One epoch of mini-batch Adam on softmax cross-entropy (dropout active); logs the fraction of active ReLUs. */
   async trainEpoch(split: Split, order: Uint32Array, rng: Rng, onBatch: (batch: BatchReport) => void): Promise<EpochOutcome> {
     const start = performance.now();
     const B = this.training.batch_size;
     let lossSum = 0;
     let correct = 0;
     const C = this.model.classes;
+    const activity = new ReluActivity();
     for (let from = 0; from < order.length; from += B) {
       const idx = order.subarray(from, Math.min(order.length, from + B));
       const { images, labels } = gather(split, idx);
       const n = idx.length;
       for (const p of this.model.parameters()) p.grad.fill(0);
-      const logits = await this.model.forward(images, n, { training: true, rng });
+      const logits = await this.model.forward(images, n, { training: true, rng, activity });
       const grad = new Float32Array(n * C);
       const loss = softmaxCrossEntropy(logits, labels, n, C, grad);
       this.model.backward(grad);
@@ -93,21 +106,22 @@ export class BaselineAdapter implements TrainableModel {
       onBatch({ samples: n, loss, correct: right });
     }
     const samples = order.length;
-    return { loss: lossSum / Math.max(1, samples), accuracy: correct / Math.max(1, samples), samples, seconds: (performance.now() - start) / 1000, extra: {} };
+    return { loss: lossSum / Math.max(1, samples), accuracy: correct / Math.max(1, samples), samples, seconds: (performance.now() - start) / 1000, extra: activityMetrics(activity) };
   }
 
-  /** Accuracy, loss and predictions on a split (inference mode). */
+  /** Accuracy, loss, predictions and the fraction of active ReLUs (equivalent spike rate) on a split (inference mode). */
   async evaluate(split: Split): Promise<Evaluation> {
     const start = performance.now();
     const C = this.model.classes;
     const predictions = new Int32Array(split.count);
     let lossSum = 0;
+    const activity = new ReluActivity();
     const B = 1000;
     for (let from = 0; from < split.count; from += B) {
       const n = Math.min(B, split.count - from);
       const images = split.images.subarray(from * 784, (from + n) * 784);
       const labels = split.labels.subarray(from, from + n);
-      const logits = await this.model.forward(images, n, { training: false });
+      const logits = await this.model.forward(images, n, { training: false, activity });
       lossSum += softmaxCrossEntropy(logits, labels, n, C) * n;
       predictions.set(argmaxRows(logits, n, C), from);
     }
@@ -118,7 +132,7 @@ export class BaselineAdapter implements TrainableModel {
       loss: lossSum / Math.max(1, split.count),
       accuracy: correct / Math.max(1, split.count),
       seconds: (performance.now() - start) / 1000,
-      extra: { macs_per_image: this.model.macsPerExample, energy_per_image_j: annEnergyJoules(this.model.macsPerExample) },
+      extra: { macs_per_image: this.model.macsPerExample, energy_per_image_j: annEnergyJoules(this.model.macsPerExample), ...activityMetrics(activity) },
     };
   }
 
@@ -136,8 +150,23 @@ export class BaselineAdapter implements TrainableModel {
     restoreOptimizer(this.optimizer, state.tensors, state.meta.optimizer as Omit<OptimizerState, 'params'> | undefined, file);
   }
 
-  /** Baselines draw only the shared figures. */
-  async figures(): Promise<ReportFigure[]> {
-    return [];
+  /**
+   * The training-analysis figure (the seed's mlp.py / cnn.py `training_analysis.png`): accuracy, loss, the
+   * equivalent spike rate (fraction of active ReLUs, counted rather than the seed's assumed 50 %), training time and
+   * TDP × time per epoch.
+   */
+  async figures(context: FigureContext, records: readonly Readonly<Record<string, MetricValue>>[]): Promise<ReportFigure[]> {
+    return saveTrainingAnalysis(records, {
+      figsDir: context.figsDir,
+      title: `Training analysis: ${this.description}`,
+      curves: [
+        ...ACCURACY_CURVES,
+        ...LOSS_CURVES,
+        { panel: 'equivalent spike rate (active ReLUs, %)', series: 'train', key: 'train_equivalent_spike_rate', scale: 100 },
+        { panel: 'equivalent spike rate (active ReLUs, %)', series: 'test', key: 'test_equivalent_spike_rate', scale: 100 },
+        ...COST_CURVES,
+      ],
+      caption: 'Accuracy, loss, equivalent spike rate (fraction of ReLU units with output > 0, all ReLU layers), training time and TDP × time per epoch.',
+    });
   }
 }

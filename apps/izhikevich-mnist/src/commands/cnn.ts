@@ -21,6 +21,7 @@ export function addCnnCommand(program: Command, io: AppIo, argv: readonly string
   addTrainingCommand(program, io, argv, {
     name: 'cnn',
     description: 'CNN baseline: conv32 3×3 → BN → maxpool → conv64 3×3 → BN → maxpool → dense 512 → dropout 0.3 → 10; Adam 0.001, early stopping (patience 5)',
+    energyModel: 'MACs × 4.6 pJ',
     note: 'Non-spiking baseline: convolutional network with batch normalisation trained by backprop with Adam; early stopping on validation accuracy. Energy = MACs × 4.6 pJ (Horowitz, ISSCC 2014, 45 nm).',
     schema: cnnSchema,
     lrField: 'training.learning_rate',

@@ -23,7 +23,7 @@ describe('izhikevich-mnist commands', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const dir = runDirOf(root, 'gradient', 'g');
-    expect(run.stdout).toMatch(/^final test accuracy: \d+\.\d\d% \(\d+\/100\) after 2 epochs\nbest validation accuracy: \d+\.\d\d% at epoch [12] \(test accuracy at that epoch: \d+\.\d\d%\)\nrun directory: /);
+    expect(run.stdout).toMatch(/^final test accuracy: \d+\.\d\d% \(\d+\/100\) after 2 epochs\nbest validation accuracy: \d+\.\d\d% at epoch [12] \(test accuracy at that epoch: \d+\.\d\d%\)\nenergy per test image: \S+ \S?J \(SynOps × 0\.9 pJ\), \S+ \S?J \(TDP 160 W × test time, the seed's estimate\); training: \S+ Wh \(TDP × training time\)\nrun directory: /);
     expect(readdirSync(dir).sort()).toEqual(['checkpoints', 'config.yaml', 'figs', 'logs', 'manifest.json', 'report.html']);
     expect(readdirSync(join(dir, 'checkpoints')).sort()).toEqual(['best.safetensors', 'last.safetensors']);
     expect(readdirSync(join(dir, 'logs')).sort()).toEqual(['metrics.csv', 'metrics.jsonl', 'test-evaluation.json']);
@@ -65,7 +65,8 @@ describe('izhikevich-mnist commands', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const dir = runDirOf(root, 'stdp', 's');
-    expect(pngs(dir)).toEqual(['confusion-matrix.png', 'error-examples.png', 'receptive-fields.png', 'training-curves.png']);
+    expect(pngs(dir)).toEqual(['confusion-matrix.png', 'error-examples.png', 'receptive-fields.png', 'training-analysis.png', 'training-curves.png']);
+    expect(readFileSync(join(dir, 'figs', 'training-analysis.svg'), 'utf8')).toContain('mean |Δw| per epoch');
     const [record] = await readMetricsLog(join(dir, 'logs', 'metrics.jsonl'));
     for (const key of ['train_w1_mean_abs_change', 'train_w2_mean_abs_change', 'train_w1_variance', 'train_w2_variance', 'test_hidden_spike_rate', 'test_synops_per_image']) {
       expect(record[key], key).toBeGreaterThan(0);
@@ -84,9 +85,26 @@ describe('izhikevich-mnist commands', () => {
 
   it('mlp and cnn: baselines with parameter, MAC, FLOP and energy counts', async () => {
     const root = tempDir();
-    const mlp = await runApp(['mlp', '-c', configPath('mlp-tiny'), '--runs-dir', root, '--name', 'm', '--quiet', '--no-figures']);
+    const mlp = await runApp(['mlp', '-c', configPath('mlp-tiny'), '--runs-dir', root, '--name', 'm', '--quiet', '--tdp-watts', '100']);
     expect(mlp.code).toBe(0);
-    const mlpManifest = await readManifest(runDirOf(root, 'mlp', 'm'));
+    const mlpDir = runDirOf(root, 'mlp', 'm');
+    const mlpManifest = await readManifest(mlpDir);
+    // The training-analysis figure with the equivalent spike rate (fraction of active ReLUs, counted) and the TDP × time energy.
+    expect(pngs(mlpDir)).toContain('training-analysis.png');
+    const analysis = readFileSync(join(mlpDir, 'figs', 'training-analysis.svg'), 'utf8');
+    for (const label of ['equivalent spike rate (active ReLUs, %)', 'TDP × time per epoch (Wh)']) expect(analysis).toContain(label);
+    const mlpRecords = await readMetricsLog(join(mlpDir, 'logs', 'metrics.jsonl'));
+    for (const r of mlpRecords) {
+      for (const key of ['train_equivalent_spike_rate', 'test_equivalent_spike_rate']) {
+        expect(r[key], key).toBeGreaterThan(0.01);
+        expect(r[key], key).toBeLessThan(0.99);
+      }
+      expect(r.test_relu1_active_fraction).toBe(r.test_equivalent_spike_rate); // one ReLU layer
+      expect(r.train_tdp_energy_wh as number).toBeCloseTo((100 * (r.train_seconds as number)) / 3600, 12);
+    }
+    expect(mlpManifest.metrics.tdpWatts).toBe(100);
+    // 50,816 MACs × 4.6 pJ = 234 nJ per image.
+    expect(mlp.stdout).toMatch(/energy per test image: 234 nJ \(MACs × 4\.6 pJ\), \S+ \S*J \(TDP 100 W × test time, the seed's estimate\); training: \S+ Wh \(TDP × training time\)\n/);
     const macs = 784 * 64 + 64 * 10;
     expect(mlpManifest.metrics).toMatchObject({ epochs: 3, parameters: macs + 74, macsPerImage: macs });
     expect(mlpManifest.metrics.energyPerImageJ as number).toBeCloseTo(macs * 4.6e-12, 18);
@@ -104,6 +122,12 @@ describe('izhikevich-mnist commands', () => {
     expect(cnnManifest.metrics.epochs).toBe(1);
     expect(cnnManifest.metrics.parameters).toBeGreaterThan(1000);
     expect(cnnManifest.metrics.macsPerImage).toBeGreaterThan(cnnManifest.metrics.parameters as number);
+    // Three ReLU layers (two conv stages and the dense layer), each counted; the equivalent spike rate lies between them.
+    const fractions = ['relu1', 'relu2', 'relu3'].map((l) => cnnManifest.metrics[`test_${l}_active_fraction`] as number);
+    for (const f of fractions) expect(f).toBeGreaterThan(0);
+    expect(cnnManifest.metrics.test_equivalent_spike_rate).toBeGreaterThanOrEqual(Math.min(...fractions));
+    expect(cnnManifest.metrics.test_equivalent_spike_rate).toBeLessThanOrEqual(Math.max(...fractions));
+    expect(cnnManifest.metrics.tdpWatts).toBe(160);
     const ckpt = await loadCheckpoint(join(runDirOf(root, 'cnn', 'c'), 'checkpoints', 'best.safetensors'));
     expect(Object.keys(ckpt.tensors).some((n) => n.startsWith('bn1.'))).toBe(true);
   }, 60_000);

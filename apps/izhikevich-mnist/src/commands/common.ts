@@ -34,6 +34,8 @@ export interface CommonFlags {
   set?: string[];
   /** `--no-figures`. */
   figures: boolean;
+  /** `--tdp-watts`. */
+  tdpWatts?: number;
 }
 
 /** How one command is defined. */
@@ -44,6 +46,8 @@ export interface CommandSpec<S extends z.ZodType> {
   readonly description: string;
   /** Note for the report. */
   readonly note: string;
+  /** What the per-image energy metric counts (`SynOps × 0.9 pJ`, `MACs × 4.6 pJ`). */
+  readonly energyModel: string;
   /** The config schema. */
   readonly schema: S;
   /** Config path of `--lr` (e.g. `training.learning_rate`), or undefined when the command has no such flag. */
@@ -83,6 +87,7 @@ export function addTrainingCommand<S extends z.ZodType>(program: Command, io: Ap
   cmd
     .option('--set <key=value...>', 'override any config field, e.g. --set model.hidden_size=256 data.validation_fraction=0')
     .option('--no-figures', 'skip the figures and report.html')
+    .addOption(numberOption('--tdp-watts <w>', "device power for the seed's energy estimate, TDP × time (default 160, the seed's RTX 4060 Ti)", 'positive'))
     .action(async (flags: CommonFlags, command: Command) => {
       const global = getGlobalOptions(command, io.env);
       if (flags.testMode && flags.resumeFrom === undefined) {
@@ -105,10 +110,11 @@ export function addTrainingCommand<S extends z.ZodType>(program: Command, io: Ap
       await runSession({
         command: spec.name,
         note: spec.note,
+        energyModel: spec.energyModel,
         config,
         createModel: (c) => spec.createModel(c as z.output<S>),
         backend,
-        flags: { name: flags.name, force: flags.force, resumeFrom: flags.resumeFrom, testMode: flags.testMode, figures: flags.figures, runsDir: global.runsDir, quiet: global.quiet },
+        flags: { name: flags.name, force: flags.force, resumeFrom: flags.resumeFrom, testMode: flags.testMode, figures: flags.figures, runsDir: global.runsDir, quiet: global.quiet, tdpWatts: flags.tdpWatts },
         argv: ['izhikevich-mnist', ...argv],
         io,
       });

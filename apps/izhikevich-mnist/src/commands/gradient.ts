@@ -17,6 +17,7 @@ export function addGradientCommand(program: Command, io: AppIo, argv: readonly s
   addTrainingCommand(program, io, argv, {
     name: 'gradient',
     description: 'Izhikevich SNN 784-1024-10, Poisson rate coding over 50 steps, surrogate-gradient BPTT + Adam (lr 0.02), 30 epochs, batch 128 (configs/gradient.yaml: 25 steps, 18 epochs, cosine lr)',
+    energyModel: 'SynOps × 0.9 pJ',
     note: 'Izhikevich (2003) spiking network trained by BPTT with a surrogate spike derivative and Adam; softmax cross-entropy on output spike counts. Energy = SynOps × 0.9 pJ (Horowitz, ISSCC 2014, 45 nm). Accuracies are fractions; spike rates are spikes per neuron per step.',
     schema: gradientSchema,
     lrField: 'training.learning_rate',

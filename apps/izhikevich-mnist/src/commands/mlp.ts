@@ -20,6 +20,7 @@ export function addMlpCommand(program: Command, io: AppIo, argv: readonly string
   addTrainingCommand(program, io, argv, {
     name: 'mlp',
     description: 'MLP baseline: 784 → 512 ReLU → dropout 0.3 → 10 softmax, Adam (lr 0.001), batch 128',
+    energyModel: 'MACs × 4.6 pJ',
     note: 'Non-spiking baseline: multilayer perceptron trained by backprop with Adam on softmax cross-entropy. Energy = MACs × 4.6 pJ (Horowitz, ISSCC 2014, 45 nm).',
     schema: mlpSchema,
     lrField: 'training.learning_rate',

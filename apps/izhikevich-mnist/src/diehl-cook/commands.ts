@@ -355,5 +355,6 @@ export function addDiehlCookCommands(program: Command, io: AppIo, argv: readonly
       io.stdout.write(`accuracy on the ${r.numAssign} assignment images (in-sample): ${(100 * r.assignAccuracy).toFixed(2)} %\n`);
       if (r.accuracy2 !== undefined) io.stdout.write(`layer 2 test accuracy ${(100 * r.accuracy2).toFixed(2)} %\n`);
       for (const f of r.figures) io.stdout.write(`figure ${join(flags.run, f)}\n`);
+      if (r.report) io.stdout.write(`report ${r.report}\n`);
     });
 }

@@ -266,6 +266,13 @@ describe('diehl-cook commands', () => {
     const grid = readFileSync(join(run, 'figs', 'neuron-assignments.svg'), 'utf8');
     expect(grid).toContain('Class assigned to each neuron (grid of the receptive fields;');
     expect(grid.split('aria-roledescription="rect mark"').length - 1).toBe(10);
+    // One report.html per run: the summary (test accuracy in %, neurons per class), the figures.
+    expect(e.stdout).toContain(`report ${join(run, 'report.html')}\n`);
+    const html = readFileSync(join(run, 'report.html'), 'utf8');
+    expect(html).toContain('<title>izhikevich-mnist diehl-cook run run</title>');
+    expect(html).toContain(`${(100 * evaluation.accuracy).toFixed(2)} %`);
+    expect(html).toContain(`<td>${evaluation.neuronsPerClass.join(', ')}</td>`);
+    for (const f of ['receptive-fields', 'accuracy-over-training', 'confusion-matrix', 'error-examples', 'neuron-assignments']) expect(html).toContain(`src="figs/${f}.png"`);
     // Protocol: the classes come from the recorded training activity only (neuron j fires for training digits j),
     // never from the test activity; relabelling the training activity must move every prediction with it.
     const nE = 10;

@@ -1,11 +1,12 @@
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { readMetricsLog, updateManifest } from '@snn/cli';
 import { tensor } from '@snn/core';
 import type { ImageDataset } from '@snn/datasets';
 import { accuracy, assignNeurons, classifyByAssignment, classifyByProportion, confusionMatrix, proportionWeights, selectMisclassified } from '@snn/readout';
-import { confusionMatrixFigure, epochPanels, imageGrid, renderVegaLite } from '@snn/viz';
+import { type ReportFigure, confusionMatrixFigure, epochPanels, imageGrid, renderVegaLite } from '@snn/viz';
 import { saveFigure } from '@snn/viz/node';
+import { writeRunReport } from '../report/render.js';
 import { readActivity } from './activity.js';
 import { loadDiehlCookCheckpoint } from './checkpoint.js';
 import { loadMnistSplit } from './train.js';
@@ -33,6 +34,8 @@ export interface DiehlCookEvaluation {
   readonly confusion: number[];
   /** Figures written. */
   readonly figures: string[];
+  /** `report.html` (the summary, the training intervals and the figures), written with the figures. */
+  readonly report?: string;
 }
 
 /** Options of {@link runDiehlCookEvaluate}. */
@@ -78,15 +81,17 @@ export async function runDiehlCookEvaluate(options: DiehlCookEvaluateOptions): P
   }
   const errors = selectMisclassified(predictions, test.labels, 25);
   const figures: string[] = [];
+  const reportFigures: ReportFigure[] = [];
   if (options.figures) {
     const figs = join(runPath, 'figs');
     const side = Math.ceil(Math.sqrt(nE));
     const rf = new Float32Array(nE * 784);
     const w = net.layers[0].weights;
     for (let i = 0; i < 784; i++) for (let j = 0; j < nE; j++) rf[j * 784 + i] = w[i * nE + j];
-    const save = (name: string, fig: Awaited<ReturnType<typeof imageGrid>>) => {
+    const save = (name: string, fig: Awaited<ReturnType<typeof imageGrid>>, title: string, caption: string) => {
       saveFigure(join(figs, name), fig);
       figures.push(`figs/${name}.png`);
+      reportFigures.push({ title, file: `figs/${name}.png`, caption });
     };
     save(
       'receptive-fields',
@@ -97,6 +102,8 @@ export async function runDiehlCookEvaluate(options: DiehlCookEvaluateOptions): P
         pixelSize: nE > 100 ? 2 : 3,
         title: `Input → excitatory weights (${nE} neurons)`,
       }),
+      'Receptive fields',
+      'Input → excitatory weights of each layer-1 neuron, one 28×28 tile per neuron, each scaled to its own range.',
     );
     // Interval accuracy of each layer against the number of training examples presented.
     const points = (await readMetricsLog(join(runPath, 'logs', 'metrics.jsonl')))
@@ -107,9 +114,19 @@ export async function runDiehlCookEvaluate(options: DiehlCookEvaluateOptions): P
           .map((key) => ({ epoch: r.example as number, panel: 'interval accuracy (%)', series: key === 'accuracy' ? 'layer 1' : 'layer 2', value: 100 * (r[key] as number) })),
       );
     if (points.length > 0) {
-      save('accuracy-over-training', await epochPanels(points, { title: 'Accuracy over training (assignments of the previous interval)', xTitle: 'training examples' }));
+      save(
+        'accuracy-over-training',
+        await epochPanels(points, { title: 'Accuracy over training (assignments of the previous interval)', xTitle: 'training examples' }),
+        'Accuracy over training',
+        'Interval accuracy of the plastic network while it trains (each interval classified with the assignments of the previous one), against the training examples presented.',
+      );
     }
-    save('confusion-matrix', await confusionMatrixFigure(cm.matrix, 10, undefined, { title: `Test confusion matrix (accuracy ${(100 * acc).toFixed(2)} %)` }));
+    save(
+      'confusion-matrix',
+      await confusionMatrixFigure(cm.matrix, 10, undefined, { title: `Test confusion matrix (accuracy ${(100 * acc).toFixed(2)} %)` }),
+      'Confusion matrix',
+      'Rows: true digit; columns: predicted digit (layer 1, the paper\'s voting).',
+    );
     if (errors.indices.length > 0) {
       const testData = options.testData ?? loadMnistSplit('test', options.mnistPath);
       const k = errors.indices.length;
@@ -127,6 +144,8 @@ export async function runDiehlCookEvaluate(options: DiehlCookEvaluateOptions): P
           titles: Array.from(errors.indices, (idx, r) => `#${idx}: ${errors.predicted[r]} (true ${errors.actual[r]})`),
           title: 'Misclassified test examples: predicted (true)',
         }),
+        'Error examples',
+        `The first ${k} misclassified test images: predicted (true).`,
       );
     }
     // Which class each neuron is assigned to, the neurons on the grid of the receptive-field figure.
@@ -146,6 +165,8 @@ export async function runDiehlCookEvaluate(options: DiehlCookEvaluateOptions): P
         width: 16 * side,
         height: 16 * Math.ceil(nE / side),
       }),
+      'Neuron assignments',
+      'The class each layer-1 neuron is assigned to (its highest mean response on the assignment images), on the grid of the receptive fields.',
     );
   }
   const result: DiehlCookEvaluation = {
@@ -160,6 +181,22 @@ export async function runDiehlCookEvaluate(options: DiehlCookEvaluateOptions): P
     figures,
   };
   writeFileSync(join(runPath, 'evaluation.json'), `${JSON.stringify({ ...result, misclassified: { indices: Array.from(errors.indices), predicted: Array.from(errors.predicted), actual: Array.from(errors.actual) } }, null, 2)}\n`);
-  await updateManifest(runPath, { metrics: { test_accuracy: acc, test_accuracy_proportion: accuracyProportion, ...(accuracy2 !== undefined ? { test_accuracy2: accuracy2 } : {}), num_assign: result.numAssign, num_test: result.numTest } });
-  return result;
+  await updateManifest(runPath, { metrics: { test_accuracy: acc, test_accuracy_proportion: accuracyProportion, assign_accuracy: assignAccuracy, ...(accuracy2 !== undefined ? { test_accuracy2: accuracy2 } : {}), num_assign: result.numAssign, num_test: result.numTest } });
+  if (!options.figures) return result;
+  const s = net.settings;
+  const records = (await readMetricsLog(join(runPath, 'logs', 'metrics.jsonl'))).filter((r) => r.mode === 'train').map(({ mode: _mode, ...rest }) => rest);
+  const report = await writeRunReport(runPath, {
+    title: `izhikevich-mnist diehl-cook run ${basename(runPath)}`,
+    note:
+      "Diehl & Cook (2015): unsupervised STDP on the input weights of conductance-LIF excitatory neurons with adaptive thresholds and lateral inhibition; each neuron is assigned the class of its highest mean response on the assignment images, and a test image is classified by the class whose assigned neurons fire most on average. Metrics: one row per training interval (interval accuracy of the plastic network, spikes and presentations per example, time).",
+    fields: {
+      'excitatory neurons (n_e)': s.nE,
+      ...(s.nE2 > 0 ? { 'layer-2 neurons (n_e2)': s.nE2 } : {}),
+      'STDP rule': `${s.stdpRule}, pre-spike change ${s.preUpdate}, timer rate ${s.timerRate}`,
+      'neurons per class 0–9': neuronsPerClass.join(', '),
+    },
+    records,
+    figures: reportFigures,
+  });
+  return { ...result, report };
 }

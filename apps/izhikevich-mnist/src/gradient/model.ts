@@ -2,13 +2,12 @@ import type { MetricValue } from '@snn/cli';
 import { type Rng, type SparseSpikes, type Tensor, tensor } from '@snn/core';
 import { rateSparse } from '@snn/encoding';
 import { Adam, IzhikevichNetwork, type IzhikevichNetworkOutput, type OptimizerState } from '@snn/learning';
-import { type ReportFigure, epochPanels } from '@snn/viz';
-import { saveFigure } from '@snn/viz/node';
-import { join } from 'node:path';
+import type { ReportFigure } from '@snn/viz';
 import type { GradientConfig } from '../config/schemas.js';
 import { type Split, gather } from '../data/mnist.js';
 import { snnEnergyJoules } from '../metrics/energy.js';
 import { spikeRate } from '../metrics/spike-rate.js';
+import { ACCURACY_CURVES, COST_CURVES, LOSS_CURVES, saveTrainingAnalysis } from '../report/training-analysis.js';
 import { izhikevichNetworkFlops } from '../metrics/synops.js';
 import { expectTensor } from '../session/checkpoint.js';
 import type { BatchReport, EpochOutcome, Evaluation, FigureContext, ModelState, TrainableModel } from '../session/model.js';
@@ -171,30 +170,23 @@ export class GradientModel implements TrainableModel {
   }
 
   /**
-   * The training-analysis figure: accuracy, loss, hidden spike rate and energy per image against
-   * the epoch (one panel each), as in the seed's analysis plot.
+   * The training-analysis figure: accuracy, loss, hidden spike rate, energy per image (SynOps model), SynOps, and
+   * the training time with the seed's TDP × time estimate, against the epoch, as in the seed's analysis plot.
    */
   async figures(context: FigureContext, records: readonly Readonly<Record<string, MetricValue>>[]): Promise<ReportFigure[]> {
-    const values: Array<{ epoch: number; panel: string; series: string; value: number }> = [];
-    const push = (epoch: number, panel: string, series: string, v: MetricValue | undefined, scale = 1): void => {
-      if (typeof v === 'number' && Number.isFinite(v)) values.push({ epoch, panel, series, value: v * scale });
-    };
-    for (const r of records) {
-      const e = r.epoch;
-      if (typeof e !== 'number' || e < 1) continue;
-      push(e, 'accuracy (%)', 'train', r.train_acc, 100);
-      push(e, 'accuracy (%)', 'validation', r.val_acc, 100);
-      push(e, 'accuracy (%)', 'test', r.test_acc, 100);
-      push(e, 'loss', 'train', r.train_loss);
-      push(e, 'loss', 'validation', r.val_loss);
-      push(e, 'hidden spike rate', 'train', r.train_hidden_spike_rate);
-      push(e, 'hidden spike rate', 'test', r.test_hidden_spike_rate);
-      push(e, 'energy per image (µJ)', 'test', r.test_energy_per_image_j, 1e6);
-      push(e, 'SynOps per image (millions)', 'test', r.test_synops_per_image, 1e-6);
-    }
-    if (values.length === 0) return [];
-    const figure = await epochPanels(values, { title: 'Training analysis: Izhikevich SNN (surrogate gradient)', width: 230, height: 170, columns: 3 });
-    saveFigure(join(context.figsDir, 'training-analysis'), figure);
-    return [{ title: 'Training analysis', file: 'figs/training-analysis.png', caption: 'Accuracy, loss, hidden-layer spike rate, energy (SynOps × 0.9 pJ) and SynOps per test image, per epoch.' }];
+    return saveTrainingAnalysis(records, {
+      figsDir: context.figsDir,
+      title: 'Training analysis: Izhikevich SNN (surrogate gradient)',
+      curves: [
+        ...ACCURACY_CURVES,
+        ...LOSS_CURVES,
+        { panel: 'hidden spike rate', series: 'train', key: 'train_hidden_spike_rate' },
+        { panel: 'hidden spike rate', series: 'test', key: 'test_hidden_spike_rate' },
+        { panel: 'energy per image (µJ)', series: 'test', key: 'test_energy_per_image_j', scale: 1e6 },
+        { panel: 'SynOps per image (millions)', series: 'test', key: 'test_synops_per_image', scale: 1e-6 },
+        ...COST_CURVES,
+      ],
+      caption: 'Accuracy, loss, hidden-layer spike rate, energy (SynOps × 0.9 pJ) and SynOps per test image, training time and TDP × time per epoch.',
+    });
   }
 }

@@ -49,3 +49,24 @@ export function snnEnergyJoules(synOps: number): number {
 export function annEnergyJoules(macs: number): number {
   return macs * HOROWITZ_45NM_PJ.mac * PJ;
 }
+
+/**
+ * The seed scripts' GPU power: an RTX 4060 Ti's thermal design power (TDP), 160 W, their default `TDP` constant.
+ */
+export const SEED_TDP_WATTS = 160;
+
+/**
+ * The seed scripts' energy estimate: the device's thermal design power times the wall time, in watt-hours.
+ *
+ * @remarks
+ * `E = P_TDP · t / 3600` Wh (the seed's `energy_epoch = TDP * (epoch_time / 3600)`). It charges the whole device at
+ * full power for the whole time, whatever it computes, so it measures time, not arithmetic; the SynOps × E_AC and
+ * MACs × E_MAC figures ({@link snnEnergyJoules}, {@link annEnergyJoules}) count the arithmetic. 1 Wh = 3600 J.
+ *
+ * @param watts - the device's TDP (W)
+ * @param seconds - wall time (s)
+ * @returns energy in watt-hours
+ */
+export function tdpEnergyWh(watts: number, seconds: number): number {
+  return (watts * seconds) / 3600;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HOROWITZ_45NM_PJ, annEnergyJoules, snnEnergyJoules } from './energy.js';
+import { HOROWITZ_45NM_PJ, SEED_TDP_WATTS, annEnergyJoules, snnEnergyJoules, tdpEnergyWh } from './energy.js';
 import { memoryUsage, toMiB } from './memory.js';
 import { spikeRate } from './spike-rate.js';
 import { IZHIKEVICH_FLOPS_PER_UPDATE, denseMacs, denseSynOps, izhikevichNetworkFlops } from './synops.js';
@@ -9,6 +9,12 @@ describe('metrics', () => {
     expect(HOROWITZ_45NM_PJ.mac).toBeCloseTo(HOROWITZ_45NM_PJ.floatAdd + HOROWITZ_45NM_PJ.floatMult, 12);
     expect(snnEnergyJoules(1e6)).toBeCloseTo(0.9e-6, 15);
     expect(annEnergyJoules(1e6)).toBeCloseTo(4.6e-6, 15);
+  });
+
+  it("the seed's energy estimate: TDP (160 W by default) × time, in Wh", () => {
+    expect(SEED_TDP_WATTS).toBe(160);
+    expect(tdpEnergyWh(160, 3600)).toBe(160);
+    expect(tdpEnergyWh(SEED_TDP_WATTS, 45)).toBe(2); // a 45 s epoch at 160 W
   });
 
   it('counts synaptic operations and MACs of dense layers', () => {

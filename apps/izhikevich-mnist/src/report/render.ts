@@ -95,18 +95,45 @@ export async function renderSessionReport(options: RenderOptions): Promise<Rende
     }
   }
   figures.push(...(await options.model.figures({ figsDir: figs, test: options.test, seed: options.seed }, records)));
+  const report = await writeRunReport(runDir, { title: options.title, note: options.note, fields: { seed: options.seed, model: options.model.description }, records, figures });
+  return { figures: figures.map((f) => f.file), report };
+}
+
+/** What {@link writeRunReport} puts on the page. */
+export interface RunReportContent {
+  /** Page title. */
+  readonly title: string;
+  /** Note under the title. */
+  readonly note: string;
+  /** Summary rows shown after the run name and status (seed, model, …). */
+  readonly fields: Readonly<Record<string, string | number | boolean>>;
+  /** The metrics table, one row per record. */
+  readonly records: readonly Readonly<Record<string, MetricValue>>[];
+  /** The figures, already saved under the run directory. */
+  readonly figures: readonly ReportFigure[];
+}
+
+/**
+ * Writes `<run>/report.html` (atomically): the summary (run, status, the given fields, backend, every final metric of
+ * the manifest, wall time), the metrics table and the figures, through `renderReport` of @snn/viz. Every command of
+ * the app (the epoch-based ones and `diehl-cook`) writes its page with it.
+ *
+ * @param runDir - the run directory (its manifest.json is read)
+ * @param content - title, note, fields, records, figures
+ * @returns the path of report.html
+ */
+export async function writeRunReport(runDir: string, content: RunReportContent): Promise<string> {
   const manifest = await readManifest(runDir);
   const summary: Record<string, string | number | boolean> = {
     run: manifest.name,
     status: manifest.status,
-    seed: options.seed,
-    model: options.model.description,
+    ...content.fields,
     backend: manifest.backend ? `${manifest.backend.name}${manifest.backend.reason ? ` (${manifest.backend.reason})` : ''}` : 'unknown',
   };
   for (const [key, value] of Object.entries(manifest.metrics)) if (value !== null) summary[key] = value;
   if (manifest.durationMs !== null) summary['wall time (s)'] = Math.round(manifest.durationMs / 100) / 10;
-  const html = renderReport({ title: options.title, note: options.note, summary, metrics: records.map((r) => ({ ...r })), figures });
+  const html = renderReport({ title: content.title, note: content.note, summary, metrics: content.records.map((r) => ({ ...r })), figures: [...content.figures] });
   const report = join(runDir, 'report.html');
   await writeFileAtomic(report, html);
-  return { figures: figures.map((f) => f.file), report };
+  return report;
 }

@@ -5,6 +5,7 @@ import { writeFileAtomic } from '@snn/core/node';
 import { confusionMatrix } from '@snn/readout';
 import { APP_NAME, type AppIo } from '../app/io.js';
 import { type DataSizes, type MnistSplits, checkMnistDir, loadMnistSplits } from '../data/mnist.js';
+import { SEED_TDP_WATTS, tdpEnergyWh } from '../metrics/energy.js';
 import { memoryUsage, toMiB } from '../metrics/memory.js';
 import { renderSessionReport } from '../report/render.js';
 import { APP_VERSION } from '../version.js';
@@ -46,6 +47,8 @@ export interface SessionFlags {
   readonly runsDir: string;
   /** Only errors and results. */
   readonly quiet: boolean;
+  /** Device power for the seed's energy estimate (TDP × time); default {@link SEED_TDP_WATTS}. */
+  readonly tdpWatts?: number;
 }
 
 /** Everything {@link runSession} needs. */
@@ -54,6 +57,8 @@ export interface SessionOptions<C extends SessionConfig> {
   readonly command: string;
   /** One-line description for the report. */
   readonly note: string;
+  /** What the per-image energy metric counts, for the summary line (e.g. `SynOps × 0.9 pJ`). */
+  readonly energyModel: string;
   /** Validated config. */
   readonly config: C;
   /** Builds the model (fresh weights from the seed). */
@@ -144,11 +149,15 @@ export async function runSession<C extends SessionConfig>(options: SessionOption
     let best: BestRecord | null = null;
     let epochs = startEpoch;
     let stoppedEarly = false;
+    const tdp = flags.tdpWatts ?? SEED_TDP_WATTS;
+    // The seed's energy estimate beside the SynOps/MAC model: TDP × the training time of an epoch, and TDP × the
+    // test time per test image (in J, the unit of energy_per_image_j).
+    const tdpTest = (seconds: number): Record<string, MetricValue> => ({ test_tdp_energy_per_image_j: (tdpEnergyWh(tdp, seconds) * 3600) / Math.max(1, data.test.count) });
 
     if (flags.testMode) {
       const test = await session.phase('eval', () => model.evaluate(data.test, testRng()));
       lastTest = test;
-      const record = { epoch: startEpoch, test_acc: test.accuracy, ...prefix('test', test.extra), test_seconds: test.seconds, rss_mib: toMiB(memoryUsage(params).rssBytes) };
+      const record = { epoch: startEpoch, test_acc: test.accuracy, ...prefix('test', test.extra), test_seconds: test.seconds, ...tdpTest(test.seconds), rss_mib: toMiB(memoryUsage(params).rssBytes) };
       records.push(record);
       await writeFileAtomic(csvFile, toCsv(records));
       await saveEvaluation(run.path, startEpoch, data.test.labels, test);
@@ -172,7 +181,7 @@ export async function runSession<C extends SessionConfig>(options: SessionOption
           lastTest = await model.evaluate(data.test, testRng());
           return lastTest;
         },
-        epochMetrics: () => ({ rss_mib: toMiB(memoryUsage(params).rssBytes) }),
+        epochMetrics: (c) => ({ rss_mib: toMiB(memoryUsage(params).rssBytes), train_tdp_energy_wh: tdpEnergyWh(tdp, c.training.seconds), ...tdpTest(c.test.seconds) }),
         save: async (which, c) => {
           const meta = { command, epoch: c.epoch, model: config.model, best: selection.best, staleEpochs: selection.state.staleEpochs };
           await saveModelCheckpoint(checkpointPath(run.path, which), model.getState(), meta);
@@ -190,14 +199,17 @@ export async function runSession<C extends SessionConfig>(options: SessionOption
 
     const mem = memoryUsage(params);
     const finalMetrics: Record<string, MetricValue> = { epochs, parameters: params, parameterMiB: toMiB(mem.parameterBytes), stoppedEarly, ...statics };
+    // The seed's totals: TDP × the training time of this session's epochs, and that divided by the training images.
+    const tdpTrainingEnergyWh = records.reduce((sum, r) => sum + (typeof r.train_tdp_energy_wh === 'number' ? r.train_tdp_energy_wh : 0), 0);
+    Object.assign(finalMetrics, { tdpWatts: tdp, tdpTrainingEnergyWh, tdpEnergyPerTrainingImageWh: tdpTrainingEnergyWh / Math.max(1, data.train.count) });
     const tested = lastTest as Evaluation | null;
     if (tested) {
       finalMetrics.testAccuracy = tested.accuracy;
-      Object.assign(finalMetrics, prefix('test', tested.extra));
+      Object.assign(finalMetrics, prefix('test', tested.extra), tdpTest(tested.seconds));
     }
     const render = flags.figures === false
       ? undefined
-      : () => renderSessionReport({ runDir: run.path, title: `izhikevich-mnist ${command} run ${run.name}`, note: options.note, model, test: data.test, seed: config.seed, records });
+      : () => renderSessionReport({ runDir: run.path, title: `izhikevich-mnist ${command} run ${run.name}`, note: `${options.note} The seed's energy estimate, TDP × time (${tdp} W), is logged beside it (tdp_* metrics).`, model, test: data.test, seed: config.seed, records });
     await session.complete({ metrics: finalMetrics, best, render });
     if (tested) {
       const right = Math.round(tested.accuracy * data.test.count);
@@ -205,9 +217,23 @@ export async function runSession<C extends SessionConfig>(options: SessionOption
       io.stdout.write(`${what}: ${(100 * tested.accuracy).toFixed(2)}% (${right}/${data.test.count}) after ${epochs} epoch${epochs === 1 ? '' : 's'}\n`);
     }
     if (!flags.testMode) printBest(io.stdout, best);
+    if (tested) {
+      const synapticModel = tested.extra.energy_per_image_j;
+      const tdpPerImage = tdpTest(tested.seconds).test_tdp_energy_per_image_j as number;
+      io.stdout.write(
+        `energy per test image: ${typeof synapticModel === 'number' ? `${formatJoules(synapticModel)} (${options.energyModel}), ` : ''}${formatJoules(tdpPerImage)} (TDP ${tdp} W × test time, the seed's estimate)${flags.testMode ? '' : `; training: ${tdpTrainingEnergyWh.toPrecision(3)} Wh (TDP × training time)`}\n`,
+      );
+    }
     io.stdout.write(`run directory: ${run.path}\n`);
     return { runDir: run.path, epochs, testAccuracy: tested?.accuracy ?? Number.NaN, best, stoppedEarly };
   });
+}
+
+/** Joules with an SI prefix, 3 significant digits (e.g. `12.3 µJ`). */
+function formatJoules(j: number): string {
+  const units: Array<[number, string]> = [[1, 'J'], [1e-3, 'mJ'], [1e-6, 'µJ'], [1e-9, 'nJ'], [1e-12, 'pJ']];
+  const [scale, unit] = units.find(([s]) => Math.abs(j) >= s) ?? units[units.length - 1];
+  return `${(j / scale).toPrecision(3)} ${unit}`;
 }
 
 function prefix(name: string, values: Readonly<Record<string, MetricValue>>): Record<string, MetricValue> {

@@ -65,6 +65,7 @@ describe('runSession', () => {
     const summary = await runSession({
       command: 'fake',
       note: 'test',
+      energyModel: 'test',
       config: config(10, 2, 0.2),
       createModel: () => model,
       backend: { name: 'js', kernelClass: null, requested: 'auto', reason: 'test' },
@@ -78,7 +79,7 @@ describe('runSession', () => {
     const dir = join(root, 'izhikevich-mnist', 'fake', 'es');
     const csv = readFileSync(join(dir, 'logs', 'metrics.csv'), 'utf8').trim().split('\n');
     expect(csv).toHaveLength(6);
-    expect(csv[0]).toBe('epoch,train_loss,train_acc,train_weight_change,val_acc,val_spike_rate,test_acc,test_spike_rate,rss_mib,train_seconds,eval_seconds,seconds,images_per_s');
+    expect(csv[0]).toBe('epoch,train_loss,train_acc,train_weight_change,val_acc,val_spike_rate,test_acc,test_spike_rate,rss_mib,train_tdp_energy_wh,test_tdp_energy_per_image_j,train_seconds,eval_seconds,seconds,images_per_s');
     expect(csv[2].startsWith('2,0.5,0.5,2,0.6,0.25,0.9,0.25,')).toBe(true);
     const best = await loadModelCheckpoint(join(dir, 'checkpoints', 'best.safetensors'), 'fake');
     expect(best.meta).toMatchObject({ epoch: 3, command: 'fake', staleEpochs: 0 });
@@ -91,7 +92,7 @@ describe('runSession', () => {
 
   it('without a validation split selects the last epoch and refuses early stopping', async () => {
     const root = tempDir();
-    const common = { command: 'fake', note: 'test', backend: { name: 'js', kernelClass: null, requested: 'auto' as const, reason: 'test' }, argv: [], io: silent };
+    const common = { command: 'fake', note: 'test', energyModel: 'test', backend: { name: 'js', kernelClass: null, requested: 'auto' as const, reason: 'test' }, argv: [], io: silent };
     const summary = await runSession({ ...common, config: config(3, 0), createModel: () => new ScriptedModel([0.5, 0.9, 0.6]), flags: { runsDir: root, quiet: true, name: 'last', figures: false } });
     expect(summary.best).toEqual({ metric: 'last_epoch', value: null, epoch: 3, trainAccuracy: 0.5, testAccuracy: 0.6 });
     const best = await loadModelCheckpoint(join(root, 'izhikevich-mnist', 'fake', 'last', 'checkpoints', 'best.safetensors'), 'fake');
@@ -102,9 +103,34 @@ describe('runSession', () => {
     expect((await readManifest(join(root, 'izhikevich-mnist', 'fake', 'es'))).status).toBe('failed');
   });
 
+  it("logs the seed's energy estimate, TDP × time: per epoch, per test image and in total (--tdp-watts)", async () => {
+    const root = tempDir();
+    const out: string[] = [];
+    const io: AppIo = { ...silent, stdout: { write: (s: string) => out.push(s) > 0, isTTY: false } };
+    const common = { command: 'fake', note: 'test', energyModel: 'scripted model', backend: { name: 'js', kernelClass: null, requested: 'auto' as const, reason: 'test' }, argv: [], io };
+    // Each scripted epoch trains for 0.01 s: 100 W × 0.01 s = 1 J = 1/3600 Wh.
+    await runSession({ ...common, config: config(3, 0), createModel: () => new ScriptedModel([0.5, 0.6, 0.7]), flags: { runsDir: root, quiet: true, name: 'tdp', figures: false, tdpWatts: 100 } });
+    const dir = join(root, 'izhikevich-mnist', 'fake', 'tdp');
+    const rows = readFileSync(join(dir, 'logs', 'metrics.csv'), 'utf8').trim().split('\n');
+    const column = rows[0].split(',').indexOf('train_tdp_energy_wh');
+    for (const row of rows.slice(1)) expect(Number(row.split(',')[column])).toBeCloseTo(1 / 3600, 12);
+    const manifest = await readManifest(dir);
+    expect(manifest.metrics.tdpWatts).toBe(100);
+    expect(manifest.metrics.tdpTrainingEnergyWh as number).toBeCloseTo(3 / 3600, 12);
+    // The seed's "energy per sample": the total over the 50 training images.
+    expect(manifest.metrics.tdpEnergyPerTrainingImageWh as number).toBeCloseTo(3 / 3600 / 50, 14);
+    expect(manifest.metrics.test_tdp_energy_per_image_j).toBe(0); // the scripted evaluation takes 0 s
+    expect(out.join('')).toContain("energy per test image: 0.00 pJ (TDP 100 W × test time, the seed's estimate); training: 0.000833 Wh (TDP × training time)");
+    // The default is the seed's 160 W.
+    await runSession({ ...common, config: config(1, 0), createModel: () => new ScriptedModel([0.5]), flags: { runsDir: root, quiet: true, name: 'default', figures: false } });
+    const m160 = await readManifest(join(root, 'izhikevich-mnist', 'fake', 'default'));
+    expect(m160.metrics.tdpWatts).toBe(160);
+    expect(m160.metrics.tdpTrainingEnergyWh as number).toBeCloseTo((160 * 0.01) / 3600, 12);
+  });
+
   it('resumes from a checkpoint in a new run directory and evaluates one in test mode', async () => {
     const root = tempDir();
-    const common = { command: 'fake', note: 'test', backend: { name: 'js', kernelClass: null, requested: 'auto' as const, reason: 'test' }, argv: [], io: silent };
+    const common = { command: 'fake', note: 'test', energyModel: 'test', backend: { name: 'js', kernelClass: null, requested: 'auto' as const, reason: 'test' }, argv: [], io: silent };
     const script = [0.1, 0.2, 0.3, 0.4];
     await runSession({ ...common, config: config(2, 0), createModel: () => new ScriptedModel(script), flags: { runsDir: root, quiet: true, name: 'first', figures: false } });
     const from = join(root, 'izhikevich-mnist', 'fake', 'first', 'checkpoints', 'last.safetensors');

@@ -10,6 +10,7 @@ import { type Split, gather } from '../data/mnist.js';
 import { snnEnergyJoules } from '../metrics/energy.js';
 import { spikeRate } from '../metrics/spike-rate.js';
 import { izhikevichNetworkFlops } from '../metrics/synops.js';
+import { ACCURACY_CURVES, COST_CURVES, saveTrainingAnalysis } from '../report/training-analysis.js';
 import { expectTensor } from '../session/checkpoint.js';
 import type { BatchReport, EpochOutcome, Evaluation, FigureContext, ModelState, TrainableModel } from '../session/model.js';
 import { streamSeed } from '../session/streams.js';
@@ -213,7 +214,7 @@ export class StdpModel implements TrainableModel {
   }
 
   /** Receptive fields: the input weights of the first 100 hidden neurons as 28×28 images. */
-  async figures(context: FigureContext): Promise<ReportFigure[]> {
+  async figures(context: FigureContext, records: readonly Readonly<Record<string, MetricValue>>[]): Promise<ReportFigure[]> {
     const H = this.config.model.hidden_size;
     const shown = Math.min(100, H);
     const cols = Math.min(10, shown);
@@ -224,6 +225,26 @@ export class StdpModel implements TrainableModel {
       join(context.figsDir, 'receptive-fields'),
       await imageGrid(tensor(pixels, [rows * cols, 28, 28]), { rows, cols, normalize: 'per-image', title: `Input weights of hidden neurons 0–${shown - 1} (STDP receptive fields)`, pixelSize: 2 }),
     );
-    return [{ title: 'Receptive fields', file: 'figs/receptive-fields.png', caption: 'Input→hidden weights learned by STDP, one 28×28 tile per hidden neuron, each scaled to its own range.' }];
+    const analysis = await saveTrainingAnalysis(records, {
+      figsDir: context.figsDir,
+      title: 'Training analysis: Izhikevich SNN (STDP + Hebbian)',
+      curves: [
+        ...ACCURACY_CURVES,
+        { panel: 'hidden spike rate', series: 'train', key: 'train_hidden_spike_rate' },
+        { panel: 'hidden spike rate', series: 'test', key: 'test_hidden_spike_rate' },
+        { panel: 'energy per image (µJ)', series: 'test', key: 'test_energy_per_image_j', scale: 1e6 },
+        { panel: 'mean current', series: 'hidden (test)', key: 'test_mean_hidden_current' },
+        { panel: 'mean current', series: 'output (test)', key: 'test_mean_output_current' },
+        { panel: 'weight variance', series: 'W1 (input→hidden)', key: 'train_w1_variance' },
+        { panel: 'weight variance', series: 'W2 (hidden→output)', key: 'train_w2_variance' },
+        { panel: 'mean |Δw| per epoch', series: 'W1 (input→hidden)', key: 'train_w1_mean_abs_change' },
+        { panel: 'mean |Δw| per epoch', series: 'W2 (hidden→output)', key: 'train_w2_mean_abs_change' },
+        { panel: 'silent outputs (%)', series: 'test', key: 'test_silent_output_fraction', scale: 100 },
+        ...COST_CURVES,
+      ],
+      caption:
+        'Accuracy, hidden spike rate, energy per test image (SynOps × 0.9 pJ), mean input currents, variance and mean absolute change of both weight matrices, test images without an output spike, training time and TDP × time per epoch.',
+    });
+    return [{ title: 'Receptive fields', file: 'figs/receptive-fields.png', caption: 'Input→hidden weights learned by STDP, one 28×28 tile per hidden neuron, each scaled to its own range.' }, ...analysis];
   }
 }

@@ -324,7 +324,7 @@ export class Cnn implements BaselineModel {
       const logits = new Float32Array(batch * this.classes);
       for (let from = 0; from < batch; from += EVALUATION_CHUNK) {
         const size = Math.min(EVALUATION_CHUNK, batch - from);
-        logits.set(await this.forward(x.subarray(from * this.inputs, (from + size) * this.inputs), size), from * this.classes);
+        logits.set(await this.forward(x.subarray(from * this.inputs, (from + size) * this.inputs), size, { activity: opts.activity }), from * this.classes);
       }
       this.cache = null;
       return logits;
@@ -352,6 +352,8 @@ export class Cnn implements BaselineModel {
         eps: this.bnEps,
       });
       // max-pool(ReLU(v)) = ReLU(max-pool(v)) (ReLU is monotone): pooling first applies the ReLU to a quarter of the values.
+      // The stage's ReLU units are those of the feature map before pooling (its shape in layerSummaries()).
+      opts.activity?.record(`relu${s.index}`, y);
       const pooled = maxPool2dForward(y, { batch, channels: s.outChannels, height: s.convSize, width: s.convSize });
       const relu = reluForward(pooled.y);
       stageCaches.push({ x: h, cols, bn: cache, relu, argmax: pooled.argmax });
@@ -363,6 +365,7 @@ export class Cnn implements BaselineModel {
       ? await denseForward(this.backend, flat, this.fc1.weight.value, this.fc1.bias.value, batch, f, this.hidden)
       : denseForwardGemm(this.gemm, flat, this.fc1.weight.value, this.fc1.bias.value, batch, f, this.hidden);
     const hidden = reluForward(z1);
+    opts.activity?.record('relu3', z1);
     let dropped: Float32Array = hidden;
     let mask: Float32Array = new Float32Array(0);
     if (training && this.dropout > 0) {

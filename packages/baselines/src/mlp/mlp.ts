@@ -4,6 +4,7 @@ import { denseForward } from '../dense/dense.js';
 import { denseBackwardGemm, denseForwardGemm } from '../dense/fast.js';
 import { Gemm } from '../gemm/gemm.js';
 import type { BaselineModel, LayerSummary } from '../model/model.js';
+import type { ReluActivity } from '../relu-activity/relu-activity.js';
 import { loadTensorsInto, stateToTensors } from '../model/state.js';
 
 /** Hidden-layer activation functions of {@link Mlp}. */
@@ -31,6 +32,8 @@ export interface MlpForwardOptions {
   readonly training?: boolean;
   /** Seeded generator for the dropout masks; required in training when dropout > 0. */
   readonly rng?: Rng;
+  /** Counts the active units of each ReLU layer (`relu1`, …; before dropout); not used by tanh or sigmoid. */
+  readonly activity?: ReluActivity;
 }
 
 /**
@@ -224,6 +227,7 @@ export class Mlp implements BaselineModel {
       // In place: z becomes h' = act(z)·mask; deriv holds d h'/d z.
       const deriv = training ? new Float32Array(z.length) : null;
       const kind = this.activation;
+      let active = 0;
       for (let i = 0; i < z.length; i++) {
         const zi = z[i];
         let a: number;
@@ -231,6 +235,7 @@ export class Mlp implements BaselineModel {
         if (kind === 'relu') {
           a = Math.max(zi, 0);
           da = zi > 0 ? 1 : 0;
+          active += da;
         } else if (kind === 'tanh') {
           a = Math.tanh(zi);
           da = 1 - a * a;
@@ -242,6 +247,7 @@ export class Mlp implements BaselineModel {
         z[i] = a * keep;
         if (deriv) deriv[i] = da * keep;
       }
+      if (kind === 'relu') opts.activity?.add(`relu${l + 1}`, active, z.length);
       h = z;
       if (deriv) {
         inputs.push(z);

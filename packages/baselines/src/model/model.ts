@@ -1,5 +1,6 @@
 import type { Rng, Tensor } from '@snn/core';
 import type { Parameter } from '@snn/learning';
+import type { ReluActivity } from '../relu-activity/relu-activity.js';
 
 /** Kinds of layer listed by {@link BaselineModel.layerSummaries}. */
 export type LayerKind = 'conv2d' | 'batchNorm' | 'relu' | 'maxPool' | 'flatten' | 'dense' | 'dropout' | 'tanh' | 'sigmoid';
@@ -26,6 +27,8 @@ export interface BaselineForwardOptions {
   readonly training?: boolean;
   /** Seeded generator for the dropout masks; required in training when dropout > 0. */
   readonly rng?: Rng;
+  /** Counts the active units of each ReLU layer under its `layerSummaries()` name (before dropout). */
+  readonly activity?: ReluActivity;
 }
 
 /**
