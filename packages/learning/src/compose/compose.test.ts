@@ -7,8 +7,9 @@ import { Dropout, Flatten, Residual } from './containers.js';
 import { gradCheck } from './grad-check.js';
 import { Linear } from './linear.js';
 import { type Loss, type LossSpec, ceCountLoss, ceMaxMembraneLoss, ceRateLoss, lossFromSpec, membraneCrossEntropy, mseMembraneLoss, mseSpikeCountLoss } from './losses.js';
-import { Network } from './network.js';
+import { Network, sparseToSeq } from './network.js';
 import { NeuronLayer, type NeuronModel } from './neuron.js';
+import type { FloatArray } from './types.js';
 import { alif } from './neurons/alif.js';
 import { alphaNeuron } from './neurons/alpha.js';
 import { leaky, leakyModel, rleaky } from './neurons/leaky.js';
@@ -184,6 +185,27 @@ describe('engine paths agree', () => {
         expectClose(grads[1], grads[0], 5);
       }
     }
+  });
+
+  it('spikes handed on as bit masks and outputs written into the next kernel equal the float64 per-step path', () => {
+    const spikes = randomSpikes(3, 9, 12, 0.4, 5);
+    const dense = sparseToSeq(spikes, 12, [12]);
+    const build = () =>
+      new Network([new Linear(12, 8, { name: 'fc1' }), leaky({ beta: 0.9, name: 'lif1' }), new Flatten(), new Linear(8, 4, { name: 'fc2' }), leaky({ beta: 0.8, name: 'lif2' })], {
+        inputShape: [12],
+        seed: 2,
+      });
+    const labels = [1, 0, 3];
+    const runs = [spikes, { data: Float64Array.from(dense.data), steps: 9, batch: 3, shape: [12] }].map((input) => {
+      const net = build();
+      const r = net.trainStep(input, labels, membraneCrossEntropy(), { record: ['lif1'] });
+      return { loss: r.loss, spikes: Array.from(r.output.records.lif1.spikes as FloatArray), mem: Array.from(r.output.mem), grads: net.parameters().flatMap((p) => Array.from(p.grad)) };
+    });
+    expect(runs[0].spikes).toEqual(runs[1].spikes);
+    expect(runs[0].spikes.some((v) => v === 1)).toBe(true);
+    expect(runs[0].loss).toBeCloseTo(runs[1].loss, 4);
+    expectClose(runs[0].mem, runs[1].mem, 5);
+    expectClose(runs[0].grads, runs[1].grads, 4);
   });
 
   it('float64 runs, non-binary inputs and the SIMD path give the same linear layer', () => {

@@ -67,29 +67,43 @@ export class Sequential implements Layer {
     return shape;
   }
 
-  forward(x: Seq, ctx: RunContext): LayerOutput {
+  forward(x: Seq, ctx: RunContext, into?: Float32Array): LayerOutput {
     let cur = x;
     this.outputs = [];
-    for (const layer of this.layers) {
-      const o = layer.forward(cur, ctx);
+    const last = this.layers.length - 1;
+    this.layers.forEach((layer, i) => {
+      // Each layer may write its output straight into the next one's input buffer (float32 runs).
+      const target = i === last ? into : ctx.spikeOverride === null ? (this.layers[i + 1].inputBuffer?.(cur.steps, cur.batch) ?? undefined) : undefined;
+      const o = layer.forward(cur, ctx, target);
       this.outputs.push(o);
       cur = o.out;
-    }
-    return this.outputs[this.outputs.length - 1];
+    });
+    return this.outputs[last];
   }
 
-  backward(grad: LayerGrad, ctx: RunContext): FloatArray | null {
+  backward(grad: LayerGrad, ctx: RunContext, into?: Float32Array): FloatArray | null {
     let g: LayerGrad = grad;
     for (let i = this.layers.length - 1; i >= 0; i--) {
       const layer = this.layers[i];
       const extra = ctx.extraGrad?.get(layer);
       if (extra !== undefined) g = mergeGrad(g, extra);
-      const gin = layer.backward(g, ctx);
+      const target = i === 0 ? into : ctx.spikeOverride === null && g.out instanceof Float32Array ? (this.layers[i - 1].gradBuffer?.(this.outputs[i - 1].out.steps, this.outputs[i - 1].out.batch) ?? undefined) : undefined;
+      const gin = layer.backward(g, ctx, target);
       if (i === 0) return gin;
       if (gin === null) throw new ValidationError('a layer returned no input gradient', { field: layer.name, expected: 'dL/d(input)', found: 'null' });
       g = { out: gin, mem: null };
     }
     return null;
+  }
+
+  /** The first child's input buffer (see {@link Layer.inputBuffer}). */
+  inputBuffer(steps: number, batch: number): Float32Array | null {
+    return this.layers[0].inputBuffer?.(steps, batch) ?? null;
+  }
+
+  /** The last child's gradient buffer (see {@link Layer.gradBuffer}). */
+  gradBuffer(steps: number, batch: number): Float32Array | null {
+    return this.layers[this.layers.length - 1].gradBuffer?.(steps, batch) ?? null;
   }
 
   parameters(): Parameter[] {
@@ -154,7 +168,19 @@ export class Flatten extends ParameterFreeLayer implements Layer {
   }
 
   forward(x: Seq): LayerOutput {
-    return { out: { data: x.data, steps: x.steps, batch: x.batch, shape: [this.size] }, mem: null };
+    // Same values in the same order: spikes stay events or bit masks, and dense data is read only on demand.
+    const out: Seq = {
+      get data(): FloatArray {
+        return x.data;
+      },
+      steps: x.steps,
+      batch: x.batch,
+      shape: [this.size],
+      ...(x.binary === undefined ? {} : { binary: x.binary }),
+      ...(x.events === undefined ? {} : { events: x.events }),
+      ...(x.bits === undefined ? {} : { bits: x.bits }),
+    };
+    return { out, mem: null };
   }
 
   backward(grad: LayerGrad): FloatArray | null {
@@ -213,7 +239,8 @@ export class Dropout extends ParameterFreeLayer implements Layer {
       this.mask[i] = m;
       this.out[i] = x.data[i] * m;
     }
-    return { out: { ...x, data: this.out }, mem: null };
+    // A new sequence: the input's events or bit masks describe other values.
+    return { out: { data: this.out, steps: x.steps, batch: x.batch, shape: x.shape }, mem: null };
   }
 
   backward(grad: LayerGrad): FloatArray | null {
@@ -270,7 +297,8 @@ export class Residual implements Layer {
     const n = x.data.length;
     if (this.out.length !== n || this.out.constructor !== x.data.constructor) this.out = newLike(x.data, n);
     for (let i = 0; i < n; i++) this.out[i] = x.data[i] + inner[i];
-    return { out: { ...x, data: this.out }, mem: null };
+    // A new sequence: the input's events or bit masks describe other values.
+    return { out: { data: this.out, steps: x.steps, batch: x.batch, shape: x.shape }, mem: null };
   }
 
   backward(grad: LayerGrad, ctx: RunContext): FloatArray | null {

@@ -1,4 +1,4 @@
-export type { FloatArray, Seq, SpikeFunction, NamedTensor } from './types.js';
+export type { FloatArray, Seq, SpikeBits, SpikeFunction, NamedTensor } from './types.js';
 export type { Layer, BuildContext, RunContext, LayerOutput, LayerGrad } from './layer.js';
 export { ParameterFreeLayer } from './layer.js';
 export { Linear } from './linear.js';

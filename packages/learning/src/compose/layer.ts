@@ -71,10 +71,25 @@ export interface Layer {
    * @throws `ShapeError` naming this layer, the previous one and both shapes when they do not chain
    */
   build(inShape: readonly number[], ctx: BuildContext): readonly number[];
-  /** Forward over all T steps. */
-  forward(x: Seq, ctx: RunContext): LayerOutput;
-  /** Backward over all T steps of the last forward; adds parameter gradients, returns dL/d(input) or null. */
-  backward(grad: LayerGrad, ctx: RunContext): FloatArray | null;
+  /**
+   * Forward over all T steps.
+   * @param into - optional: the next layer's input buffer ({@link Layer.inputBuffer}), of the output's size; a layer
+   *   may write its output there (and return it as `out.data`) to spare the next layer a copy, or ignore it
+   */
+  forward(x: Seq, ctx: RunContext, into?: Float32Array): LayerOutput;
+  /**
+   * Backward over all T steps of the last forward; adds parameter gradients, returns dL/d(input) or null.
+   * @param into - optional: the previous layer's gradient buffer ({@link Layer.gradBuffer}), of the input's size; a
+   *   layer may write dL/d(input) there (and return it), or ignore it
+   */
+  backward(grad: LayerGrad, ctx: RunContext, into?: Float32Array): FloatArray | null;
+  /**
+   * Optional: the array this layer's next forward would copy a float32 input of T steps and B samples into
+   * (e.g. its kernel's memory), so that the layer before can write its output there; null when there is none.
+   */
+  inputBuffer?(steps: number, batch: number): Float32Array | null;
+  /** Optional: the same for the dL/d(output) its next backward receives. */
+  gradBuffer?(steps: number, batch: number): Float32Array | null;
   /** Trainable parameters, named `${name}.${tensor}`, in their engine layout (see {@link NamedTensor} for PyTorch's). */
   parameters(): Parameter[];
   /** Parameters and buffers in PyTorch names and layouts (state dict order). */

@@ -3,7 +3,7 @@ import { type SimdKernels, createSimdKernels } from '../bptt/simd.js';
 import { type Parameter, createParameter } from '../optim/parameter.js';
 import { InputRuns } from './events.js';
 import type { BuildContext, Layer, LayerGrad, LayerOutput, RunContext } from './layer.js';
-import { type FloatArray, type NamedTensor, type Seq, newLike, showShape } from './types.js';
+import { type FloatArray, type NamedTensor, type Seq, type SpikeBits, newLike, showShape } from './types.js';
 
 /** Options of {@link Linear}. */
 export interface LinearOptions {
@@ -12,6 +12,9 @@ export interface LinearOptions {
   /** Learn a bias. Default true. */
   readonly bias?: boolean;
 }
+
+/** Side of the square tiles in which weights and their gradients are transposed. */
+const TILE = 32;
 
 function pad4(n: number): number {
   return (n + 3) & ~3;
@@ -38,7 +41,6 @@ interface SimdLayout {
   readonly db: number;
   readonly dx: number;
   readonly runs: InputRuns;
-  readonly masks: Int32Array;
 }
 
 /**
@@ -71,6 +73,9 @@ export class Linear implements Layer {
   private needInputGrad = true;
   private simd: SimdLayout | null = null;
   private binary = false;
+  /** The input spikes of the last forward as bit masks (binary input only). */
+  private bits: SpikeBits | null = null;
+  private ownMasks = new Int32Array(0);
   private input: Seq | null = null;
   private out: FloatArray = new Float32Array(0);
   private dx: FloatArray = new Float32Array(0);
@@ -121,16 +126,24 @@ export class Linear implements Layer {
     return this.weight;
   }
 
-  forward(x: Seq, ctx: RunContext): LayerOutput {
+  forward(x: Seq, ctx: RunContext, into?: Float32Array): LayerOutput {
     this.built();
     const rows = x.steps * x.batch;
     const n = this.outFeatures;
-    const like = x.events !== undefined ? this.out : x.data;
-    if (this.out.length !== rows * n || (x.events === undefined && this.out.constructor !== like.constructor)) this.out = x.events !== undefined ? new Float32Array(rows * n) : newLike(like, rows * n);
-    if (x.events !== undefined || x.data instanceof Float32Array) this.forwardSimd(x);
+    // Events or bit masks: float32 spikes whose dense form is never read here.
+    const spikes = x.events !== undefined || x.bits !== undefined;
+    const simd = spikes || x.data instanceof Float32Array;
+    let out: FloatArray;
+    if (simd && into !== undefined && into.length === rows * n) out = into;
+    else {
+      const like = spikes ? this.out : x.data;
+      if (this.out.length !== rows * n || (!spikes && this.out.constructor !== like.constructor)) this.out = spikes ? new Float32Array(rows * n) : newLike(like, rows * n);
+      out = this.out;
+    }
+    if (simd) this.forwardSimd(x, out as Float32Array);
     else this.forwardPlain(x);
     this.input = ctx.train ? x : null;
-    this.last = { out: { data: this.out, steps: x.steps, batch: x.batch, shape: [n] }, mem: null };
+    this.last = { out: { data: out, steps: x.steps, batch: x.batch, shape: [n] }, mem: null };
     return this.last;
   }
 
@@ -138,15 +151,22 @@ export class Linear implements Layer {
     return this.last;
   }
 
-  backward(grad: LayerGrad): FloatArray | null {
+  backward(grad: LayerGrad, _ctx?: RunContext, into?: Float32Array): FloatArray | null {
     const x = this.input;
     if (x === null) throw new ValidationError('backward without a training forward', { field: this.name, expected: 'forward with train: true first', found: 'no saved input' });
     const rows = x.steps * x.batch;
-    const simd = (x.events !== undefined || x.data instanceof Float32Array) && grad.out instanceof Float32Array;
-    if (this.needInputGrad && (this.dx.length !== rows * this.inFeatures || this.dx.constructor !== grad.out.constructor)) this.dx = newLike(grad.out, rows * this.inFeatures);
-    if (simd) this.backwardSimd(x, grad.out as Float32Array);
+    const simd = (x.events !== undefined || x.bits !== undefined || x.data instanceof Float32Array) && grad.out instanceof Float32Array;
+    let dx: FloatArray | null = null;
+    if (this.needInputGrad) {
+      if (simd && into !== undefined && into.length === rows * this.inFeatures) dx = into;
+      else {
+        if (this.dx.length !== rows * this.inFeatures || this.dx.constructor !== grad.out.constructor) this.dx = newLike(grad.out, rows * this.inFeatures);
+        dx = this.dx;
+      }
+    }
+    if (simd) this.backwardSimd(x, grad.out as Float32Array, dx as Float32Array | null);
     else this.backwardPlain(x, grad.out);
-    return this.needInputGrad ? this.dx : null;
+    return dx;
   }
 
   /** Lays out the WebAssembly memory for T steps (once per T); with `load`, copies the weights in. */
@@ -173,50 +193,70 @@ export class Linear implements Layer {
       const db = take(stride);
       const dx = this.needInputGrad ? take(T * inStride) : -1;
       const k = createSimdKernels(4 * top);
-      s = { steps: T, k, f: new Float32Array(k.memory.buffer), stride, inStride, wt, w, b, cur, diff, acc, dw, db, dx, runs: new InputRuns(m, T), masks: new Int32Array(((T + 31) >> 5) * m) };
+      s = { steps: T, k, f: new Float32Array(k.memory.buffer), stride, inStride, wt, w, b, cur, diff, acc, dw, db, dx, runs: new InputRuns(m, T) };
       this.simd = s;
     }
     if (!load) return s;
     const f = s.f;
     const weight = (this.weight as Parameter).value;
     const { stride, inStride } = s;
-    for (let j = 0; j < n; j++) {
-      const src = j * m;
-      for (let i = 0; i < m; i++) f[s.wt + i * stride + j] = weight[src + i];
-      if (s.w >= 0) f.set(weight.subarray(src, src + m), s.w + j * inStride);
+    // wt[i, j] = W[j, i], in tiles so that both sides stay in cache.
+    for (let j0 = 0; j0 < n; j0 += TILE) {
+      const j1 = Math.min(n, j0 + TILE);
+      for (let i0 = 0; i0 < m; i0 += TILE) {
+        const i1 = Math.min(m, i0 + TILE);
+        for (let i = i0; i < i1; i++) {
+          const row = s.wt + i * stride;
+          for (let j = j0; j < j1; j++) f[row + j] = weight[j * m + i];
+        }
+      }
     }
+    if (s.w >= 0) for (let j = 0; j < n; j++) f.set(weight.subarray(j * m, j * m + m), s.w + j * inStride);
     if (this.bias !== null) f.set(this.bias.value, s.b);
     return s;
   }
 
-  /** Groups sample b's input spikes per input into runs (binary input only), from the events when there are. */
-  private buildRuns(s: SimdLayout, x: Seq, b: number, B: number, T: number): void {
+  /**
+   * The input spikes of all samples as bit masks: the previous layer's own masks when it hands them on,
+   * else made once here from the events or the dense 0/1 input (the backward pass reads the same masks).
+   */
+  private inputBits(x: Seq, B: number, T: number): SpikeBits {
+    if (x.bits !== undefined) return x.bits;
     const m = this.inFeatures;
-    const masks = s.masks;
+    const stride = B * m;
+    const size = ((T + 31) >> 5) * stride;
+    if (this.ownMasks.length !== size) this.ownMasks = new Int32Array(size);
+    const masks = this.ownMasks;
+    masks.fill(0);
     const events = x.events;
     if (events !== undefined) {
       const { offsets, indices } = events;
-      for (let t = 0; t < T; t++) {
-        const word = (t >> 5) * m;
-        const bit = 1 << (t & 31);
-        for (let k = offsets[b * T + t]; k < offsets[b * T + t + 1]; k++) masks[word + indices[k]] |= bit;
+      for (let b = 0; b < B; b++) {
+        for (let t = 0; t < T; t++) {
+          const word = (t >> 5) * stride + b * m;
+          const bit = 1 << (t & 31);
+          for (let k = offsets[b * T + t]; k < offsets[b * T + t + 1]; k++) masks[word + indices[k]] |= bit;
+        }
       }
     } else {
       const xs = x.data;
       for (let t = 0; t < T; t++) {
-        const word = (t >> 5) * m;
+        const word = (t >> 5) * stride;
         const bit = 1 << (t & 31);
-        const xo = (t * B + b) * m;
-        for (let i = 0; i < m; i++) if (xs[xo + i] !== 0) masks[word + i] |= bit;
+        const xo = t * stride;
+        for (let i = 0; i < stride; i++) if (xs[xo + i] !== 0) masks[word + i] |= bit;
       }
     }
-    const runs = s.runs;
-    runs.build(masks, 0, m, m, T);
-    const words = (T + 31) >> 5;
-    for (let a = 0; a < runs.count; a++) for (let w = 0; w < words; w++) masks[w * m + runs.active[a]] = 0;
+    return { words: masks, offset: 0, stride };
   }
 
-  private forwardSimd(x: Seq): void {
+  /** Groups sample b's input spikes per input into runs of consecutive active steps. */
+  private buildRuns(s: SimdLayout, bits: SpikeBits, b: number, T: number): void {
+    const m = this.inFeatures;
+    s.runs.build(bits.words, bits.offset + b * m, bits.stride, m, T);
+  }
+
+  private forwardSimd(x: Seq, out: Float32Array): void {
     const T = x.steps;
     const B = x.batch;
     const s = this.layout(T, true);
@@ -233,15 +273,15 @@ export class Linear implements Layer {
       }
     }
     this.binary = binary;
+    this.bits = binary ? this.inputBits(x, B, T) : null;
     const { k, f, stride: S } = s;
     const n = this.outFeatures;
     const m = this.inFeatures;
-    const out = this.out;
     const rowBytes = 4 * S;
     const curB = 4 * s.cur;
     for (let b = 0; b < B; b++) {
       if (binary) {
-        this.buildRuns(s, x, b, B, T);
+        this.buildRuns(s, this.bits as SpikeBits, b, T);
         this.currents(s, T);
       } else {
         const xs = x.data as Float32Array;
@@ -310,7 +350,7 @@ export class Linear implements Layer {
     }
   }
 
-  private backwardSimd(x: Seq, dy: Float32Array): void {
+  private backwardSimd(x: Seq, dy: Float32Array, dx: Float32Array | null): void {
     const T = x.steps;
     const B = x.batch;
     const s = this.layout(T, false);
@@ -334,7 +374,7 @@ export class Linear implements Layer {
       for (let t = 1; t < T; t++) k.sumRows(pB + t * rowBytes, pB + (t - 1) * rowBytes, dIB + t * rowBytes, S);
       k.addRow(4 * s.db, pB + (T - 1) * rowBytes, S);
       if (this.binary) {
-        this.buildRuns(s, x, b, B, T);
+        this.buildRuns(s, this.bits as SpikeBits, b, T);
         this.weightGrads(s, T);
       } else {
         const xs = x.data as Float32Array;
@@ -346,8 +386,7 @@ export class Linear implements Layer {
           }
         }
       }
-      if (this.needInputGrad) {
-        const dx = this.dx;
+      if (dx !== null) {
         f.fill(0, s.dx, s.dx + T * IS);
         for (let t = 0; t < T; t++) {
           const gRow = 4 * (s.dx + t * IS);
@@ -361,9 +400,15 @@ export class Linear implements Layer {
       }
     }
     const gw = (this.weight as Parameter).grad;
-    for (let i = 0; i < m; i++) {
-      const src = s.dw + i * S;
-      for (let j = 0; j < n; j++) gw[j * m + i] += f[src + j];
+    for (let j0 = 0; j0 < n; j0 += TILE) {
+      const j1 = Math.min(n, j0 + TILE);
+      for (let i0 = 0; i0 < m; i0 += TILE) {
+        const i1 = Math.min(m, i0 + TILE);
+        for (let j = j0; j < j1; j++) {
+          const row = j * m;
+          for (let i = i0; i < i1; i++) gw[row + i] += f[s.dw + i * S + j];
+        }
+      }
     }
     if (this.bias !== null) {
       const gb = this.bias.grad;

@@ -1,7 +1,7 @@
 import { type Rng, ShapeError, ValidationError } from '@snn/core';
 import { type Parameter, createParameter } from '../optim/parameter.js';
 import type { BuildContext, Layer, LayerGrad, LayerOutput, RunContext } from './layer.js';
-import { type FloatArray, type NamedTensor, type Seq, type SpikeFunction, newLike, shapeSize } from './types.js';
+import { type FloatArray, type NamedTensor, type Seq, type SpikeBits, type SpikeFunction, newLike, shapeSize } from './types.js';
 
 /**
  * A parameter or buffer of a neuron model, e.g. snnTorch's `beta`.
@@ -109,15 +109,37 @@ export interface NeuronModel {
  * A neuron model's optional whole-sequence kernel: all T steps of a float32
  * batch at once (e.g. in WebAssembly SIMD), used in place of the per-step
  * `step`/`backward` when it accepts the settings.
+ *
+ * @remarks
+ * The kernel keeps its results: the layer reads the spikes and the membrane
+ * only when something asks for them (a loss, a recording, a layer that reads
+ * dense input); a next layer that reads events takes the spike bit masks
+ * ({@link NeuronSequenceKernel.bits}) and nothing dense is written.
  */
 export interface NeuronSequenceKernel {
   /**
-   * Runs T steps over `size` neurons (all samples), time-major; writes the output and the membrane `[T, size]`.
+   * Runs T steps over `size` neurons (all samples), time-major `[T, size]`, and keeps the results.
    * @returns false when it cannot run these parameters (then the per-step path runs)
    */
-  forward(input: Float32Array, steps: number, size: number, params: readonly Float32Array[], out: Float32Array, mem: Float32Array): boolean;
-  /** VJP of the last forward: writes dL/d(input) from dL/d(out) and the direct dL/d(mem) (or null). */
-  backward(gradOut: Float32Array, gradMem: Float32Array | null, gradIn: Float32Array): void;
+  forward(input: Float32Array, steps: number, size: number, params: readonly Float32Array[]): boolean;
+  /** Writes the output (spikes) of the last forward, `[T, size]`. */
+  readOutput(out: Float32Array): void;
+  /** Writes the membrane of the last forward (after each step's reset), `[T, size]`. */
+  readMembrane(mem: Float32Array): void;
+  /** The output spikes of the last forward as bit masks (see {@link SpikeBits}), or null when the kernel has none. */
+  bits?(): SpikeBits | null;
+  /**
+   * Optional: the array (e.g. a view of the kernel's memory) that `forward` reads a `[steps, size]` input from;
+   * `forward` skips its copy when handed this very array.
+   */
+  inputBuffer?(steps: number, size: number): Float32Array;
+  /** Optional: the same for the dL/d(out) that `backward` reads. */
+  gradBuffer?(steps: number, size: number): Float32Array;
+  /**
+   * VJP of the last forward: dL/d(input) from dL/d(out) and the direct dL/d(mem) (or null).
+   * @returns dL/d(input) `[T, size]`, which may be a view of the kernel's memory (valid until its next run)
+   */
+  backward(gradOut: Float32Array, gradMem: Float32Array | null): Float32Array;
 }
 
 /** Options of {@link NeuronLayer}. */
@@ -162,6 +184,8 @@ export class NeuronLayer implements Layer {
   private last: LayerOutput | null = null;
   private seq: NeuronSequenceKernel | null | undefined = undefined;
   private usedSeq = false;
+  /** Counts forwards, so a lazily read kernel output cannot be read after the next one. */
+  private generation = 0;
 
   /**
    * @param model - the neuron model (built-in or your own)
@@ -216,11 +240,16 @@ export class NeuronLayer implements Layer {
     const params = this.slots.map((s) => s.value);
     const mi = m.membrane;
     this.usedSeq = false;
-    if (like instanceof Float32Array && ctx.spikeOverride === null && m.sequenceKernel !== undefined) {
-      if (this.seq === undefined) this.seq = m.sequenceKernel();
-      this.usedSeq = this.seq?.forward(like, T, n, params, this.outSeq as Float32Array, this.memSeq as Float32Array) === true;
+    this.generation++;
+    if (like instanceof Float32Array && ctx.spikeOverride === null) this.usedSeq = this.kernel()?.forward(like, T, n, params) === true;
+    this.inputSeq = ctx.train ? x : null;
+    // Spikes of the built-in Heaviside with unit graded factor are 0/1: the next layer need not check.
+    const binary = m.spiking && ctx.spikeOverride === null && this.binaryOutput();
+    if (this.usedSeq) {
+      this.last = this.kernelOutput(this.seq as NeuronSequenceKernel, T, B, binary);
+      return this.last;
     }
-    for (let t = 0; t < T && !this.usedSeq; t++) {
+    for (let t = 0; t < T; t++) {
       const io: NeuronStepIO = {
         width: this.width,
         batch: B,
@@ -233,12 +262,53 @@ export class NeuronLayer implements Layer {
       };
       m.step(io);
     }
-    if (!this.usedSeq) this.memSeq.set(this.stateSeq[mi].subarray(n));
-    this.inputSeq = ctx.train ? x : null;
-    // Spikes of the built-in Heaviside with unit graded factor are 0/1: the next layer need not check.
-    const binary = m.spiking && ctx.spikeOverride === null && this.binaryOutput();
+    this.memSeq.set(this.stateSeq[mi].subarray(n));
     this.last = { out: { data: this.outSeq, steps: T, batch: B, shape: this.shape, binary }, mem: this.memSeq };
     return this.last;
+  }
+
+  /**
+   * The output of a kernel run: spikes and membrane are read out of the kernel on first use only, and the
+   * spikes travel as bit masks when the kernel has them (and they are 0/1).
+   */
+  private kernelOutput(seq: NeuronSequenceKernel, T: number, B: number, binary: boolean): LayerOutput {
+    const generation = this.generation;
+    const check = (): void => {
+      if (this.generation !== generation) {
+        throw new ValidationError('output read after the next forward of its layer', { field: this.name, expected: 'outputs read before the layer runs again', found: 'a stale output' });
+      }
+    };
+    let out: Float32Array | null = null;
+    let mem: Float32Array | null = null;
+    const outArr = this.outSeq as Float32Array;
+    const memArr = this.memSeq as Float32Array;
+    const bits = binary ? (seq.bits?.() ?? undefined) : undefined;
+    const seqOut: Seq = {
+      get data(): Float32Array {
+        if (out === null) {
+          check();
+          seq.readOutput(outArr);
+          out = outArr;
+        }
+        return out;
+      },
+      steps: T,
+      batch: B,
+      shape: this.shape,
+      binary,
+      ...(bits === undefined ? {} : { bits }),
+    };
+    return {
+      out: seqOut,
+      get mem(): Float32Array {
+        if (mem === null) {
+          check();
+          seq.readMembrane(memArr);
+          mem = memArr;
+        }
+        return mem;
+      },
+    };
   }
 
   private binaryOutput(): boolean {
@@ -251,13 +321,27 @@ export class NeuronLayer implements Layer {
     return this.last;
   }
 
+  /** The kernel's input array for T steps of B samples (when the model has a kernel). */
+  inputBuffer(steps: number, batch: number): Float32Array | null {
+    return this.kernel()?.inputBuffer?.(steps, batch * this.width) ?? null;
+  }
+
+  /** The kernel's dL/d(output) array, when the last forward ran the kernel over these sizes. */
+  gradBuffer(steps: number, batch: number): Float32Array | null {
+    if (!this.usedSeq || steps !== this.steps || batch !== this.batch) return null;
+    return this.kernel()?.gradBuffer?.(steps, batch * this.width) ?? null;
+  }
+
+  private kernel(): NeuronSequenceKernel | null {
+    if (this.model.sequenceKernel === undefined) return null;
+    if (this.seq === undefined) this.seq = this.model.sequenceKernel();
+    return this.seq;
+  }
+
   backward(grad: LayerGrad, ctx: RunContext): FloatArray | null {
     const x = this.inputSeq;
     if (x === null) throw new ValidationError('backward without a training forward', { field: this.name, expected: 'forward with train: true first', found: 'no saved input' });
-    if (this.usedSeq) {
-      (this.seq as NeuronSequenceKernel).backward(grad.out as Float32Array, grad.mem as Float32Array | null, this.gradIn as Float32Array);
-      return this.gradIn;
-    }
+    if (this.usedSeq) return (this.seq as NeuronSequenceKernel).backward(grad.out as Float32Array, grad.mem as Float32Array | null);
     const { steps: T, batch: B } = x;
     const n = B * this.width;
     const like = x.data;

@@ -25,6 +25,27 @@ export interface Seq {
    * built only when a layer reads it.
    */
   readonly events?: SparseSpikes;
+  /**
+   * The same spikes as bit masks (a neuron layer's kernel output), for a next
+   * layer that reads events directly; `data` is then built only when a layer
+   * reads it.
+   */
+  readonly bits?: SpikeBits;
+}
+
+/**
+ * Spikes of a sequence `[T, B, size]` as bit masks over time: bit `t mod 32`
+ * of `words[offset + ⌊t/32⌋·stride + b·size + i]` is set when feature i of
+ * sample b is on at step t (bits at or after T are 0). The words may live in
+ * a layer's WebAssembly memory: valid until that layer's next forward.
+ */
+export interface SpikeBits {
+  /** The masks. */
+  readonly words: Int32Array;
+  /** Index of word 0 of sample 0. */
+  readonly offset: number;
+  /** Distance between the words of steps t and t + 32 (at least B·size). */
+  readonly stride: number;
 }
 
 /**

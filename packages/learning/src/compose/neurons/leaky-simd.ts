@@ -35,6 +35,8 @@ export function leakySequenceKernel(mechanism: number, surrogate: SurrogateFunct
   let layout: Layout | null = null;
   let beta = 0;
   let thr = 0;
+  /** True while the gm region holds zeros (a backward without a membrane gradient need not clear it again). */
+  let gmZero = false;
   const ensure = (T: number, n: number): Layout => {
     if (layout !== null && layout.steps === T && layout.size === n) return layout;
     let top = 0;
@@ -50,12 +52,14 @@ export function leakySequenceKernel(mechanism: number, surrogate: SurrogateFunct
     const sg = take(T * n);
     const gs = take(T * n);
     const gm = take(T * n);
-    const k = createSimdKernels(4 * top);
+    // A memory large enough for these sizes is kept (a smaller last batch does not make a new one).
+    const k = layout !== null && layout.k.memory.buffer.byteLength >= 4 * top ? layout.k : createSimdKernels(4 * top);
     layout = { steps: T, size: n, k, f: new Float32Array(k.memory.buffer), fi: new Int32Array(k.memory.buffer), cur, v, mem, masks, sg, gs, gm };
+    gmZero = false;
     return layout;
   };
   return {
-    forward(input, T, n, params, out, mem) {
+    forward(input, T, n, params) {
       const [thrP, gsfP, mechP, betaP] = params;
       // A state dict may have changed the reset (snnTorch's reset_mechanism_val) since the kernel was made.
       if (n % 4 !== 0 || thrP.length !== 1 || betaP.length !== 1 || gsfP[0] !== 1 || mechP[0] !== mechanism) return false;
@@ -63,24 +67,51 @@ export function leakySequenceKernel(mechanism: number, surrogate: SurrogateFunct
       thr = thrP[0];
       const L = ensure(T, n);
       const { f, fi } = L;
-      f.set(input.subarray(0, T * n), L.cur);
+      // The layer before may have written its output straight into the kernel's input rows.
+      if (input.buffer !== f.buffer || input.byteOffset !== 4 * L.cur) f.set(input.subarray(0, T * n), L.cur);
       f.fill(0, L.v, L.v + n);
       f.fill(0, L.mem, L.mem + n);
       fi.fill(0, L.masks, L.masks + ((T + 31) >> 5) * n);
       L.k.lifForward[mechanism][1](4 * L.cur, 4 * L.v, 4 * L.mem, 4 * L.masks, n, T, beta, thr);
-      mem.set(f.subarray(L.v + n, L.v + (T + 1) * n));
-      const t32 = Math.fround(thr);
-      for (let i = 0; i < T * n; i++) out[i] = mem[i] > t32 ? 1 : 0;
       return true;
     },
-    backward(gradOut, gradMem, gradIn) {
+    readOutput(out) {
+      const L = layout as Layout;
+      const { f } = L;
+      const count = L.steps * L.size;
+      const from = L.v + L.size;
+      const t32 = Math.fround(thr);
+      for (let i = 0; i < count; i++) out[i] = f[from + i] > t32 ? 1 : 0;
+    },
+    readMembrane(mem) {
+      const L = layout as Layout;
+      mem.set(L.f.subarray(L.v + L.size, L.v + (L.steps + 1) * L.size));
+    },
+    bits() {
+      const L = layout as Layout;
+      return { words: L.fi, offset: L.masks, stride: L.size };
+    },
+    inputBuffer(T, n) {
+      const L = ensure(T, n);
+      return L.f.subarray(L.cur, L.cur + T * n);
+    },
+    gradBuffer(T, n) {
+      const L = ensure(T, n);
+      return L.f.subarray(L.gs, L.gs + T * n);
+    },
+    backward(gradOut, gradMem) {
       const L = layout as Layout;
       const { f, k } = L;
       const T = L.steps;
       const n = L.size;
-      f.set(gradOut.subarray(0, T * n), L.gs);
-      if (gradMem === null) f.fill(0, L.gm, L.gm + T * n);
-      else f.set(gradMem.subarray(0, T * n), L.gm);
+      if (gradOut.buffer !== f.buffer || gradOut.byteOffset !== 4 * L.gs) f.set(gradOut.subarray(0, T * n), L.gs);
+      if (gradMem !== null) {
+        f.set(gradMem.subarray(0, T * n), L.gm);
+        gmZero = false;
+      } else if (!gmZero) {
+        f.fill(0, L.gm, L.gm + T * n);
+        gmZero = true;
+      }
       if (surrogate.name === 'atan') {
         const alpha = surrogate.options.alpha;
         k.surrogateAtan(4 * L.sg, 4 * (L.v + n), T * n, thr, alpha / 2, (Math.PI / 2) * alpha);
@@ -89,7 +120,7 @@ export function leakySequenceKernel(mechanism: number, surrogate: SurrogateFunct
       }
       f.fill(0, L.cur + T * n, L.cur + (T + 1) * n);
       k.lifBackward[0][1](4 * L.cur, 4 * L.v, 4 * L.sg, 4 * L.gs, 4 * L.gm, n, T, beta, thr);
-      gradIn.set(f.subarray(L.cur, L.cur + T * n));
+      return f.subarray(L.cur, L.cur + T * n);
     },
   };
 }
