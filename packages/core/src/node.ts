@@ -9,6 +9,8 @@
 import './node/register.js';
 
 export { writeFileAtomic } from './io/atomic.js';
+export { readFileBounded, readFileBoundedSync, MAX_FILE_BYTES } from './io/read-file.js';
+export type { ReadFileBoundedOptions } from './io/read-file.js';
 export type { AtomicWriteOptions } from './io/atomic.js';
 export { saveNpy, loadNpy } from './io/npy-file.js';
 export { saveSafetensors, loadSafetensors } from './io/safetensors-file.js';

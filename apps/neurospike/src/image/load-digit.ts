@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { FileFormatError } from '@snn/core';
+import { readFileBounded } from '@snn/core/node';
 import { imageSize } from 'image-size';
 import { Jimp } from 'jimp';
 import { type DecodedImage, DecodeTimeoutError, decodeImage } from './decode.js';
@@ -19,6 +19,8 @@ const INK_FRACTION = 0.1;
  * before decoding, since decoding takes about 16 bytes per pixel.
  */
 export const MAX_IMAGE_PIXELS = 4096 * 4096;
+/** Largest image file read: 256 MiB (an uncompressed 4096 × 4096 RGBA TIFF is 64 MiB). */
+export const MAX_IMAGE_FILE_BYTES = 256 * 2 ** 20;
 /** Images with a side shorter than this many pixels get a warning: too few pixels to hold a digit. */
 export const MIN_DIGIT_SIDE = 8;
 
@@ -141,13 +143,7 @@ function fit(w: number, h: number, side: number): [number, number] {
  * @throws `FileFormatError` naming the file when it cannot be read, is not a decodable image or has more than {@link MAX_IMAGE_PIXELS} pixels
  */
 export async function loadDigitImage(file: string, options: LoadDigitOptions = {}): Promise<DigitImage> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new FileFormatError(code === 'ENOENT' ? 'image not found' : `cannot read the image (${code ?? String(error)})`, { file, cause: error });
-  }
+  const bytes = Buffer.from(await readFileBounded(file, { what: 'image', expected: 'a PNG, JPEG, BMP, GIF or TIFF file', maxBytes: MAX_IMAGE_FILE_BYTES }));
   const notAnImage = (error?: unknown): FileFormatError => {
     const head = Array.from(bytes.subarray(0, 8), (b) => b.toString(16).padStart(2, '0')).join(' ');
     return new FileFormatError('not an image jimp can decode', {

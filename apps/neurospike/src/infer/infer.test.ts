@@ -93,7 +93,7 @@ describe('neurospike infer', { timeout: 20_000 }, () => {
       `error: file ${file}: not an image jimp can decode; expected a PNG, JPEG, BMP, GIF or TIFF file, found 12 bytes starting 68 65 6c 6c 6f 2c 20 77\n`,
     );
     const missing = await runApp(['infer', '--model', runDir, '--image', join(dir, 'missing.png')]);
-    expect(missing.stderr.split('\n')[0]).toBe(`error: file ${join(dir, 'missing.png')}: image not found`);
+    expect(missing.stderr.split('\n')[0]).toBe(`error: file ${join(dir, 'missing.png')}: image not found; expected a PNG, JPEG, BMP, GIF or TIFF file, found no such file`);
   });
 
   it('refuses a checkpoint of another architecture, naming tensor and shapes', async () => {

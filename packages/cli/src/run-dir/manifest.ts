@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeValue, FileFormatError } from '@snn/core';
-import { writeFileAtomic } from '@snn/core/node';
+import { readFileBounded, writeFileAtomic } from '@snn/core/node';
 import { z } from 'zod';
 import { issuesFromZod } from '../config/parse.js';
 import { RUN_LAYOUT } from './run-dir.js';
@@ -243,6 +242,9 @@ export async function writeManifest(dir: string, manifest: RunManifest): Promise
   return path;
 }
 
+/** Largest manifest read: 16 MiB (a manifest is a few KiB; the bound keeps a wrong file from filling memory). */
+const MAX_MANIFEST_BYTES = 16 * 2 ** 20;
+
 /**
  * Reads and checks `<dir>/manifest.json`.
  *
@@ -251,16 +253,7 @@ export async function writeManifest(dir: string, manifest: RunManifest): Promise
  */
 export async function readManifest(dir: string): Promise<RunManifest> {
   const path = join(dir, RUN_LAYOUT.manifest);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new FileFormatError('run manifest not found', {
-      file: path,
-      found: (error as NodeJS.ErrnoException).code ?? String(error),
-      cause: error,
-    });
-  }
+  const text = new TextDecoder().decode(await readFileBounded(path, { what: 'run manifest', expected: 'a manifest.json', maxBytes: MAX_MANIFEST_BYTES }));
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { CheckpointError, ChecksumError, ValidationError, describeValue } from '../errors/errors.js';
 import { type AtomicWriteOptions, writeFileAtomic } from '../io/atomic.js';
+import { readFileBounded } from '../io/read-file.js';
 import { assembleSafetensors, decodeSafetensors, packTensors } from '../io/safetensors.js';
 import { assertFinite, type Tensor, tensor } from '../tensor/tensor.js';
 
@@ -171,16 +171,7 @@ export async function saveCheckpoint(path: string, contents: CheckpointContents,
  * @throws `NumericError` naming the tensor and index of a NaN or infinite value
  */
 export async function loadCheckpoint(path: string, expect: CheckpointExpectation = {}): Promise<LoadedCheckpoint> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new CheckpointError(code === 'ENOENT' ? 'checkpoint not found' : `cannot read checkpoint (${code ?? (error as Error).message})`, {
-      file: path,
-      cause: error,
-    });
-  }
+  const bytes = await readFileBounded(path, { what: 'checkpoint', expected: 'a checkpoint (safetensors) file', errorClass: CheckpointError });
   const content = decodeSafetensors(bytes, path);
   const meta = content.metadata;
   if (meta.format !== CHECKPOINT_FORMAT) {

@@ -1,8 +1,7 @@
-import { readFile } from 'node:fs/promises';
-import { FileFormatError } from '../errors/errors.js';
 import { writeFileAtomic } from './atomic.js';
 import type { NdArray, ReadOptions } from './nd-array.js';
 import { decodeNpy, encodeNpy, type NpyArray } from './npy.js';
+import { readFileBounded } from './read-file.js';
 
 /**
  * Writes an array to a `.npy` file atomically (see `writeFileAtomic`).
@@ -24,15 +23,5 @@ export async function saveNpy(path: string, array: NdArray): Promise<void> {
  * @throws `FileFormatError` naming the file when it is missing or not a valid `.npy` file
  */
 export async function loadNpy(path: string, options: ReadOptions = {}): Promise<NpyArray> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new FileFormatError(code === 'ENOENT' ? 'file not found' : `cannot read file (${code ?? (error as Error).message})`, {
-      file: path,
-      cause: error,
-    });
-  }
-  return decodeNpy(bytes, path, options);
+  return decodeNpy(await readFileBounded(path, { expected: 'a .npy file' }), path, options);
 }

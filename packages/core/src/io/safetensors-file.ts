@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import { FileFormatError } from '../errors/errors.js';
 import { type AtomicWriteOptions, writeFileAtomic } from './atomic.js';
 import type { NdArray, ReadOptions } from './nd-array.js';
+import { readFileBounded } from './read-file.js';
 import { decodeSafetensors, encodeSafetensors, type SafetensorsContent } from './safetensors.js';
 
 /**
@@ -29,12 +28,5 @@ export async function saveSafetensors(
  * @throws `FileFormatError` naming the file when it is missing or invalid
  */
 export async function loadSafetensors(path: string, options: ReadOptions = {}): Promise<SafetensorsContent> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new FileFormatError(code === 'ENOENT' ? 'file not found' : `cannot read file (${code ?? (error as Error).message})`, { file: path, cause: error });
-  }
-  return decodeSafetensors(bytes, path, options);
+  return decodeSafetensors(await readFileBounded(path, { expected: 'a safetensors file' }), path, options);
 }

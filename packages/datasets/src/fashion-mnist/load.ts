@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { FileFormatError, Rng, ValidationError, describeValue } from '@snn/core';
+import { readFileBoundedSync } from '@snn/core/node';
 import type { ImageDataset } from '../api.js';
 import { FASHION_MNIST_TEST_SEED, FASHION_MNIST_TRAIN_SEED } from './constants.js';
 import { parseClothesJson } from './parse.js';
@@ -105,19 +105,11 @@ export function loadFashionMnistSplits(source: FashionMnistSource = {}): Fashion
   const test = new Uint8Array(NUM_CLASSES * testPerClass * PIXELS);
   for (let c = 0; c < NUM_CLASSES; c++) {
     const file = join(dir, `${c}.json`);
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(file);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      throw new FileFormatError('Fashion-MNIST class file not found', {
-        file,
-        expected: `a directory holding ${Array.from({ length: NUM_CLASSES }, (_, k) => `${k}.json`).join(', ')}`,
-        found: code === 'ENOENT' ? 'no such file' : error instanceof Error ? error.message : String(error),
-        cause: error,
-      });
-    }
-    const parsed = parseClothesJson(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), file, PIXELS);
+    const bytes = readFileBoundedSync(file, {
+      what: 'Fashion-MNIST class file',
+      expected: `a directory holding ${Array.from({ length: NUM_CLASSES }, (_, k) => `${k}.json`).join(', ')}`,
+    });
+    const parsed = parseClothesJson(bytes, file, PIXELS);
     if (parsed.rows !== perClass) {
       throw new FileFormatError('wrong number of images for the class', {
         file,

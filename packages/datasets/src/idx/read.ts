@@ -1,6 +1,6 @@
-import { readFileSync, statSync } from 'node:fs';
 import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import { FileFormatError } from '@snn/core';
+import { readFileBoundedSync } from '@snn/core/node';
 import type { IdxArray } from './dtype.js';
 import { decodeIdx, idxPromisedBytes, isGzip } from './parse.js';
 
@@ -25,16 +25,6 @@ export interface ReadMaybeGzipOptions {
   readonly maxBytes?: number;
 }
 
-function cannotRead(path: string, error: unknown): FileFormatError {
-  const code = (error as NodeJS.ErrnoException).code;
-  return new FileFormatError(code === 'ENOENT' ? 'file not found' : 'cannot read file', {
-    file: path,
-    expected: 'a readable file',
-    found: code === 'ENOENT' ? 'no such file' : error instanceof Error ? error.message : String(error),
-    cause: error,
-  });
-}
-
 function corruptGzip(path: string, error: unknown): FileFormatError {
   return new FileFormatError('corrupt or truncated gzip data', {
     file: path,
@@ -45,7 +35,7 @@ function corruptGzip(path: string, error: unknown): FileFormatError {
 }
 
 /** Inflates a prefix of a gzip stream until `want` plain bytes are out or the prefix steps run out. */
-function peekGunzip(raw: Buffer, want: number, path: string): Buffer {
+function peekGunzip(raw: Uint8Array, want: number, path: string): Buffer {
   let out = Buffer.alloc(0);
   for (const step of PEEK_STEPS) {
     const prefix = raw.subarray(0, Math.min(step, raw.length));
@@ -76,23 +66,12 @@ function peekGunzip(raw: Buffer, want: number, path: string): Buffer {
  */
 export function readMaybeGzip(path: string, options: ReadMaybeGzipOptions = {}): { bytes: Uint8Array; gzipped: boolean } {
   const maxBytes = options.maxBytes ?? MAX_READ_BYTES;
-  let raw: Buffer;
-  try {
-    const size = statSync(path).size;
-    if (size > maxBytes) {
-      throw new FileFormatError('file too large', { file: path, expected: `at most ${maxBytes} bytes`, found: `${size} bytes` });
-    }
-    raw = readFileSync(path);
-  } catch (error) {
-    if (error instanceof FileFormatError) throw error;
-    throw cannotRead(path, error);
-  }
-  const plain = new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength);
+  const plain = readFileBoundedSync(path, { maxBytes });
   if (!isGzip(plain)) return { bytes: plain, gzipped: false };
   let limit = maxBytes;
   let promise = `at most ${maxBytes} bytes after gunzip (the reader's limit)`;
   if (options.promisedBytes) {
-    const head = peekGunzip(raw, options.headBytes ?? 1024, path);
+    const head = peekGunzip(plain, options.headBytes ?? 1024, path);
     const promised = options.promisedBytes(new Uint8Array(head.buffer, head.byteOffset, head.byteLength));
     // Data whose head promises nothing valid is decoded from the head alone: its reader then says what is wrong.
     if (promised === undefined) return { bytes: new Uint8Array(head.buffer, head.byteOffset, head.byteLength), gzipped: true };
@@ -104,7 +83,7 @@ export function readMaybeGzip(path: string, options: ReadMaybeGzipOptions = {}):
   }
   let out: Buffer;
   try {
-    out = gunzipSync(raw, { maxOutputLength: limit + 1 });
+    out = gunzipSync(plain, { maxOutputLength: limit + 1 });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
       throw new FileFormatError('gzip data inflates past the size its header promises', { file: path, expected: promise, found: `more than ${limit} bytes`, cause: error });

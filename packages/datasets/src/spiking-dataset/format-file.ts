@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { FileFormatError } from '@snn/core';
-import { writeFileAtomic } from '@snn/core/node';
+import { readFileBoundedSync, writeFileAtomic } from '@snn/core/node';
 import type { SpikingDataset } from './dataset.js';
 import { decodeSpikingDataset, encodeSpikingDataset } from './format.js';
 
@@ -29,17 +27,5 @@ export async function writeSpikingDataset(path: string, dataset: SpikingDataset)
  * @throws ChecksumError when the CRC-32 differs
  */
 export function readSpikingDataset(path: string): SpikingDataset {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new FileFormatError(code === 'ENOENT' ? 'file not found' : 'cannot read file', {
-      file: path,
-      expected: 'a readable SpikingDataset file',
-      found: code === 'ENOENT' ? 'no such file' : error instanceof Error ? error.message : String(error),
-      cause: error,
-    });
-  }
-  return decodeSpikingDataset(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), path);
+  return decodeSpikingDataset(readFileBoundedSync(path, { expected: 'a SpikingDataset file' }), path);
 }

@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { FileFormatError } from '@snn/core';
-import { writeFileAtomic } from '@snn/core/node';
+import { readFileBoundedSync, writeFileAtomic } from '@snn/core/node';
 import type { SpikingDataset } from './dataset.js';
 import { decodeSpikingDataset } from './format.js';
 import { decodeSeedSpikingDataset, encodeSeedSpikingDataset } from './seed-npy.js';
@@ -12,19 +10,7 @@ import { decodeSeedSpikingDataset, encodeSeedSpikingDataset } from './seed-npy.j
  * @throws FileFormatError when the file is missing, of neither format, or invalid
  */
 export function readAnySpikingDataset(path: string): SpikingDataset {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new FileFormatError(code === 'ENOENT' ? 'file not found' : 'cannot read file', {
-      file: path,
-      expected: 'a SpikeNN .npy or SpikingDataset file',
-      found: code === 'ENOENT' ? 'no such file' : String(code),
-      cause: error,
-    });
-  }
-  const view = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const view = readFileBoundedSync(path, { expected: 'a SpikeNN .npy or SpikingDataset file' });
   if (view[0] === 0x93) return decodeSeedSpikingDataset(view, path);
   return decodeSpikingDataset(view, path);
 }

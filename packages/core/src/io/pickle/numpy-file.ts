@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { FileFormatError } from '../../errors/errors.js';
 import { writeFileAtomic } from '../atomic.js';
+import { readFileBounded } from '../read-file.js';
 import { decodeNpyObject, encodeNpyObject } from './numpy.js';
 import type { PickleValue } from './values.js';
 
@@ -11,14 +10,7 @@ import type { PickleValue } from './values.js';
  * @throws `PickleError` when the pickle holds anything outside the NumPy data subset
  */
 export async function loadNpyObject(path: string): Promise<PickleValue> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new FileFormatError(code === 'ENOENT' ? 'file not found' : `cannot read file (${code ?? (error as Error).message})`, { file: path, cause: error });
-  }
-  return decodeNpyObject(bytes, path);
+  return decodeNpyObject(await readFileBounded(path, { expected: 'a .npy file holding a pickled object' }), path);
 }
 
 /**
