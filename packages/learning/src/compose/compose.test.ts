@@ -64,10 +64,11 @@ describe('composition engine', () => {
     expect(Array.from(b.output.counts as Float32Array)).toEqual(Array.from(a.counts));
     const p = net.parameters();
     old.layers.forEach((layer, l) => {
-      const gw = p[2 * l].grad;
-      const [out, inn] = p[2 * l].shape;
-      for (let j = 0; j < out; j++) for (let i = 0; i < inn; i++) expect(gw[j * inn + i]).toBeCloseTo(layer.weight.grad[i * out + j], 4);
-      for (let j = 0; j < out; j++) expect(p[2 * l + 1].grad[j]).toBeCloseTo(layer.bias.grad[j], 4);
+      // Both keep the weight in the engine layout [in, out].
+      expect(p[2 * l].shape).toEqual([layer.dense.inSize, layer.dense.outSize]);
+      expectClose(Array.from(p[2 * l].value), Array.from(layer.weight.value), 6);
+      expectClose(Array.from(p[2 * l].grad), Array.from(layer.weight.grad), 4);
+      expectClose(Array.from(p[2 * l + 1].grad), Array.from(layer.bias.grad), 4);
     });
   });
 

@@ -47,9 +47,13 @@ interface SimdLayout {
  * A fully connected layer applied at every step: `y[t] = x[t]·Wᵀ + b`, PyTorch's `nn.Linear`.
  *
  * @remarks
- * `weight` is `[out, in]` and `bias` `[out]`, PyTorch's names and layouts,
- * initialised as PyTorch does: uniform in `±1/√in` (Kaiming-uniform with
- * a = √5). For float32 runs it is event-driven with WebAssembly SIMD rows: when
+ * In the state dict (`tensors()`, `Network.stateDict()`) `weight` is
+ * `[out, in]` and `bias` `[out]`, PyTorch's names and layouts, initialised
+ * as PyTorch does: uniform in `±1/√in` (Kaiming-uniform with a = √5), drawn
+ * in PyTorch's order. The trainable `weight` of `parameters()` is kept in
+ * the engine layout, its transpose `[in, out]` (shape `[in, out]`): the
+ * WebAssembly rows are copied from it without a transpose on every forward,
+ * and the gradient is added back the same way. For float32 runs it is event-driven with WebAssembly SIMD rows: when
  * the input is spikes (0/1) each input's spike train of one sample is grouped
  * into runs of consecutive active steps and its weight row is added by the
  * cheapest exact way (at every active step; `+W` at a run start and `−W`
@@ -108,10 +112,13 @@ export class Linear implements Layer {
         found: `${showShape(inShape)} from ${ctx.previous}`,
       });
     }
-    const bound = 1 / Math.sqrt(this.inFeatures);
-    const w = new Float32Array(this.inFeatures * this.outFeatures);
-    for (let k = 0; k < w.length; k++) w[k] = ctx.rng.uniformIn(-bound, bound);
-    this.weight = createParameter(`${this.name}.weight`, [this.outFeatures, this.inFeatures], w);
+    const m = this.inFeatures;
+    const n = this.outFeatures;
+    const bound = 1 / Math.sqrt(m);
+    // Drawn in PyTorch's order (row j of [out, in] after row j − 1), kept transposed: [in, out].
+    const w = new Float32Array(m * n);
+    for (let j = 0; j < n; j++) for (let i = 0; i < m; i++) w[i * n + j] = ctx.rng.uniformIn(-bound, bound);
+    this.weight = createParameter(`${this.name}.weight`, [m, n], w);
     if (this.hasBias) {
       const b = new Float32Array(this.outFeatures);
       for (let k = 0; k < b.length; k++) b[k] = ctx.rng.uniformIn(-bound, bound);
@@ -200,18 +207,22 @@ export class Linear implements Layer {
     const f = s.f;
     const weight = (this.weight as Parameter).value;
     const { stride, inStride } = s;
-    // wt[i, j] = W[j, i], in tiles so that both sides stay in cache.
-    for (let j0 = 0; j0 < n; j0 += TILE) {
-      const j1 = Math.min(n, j0 + TILE);
+    // The engine layout is the kernel's: one copy (rows padded to 4), no transpose.
+    if (stride === n) f.set(weight, s.wt);
+    else for (let i = 0; i < m; i++) f.set(weight.subarray(i * n, i * n + n), s.wt + i * stride);
+    if (s.w >= 0) {
+      // w[j, i] = weight[i, j] for dL/dx, in tiles so that both sides stay in cache.
       for (let i0 = 0; i0 < m; i0 += TILE) {
         const i1 = Math.min(m, i0 + TILE);
-        for (let i = i0; i < i1; i++) {
-          const row = s.wt + i * stride;
-          for (let j = j0; j < j1; j++) f[row + j] = weight[j * m + i];
+        for (let j0 = 0; j0 < n; j0 += TILE) {
+          const j1 = Math.min(n, j0 + TILE);
+          for (let j = j0; j < j1; j++) {
+            const row = s.w + j * inStride;
+            for (let i = i0; i < i1; i++) f[row + i] = weight[i * n + j];
+          }
         }
       }
     }
-    if (s.w >= 0) for (let j = 0; j < n; j++) f.set(weight.subarray(j * m, j * m + m), s.w + j * inStride);
     if (this.bias !== null) f.set(this.bias.value, s.b);
     return s;
   }
@@ -400,15 +411,10 @@ export class Linear implements Layer {
       }
     }
     const gw = (this.weight as Parameter).grad;
-    for (let j0 = 0; j0 < n; j0 += TILE) {
-      const j1 = Math.min(n, j0 + TILE);
-      for (let i0 = 0; i0 < m; i0 += TILE) {
-        const i1 = Math.min(m, i0 + TILE);
-        for (let j = j0; j < j1; j++) {
-          const row = j * m;
-          for (let i = i0; i < i1; i++) gw[row + i] += f[s.dw + i * S + j];
-        }
-      }
+    for (let i = 0; i < m; i++) {
+      const src = s.dw + i * S;
+      const dst = i * n;
+      for (let j = 0; j < n; j++) gw[dst + j] += f[src + j];
     }
     if (this.bias !== null) {
       const gb = this.bias.grad;
@@ -469,7 +475,8 @@ export class Linear implements Layer {
       for (let i = 0; i < m; i++) {
         const v = xs[xo + i];
         if (v === 0) continue;
-        for (let j = 0; j < n; j++) out[o + j] += v * w[j * m + i];
+        const wo = i * n;
+        for (let j = 0; j < n; j++) out[o + j] += v * w[wo + j];
       }
     }
   }
@@ -491,11 +498,10 @@ export class Linear implements Layer {
         const d = dy[o + j];
         if (d === 0) continue;
         if (gb !== null) gb[j] += d;
-        const wo = j * m;
         for (let i = 0; i < m; i++) {
           const v = xs[xo + i];
-          if (v !== 0) gw[wo + i] += d * v;
-          if (this.needInputGrad) dx[xo + i] += d * w[wo + i];
+          if (v !== 0) gw[i * n + j] += d * v;
+          if (this.needInputGrad) dx[xo + i] += d * w[i * n + j];
         }
       }
     }
@@ -506,13 +512,25 @@ export class Linear implements Layer {
     return this.bias === null ? [w] : [w, this.bias];
   }
 
+  /** `weight` `[out, in]` (a transposed copy of the engine's `[in, out]`) and `bias` `[out]`. */
   tensors(): NamedTensor[] {
-    return this.parameters().map((p) => ({ name: p.name, shape: p.shape, value: p.value, trainable: true }));
+    const w = this.built();
+    const m = this.inFeatures;
+    const n = this.outFeatures;
+    const torch = new Float32Array(m * n);
+    for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) torch[j * m + i] = w.value[i * n + j];
+    const out: NamedTensor[] = [{ name: w.name, shape: [n, m], value: torch, trainable: true }];
+    if (this.bias !== null) out.push({ name: this.bias.name, shape: this.bias.shape, value: this.bias.value, trainable: true });
+    return out;
   }
 
   loadTensor(name: string, value: Float32Array): void {
-    const p = this.parameters().find((q) => q.name === name);
-    if (p !== undefined) p.value.set(value);
+    const w = this.built();
+    if (name === w.name) {
+      const m = this.inFeatures;
+      const n = this.outFeatures;
+      for (let j = 0; j < n; j++) for (let i = 0; i < m; i++) w.value[i * n + j] = value[j * m + i];
+    } else if (this.bias !== null && name === this.bias.name) this.bias.value.set(value);
   }
 
   children(): readonly Layer[] {

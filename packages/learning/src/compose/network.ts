@@ -250,7 +250,7 @@ export class Network {
     const spec = loss === null ? null : this.lossSpec(loss);
     const bounds: number[] = [];
     for (let w = 0; w <= threads; w++) bounds.push(Math.round((w * B) / threads));
-    const values = this.root.tensors().map((t) => t.value);
+    const values = this.engineArrays();
     const posted: { w: number; id: number }[] = [];
     for (let w = 1; w < threads; w++) {
       const job: Omit<ComposeJob, 'id'> = {
@@ -336,15 +336,15 @@ export class Network {
    * @internal
    */
   runShardJob(job: ComposeJob, loss: Loss<unknown> | null): Omit<ComposeReply, 'id'> {
-    const tensors = this.root.tensors();
-    if (job.values.length !== tensors.length) {
-      throw new ValidationError("the factory's network differs from the main thread's", { field: 'factory', expected: `${job.values.length} tensors`, found: `${tensors.length}` });
+    const arrays = this.engineArrays();
+    if (job.values.length !== arrays.length) {
+      throw new ValidationError("the factory's network differs from the main thread's", { field: 'factory', expected: `${job.values.length} tensors`, found: `${arrays.length}` });
     }
-    tensors.forEach((t, k) => {
-      if (job.values[k].length !== t.value.length) {
-        throw new ValidationError("the factory's network differs from the main thread's", { field: t.name, expected: `${job.values[k].length} values`, found: `${t.value.length}` });
+    arrays.forEach((a, k) => {
+      if (job.values[k].length !== a.length) {
+        throw new ValidationError("the factory's network differs from the main thread's", { field: `tensor ${k}`, expected: `${job.values[k].length} values`, found: `${a.length}` });
       }
-      t.value.set(job.values[k]);
+      a.set(job.values[k]);
     });
     const params = this.parameters();
     for (const p of params) p.grad.fill(0);
@@ -358,6 +358,14 @@ export class Network {
       records: Object.fromEntries(Object.entries(o.records).map(([k, v]) => [k, { spikes: v.spikes === null ? null : Float32Array.from(v.spikes), mem: Float32Array.from(v.mem) }])),
       grads: job.train && loss !== null ? params.map((p) => p.grad.slice()) : [],
     };
+  }
+
+  /**
+   * The arrays a worker thread copies from the calling thread before each job, in a fixed order: every
+   * parameter in its engine layout, then every buffer (the layers' own arrays, not copies).
+   */
+  private engineArrays(): Float32Array[] {
+    return [...this.parameters().map((p) => p.value), ...this.root.tensors().filter((t) => !t.trainable).map((t) => t.value)];
   }
 
   private shardSeed(shard: number): number {

@@ -19,7 +19,7 @@ interface WorkerInit {
 export interface ComposeJob {
   /** Job number (increasing). */
   readonly id: number;
-  /** Parameter and buffer values in state-dict order (the main thread's current weights). */
+  /** Every parameter (engine layout) then every buffer, in `Network` order (the main thread's current weights). */
   readonly values: readonly Float32Array[];
   /** The shard as a dense or sparse input (see `Network`), already cut to its samples. */
   readonly input: unknown;
