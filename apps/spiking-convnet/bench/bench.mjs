@@ -8,6 +8,10 @@
 //   SEED_PEER_DIR    a writable copy of ../shared/peers with the seed repository in vendor/spiking-mnist and the MNIST
 //                    IDX files in out/mnist (see its README); when set, convnet_seed_run.py runs here too
 //   SEED_PEER_PROP   data_prop of the seed run (default 0.01)
+//   BENCH_SVM_ROUNDS rounds of the linear-SVM timing (default 5): each round one `evaluate --readout linear` and one
+//                    scikit-learn LinearSVC fit, each in a fresh process, alternating; medians and their ratio
+//                    are printed (one cold fit each, as a user runs them; the shared machine's load moves single
+//                    timings by 2x)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -62,6 +66,30 @@ print(json.dumps({'linear_s': tl, 'rbf_s': tr, 'linear_acc': float((lin.predict(
 `,
   );
   const sk = JSON.parse(execFileSync(py, [script, run]).toString());
+  const linScript = join(root, 'sk_linear.py');
+  writeFileSync(
+    linScript,
+    `import sys, time
+import numpy as np
+from sklearn.svm import LinearSVC
+d = sys.argv[1]
+X = (np.load(d + '/features_train_first_spike.npy') != 255).astype(np.float64)
+y = np.load(d + '/y_train.npy')
+t = time.perf_counter(); LinearSVC(C=2.4, max_iter=3000, random_state=1).fit(X, y); print(time.perf_counter() - t)
+`,
+  );
+  const rounds = Number(process.env.BENCH_SVM_ROUNDS ?? '5');
+  const oursTimes = [];
+  const skTimes = [];
+  for (let r = 0; r < rounds; r++) {
+    node(['evaluate', run, '--readout', 'linear', '--features', 'max', '-q']);
+    oursTimes.push(JSON.parse(readFileSync(join(run, 'manifest.json'), 'utf8')).metrics.linear_max_fit_seconds);
+    skTimes.push(Number(execFileSync(py, [linScript, run]).toString()));
+  }
+  const median = (v) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+  const fmt = (v) => v.map((t) => t.toFixed(3)).join(' ');
+  console.log(`linear SVM fit, ${m.rbf_max_train_samples} samples, ${rounds} alternating cold fits (s): ours ${fmt(oursTimes)}; scikit-learn ${fmt(skTimes)}`);
+  console.log(`linear SVM fit medians: ours ${median(oursTimes).toFixed(3)} s, scikit-learn LinearSVC ${median(skTimes).toFixed(3)} s, ratio ours/sklearn ${(median(oursTimes) / median(skTimes)).toFixed(2)}`);
   console.log(`scikit-learn LinearSVC fit: ${sk.linear_s.toFixed(2)} s (ours/sklearn time ratio ${(ours.linear / sk.linear_s).toFixed(2)}); predictions agree with ours on ${(100 * sk.agree_linear).toFixed(1)} %`);
   console.log(`scikit-learn SVC(rbf) fit: ${sk.rbf_s.toFixed(2)} s (ours/sklearn time ratio ${(ours.rbf / sk.rbf_s).toFixed(2)}); predictions agree with ours on ${(100 * sk.agree_rbf).toFixed(1)} %`);
 } else {

@@ -66,7 +66,7 @@ export {
   convStdpUpdateKernel,
   initialConvWeights,
 } from './conv-stdp/conv-stdp.js';
-export type { ConvStdpOptions, ConvStdpKernelConstants, ConvStdpUpdate } from './conv-stdp/conv-stdp.js';
+export type { ConvStdpOptions, ConvStdpKernelConstants, ConvStdpUpdate, ConvStdpLayer } from './conv-stdp/conv-stdp.js';
 export { decisionMap, classOf, isTargetNeuron, targetNeurons } from './supervised-stdp/decision-map.js';
 export type { DecisionMap } from './supervised-stdp/decision-map.js';
 export { stdpRowUpdate } from './supervised-stdp/stdp-row.js';

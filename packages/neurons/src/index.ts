@@ -62,6 +62,7 @@ export type { LateralInhibitionConstants } from './conv-if/inhibition.js';
 export { spikingPoolParams, spikingPoolKernel, spikingPoolReference, spikingPoolStepKernel, SpikingPool } from './conv-if/pool.js';
 export type { SpikingPoolParams, SpikingPoolConstants } from './conv-if/pool.js';
 export { SpikingConvLayer } from './conv-if/layer.js';
+export { SpikingConvKernelLayer, SpikingPoolKernelLayer } from './conv-if/kernel-layer.js';
 export type { ConvStepResult } from './conv-if/layer.js';
 export { singleSpikeForward, singleSpikeOutput, checkSingleSpikeLayer, firingOrder, firstToFire } from './single-spike/single-spike.js';
 export type { SingleSpikeLayer, SingleSpikeOutput, SingleSpikeMasks } from './single-spike/single-spike.js';

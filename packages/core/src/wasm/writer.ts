@@ -64,19 +64,22 @@ function section(id: number, body: number[]): number[] {
 }
 
 /** Value types of parameters and locals. */
-export const WASM_TYPE = { i32: 0x7f, f32: 0x7d, v128: 0x7b } as const;
+export const WASM_TYPE = { i32: 0x7f, f32: 0x7d, f64: 0x7c, v128: 0x7b } as const;
 
 const simd = (code: number): number[] => [0xfd, ...uleb(code)];
 
 /**
- * Opcodes used by the kernels: control flow, locals, i32 arithmetic and the f32x4 SIMD instructions.
+ * Opcodes used by the kernels: control flow, locals, i32 and f64 scalar arithmetic and the f32x4 SIMD instructions.
  * Vector loads and stores are 16-byte aligned (`load`/`store` at offset 0, `vload`/`vstore` at a constant offset).
+ * Comparisons of i32 without a suffix `S` are unsigned (`ltU`, `geU`); `f64*` are the float64 scalar instructions.
  */
 export const wasmOp = {
   block: [0x02, 0x40],
   loop: [0x03, 0x40],
   if: [0x04, 0x40],
+  else: [0x05],
   end: [0x0b],
+  select: [0x1b],
   br: (depth: number): number[] => [0x0c, ...uleb(depth)],
   brIf: (depth: number): number[] => [0x0d, ...uleb(depth)],
   get: (i: number): number[] => [0x20, ...uleb(i)],
@@ -87,7 +90,29 @@ export const wasmOp = {
   i32load: (offset: number): number[] => [0x28, 2, ...uleb(offset)],
   f32load: (offset: number): number[] => [0x2a, 2, ...uleb(offset)],
   i32store: (offset: number): number[] => [0x36, 2, ...uleb(offset)],
+  f64load: (offset: number): number[] => [0x2b, 3, ...uleb(offset)],
+  f64store: (offset: number): number[] => [0x39, 3, ...uleb(offset)],
+  f64: (v: number): number[] => [0x44, ...new Uint8Array(new Float64Array([v]).buffer)],
   eqz: [0x45],
+  eq: [0x46],
+  ltS: [0x48],
+  geS: [0x4e],
+  f64eq: [0x61],
+  f64lt: [0x63],
+  f64gt: [0x64],
+  f64le: [0x65],
+  f64floor: [0x9c],
+  f64add: [0xa0],
+  f64sub: [0xa1],
+  f64mul: [0xa2],
+  f64div: [0xa3],
+  f64max: [0xa5],
+  i32FromF64: [0xaa], // i32.trunc_f64_s
+  f64FromI32: [0xb7], // f64.convert_i32_s
+  f64FromU32: [0xb8], // f64.convert_i32_u
+  f64FromF32: [0xbb], // f64.promote_f32
+  or: [0x72],
+  xor: [0x73],
   ltU: [0x49],
   geU: [0x4f],
   add: [0x6a],

@@ -93,5 +93,33 @@ for (const mode of ['cpu', 'webasm'] as const) {
       for (let i = 0; i < 50; i++) expect(Math.abs(got[i] - ref[i])).toBeLessThanOrEqual(1e-6);
       expect(ref.some((v, i) => v !== filter[i])).toBe(true);
     });
+
+    it('ConvStdp.learnOn (kernel updates) makes the updates of ConvStdp.learn', async () => {
+      const a = makeLayer(6);
+      const b = makeLayer(6);
+      const stdpA = new ConvStdp(a, { inhibitionRadius: 1, updatesPerDoubling: 3 });
+      const stdpB = new ConvStdp(b, { inhibitionRadius: 1, updatesPerDoubling: 3 });
+      const rng = new Rng(8);
+      let updates = 0;
+      for (let sample = 0; sample < 4; sample++) {
+        a.reset();
+        b.reset();
+        stdpA.startSample();
+        stdpB.startSample();
+        for (let t = 0; t < 4; t++) {
+          const input = Array.from({ length: 36 }, (_, i) => i).filter(() => rng.bernoulli(0.3));
+          stdpA.recordInput(input);
+          stdpB.recordInput(input);
+          const ua = stdpA.learn(a.step(input));
+          const ub = await stdpB.learnOn(backend, b.step(input));
+          expect(ub.map((u) => [u.channel, u.y, u.x])).toEqual(ua.map((u) => [u.channel, u.y, u.x]));
+          for (let i = 0; i < ub.length; i++) expect(ub[i].convergence).toBeCloseTo(ua[i].convergence, 6);
+          updates += ua.length;
+        }
+      }
+      expect(updates).toBeGreaterThan(3);
+      expect(stdpB.aPlus).toBe(stdpA.aPlus);
+      for (let i = 0; i < a.weights.length; i++) expect(Math.abs(b.weights[i] - a.weights[i])).toBeLessThanOrEqual(1e-6);
+    });
   });
 }

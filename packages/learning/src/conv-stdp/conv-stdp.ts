@@ -1,5 +1,5 @@
 import { type Backend, type KernelThis, ShapeError, ValidationError, describeValue } from '@snn/core';
-import { type ConvStepResult, type SpikingConvLayer, checkInhibitionRadius } from '@snn/neurons';
+import { type ConvIfParams, type ConvStepResult, checkInhibitionRadius } from '@snn/neurons';
 
 /** Options of {@link ConvStdp}; defaults are the seed's (Kheradpisheh et al. 2018 via SpikingConvNet). */
 export interface ConvStdpOptions {
@@ -134,6 +134,19 @@ export async function convStdpUpdateKernel(backend: Backend, filter: Float32Arra
   return backend.flatten(await run(filter, pre)).slice();
 }
 
+/**
+ * What {@link ConvStdp} needs of a conv layer: its geometry, its filters (changed in place) and a hook called
+ * after filter `o` changed. `SpikingConvLayer` and `SpikingConvKernelLayer` (of `@snn/neurons`) are such layers.
+ */
+export interface ConvStdpLayer {
+  /** Geometry of the layer. */
+  readonly params: ConvIfParams;
+  /** Filters `[C_out, C_in, K, K]`. */
+  readonly weights: Float32Array;
+  /** Called after filter `o` of `weights` changed. */
+  syncFilter(o: number): void;
+}
+
 /** One STDP update: the winner neuron and the convergence metric after the update. */
 export interface ConvStdpUpdate {
   /** Feature map of the winner. */
@@ -184,7 +197,7 @@ export class ConvStdp {
    * @throws `ValidationError` naming the option when one is out of range
    */
   constructor(
-    readonly layer: SpikingConvLayer,
+    readonly layer: ConvStdpLayer,
     options: ConvStdpOptions = {},
   ) {
     this.options = resolve(options);
@@ -214,61 +227,88 @@ export class ConvStdp {
   }
 
   /**
-   * Picks the winners among this step's surviving spikes and updates their filters.
+   * Picks the winners among this step's surviving spikes and updates their filters ({@link convStdpUpdateReference}).
    * @param step - what `SpikingConvLayer.step` (of `@snn/neurons`) returned for this step
    * @returns the updates made (0 to `winnersPerStep`)
    */
   learn(step: ConvStepResult): ConvStdpUpdate[] {
     const made: ConvStdpUpdate[] = [];
-    const { outHeight, outWidth } = this.layer.params;
-    const plane = outHeight * outWidth;
-    while (made.length < this.options.winnersPerStep) {
-      let best = -1;
-      for (let s = 0; s < step.spikes.length; s++) {
-        if (!this.allowed[step.spikes[s]]) continue;
-        if (best < 0 || step.potentials[s] > step.potentials[best]) best = s;
-      }
-      if (best < 0) break;
-      const n = step.spikes[best];
-      const channel = Math.floor(n / plane);
-      const y = Math.floor((n - channel * plane) / outWidth);
-      const x = n - channel * plane - y * outWidth;
-      this.update(channel, y, x);
-      this.block(channel, y, x);
-      made.push({ channel, y, x, convergence: this.convergence() });
+    for (let win = this.winner(step, made.length); win; win = this.winner(step, made.length)) {
+      made.push(this.commit(win, convStdpUpdateReference(this.filter(win.channel), this.preOf(win), this)));
     }
     return made;
   }
 
-  private update(channel: number, y: number, x: number): void {
+  /**
+   * {@link ConvStdp.learn} with the filter updates run by {@link convStdpKernel} on a gpu.js backend (the same
+   * winners and rule; the new weights equal the reference's to float32 rounding).
+   * @param backend - a started gpu.js `Backend` (of `@snn/core`)
+   * @param step - what the layer's step returned
+   */
+  async learnOn(backend: Backend, step: ConvStepResult): Promise<ConvStdpUpdate[]> {
+    const made: ConvStdpUpdate[] = [];
+    for (let win = this.winner(step, made.length); win; win = this.winner(step, made.length)) {
+      made.push(this.commit(win, await convStdpUpdateKernel(backend, this.filter(win.channel).slice(), this.preOf(win), { aPlus: this.aPlus, aMinus: this.aMinus })));
+    }
+    return made;
+  }
+
+  /** The next winner: the largest potential among surviving spikes whose neuron may learn; none after `made` winners. */
+  private winner(step: ConvStepResult, made: number): { channel: number; y: number; x: number } | undefined {
+    if (made >= this.options.winnersPerStep) return undefined;
+    const { outHeight, outWidth } = this.layer.params;
+    const plane = outHeight * outWidth;
+    let best = -1;
+    for (let s = 0; s < step.spikes.length; s++) {
+      if (!this.allowed[step.spikes[s]]) continue;
+      if (best < 0 || step.potentials[s] > step.potentials[best]) best = s;
+    }
+    if (best < 0) return undefined;
+    const n = step.spikes[best];
+    const channel = Math.floor(n / plane);
+    const y = Math.floor((n - channel * plane) / outWidth);
+    return { channel, y, x: n - channel * plane - y * outWidth };
+  }
+
+  private filter(channel: number): Float32Array {
+    return this.layer.weights.subarray(channel * this.pre.length, (channel + 1) * this.pre.length);
+  }
+
+  /** 1 where the input under each weight of the winner's filter has spiked so far in this sample (padding: 0). */
+  private preOf(win: { y: number; x: number }): Float32Array {
     const { inChannels, inHeight, inWidth, kernelSize: k, padding, stride } = this.layer.params;
     const pre = this.pre;
     for (let c = 0; c < inChannels; c++) {
       for (let i = 0; i < k; i++) {
-        const iy = y * stride - padding + i;
+        const iy = win.y * stride - padding + i;
         for (let j = 0; j < k; j++) {
-          const ix = x * stride - padding + j;
+          const ix = win.x * stride - padding + j;
           pre[(c * k + i) * k + j] = iy >= 0 && iy < inHeight && ix >= 0 && ix < inWidth ? this.seen[(c * inHeight + iy) * inWidth + ix] : 0;
         }
       }
     }
-    const w = this.layer.weights;
-    const base = channel * pre.length;
-    for (let i = 0; i < pre.length; i++) {
-      const v = w[base + i];
+    return pre;
+  }
+
+  /** Writes the winner's new filter, keeps C up to date, advances the a⁺ schedule and blocks the winner's surroundings. */
+  private commit(win: { channel: number; y: number; x: number }, next: Float32Array): ConvStdpUpdate {
+    const w = this.filter(win.channel);
+    for (let i = 0; i < w.length; i++) {
+      const v = w[i];
+      const nv = next[i];
       this.convergenceSum -= v * (1 - v);
-      const rate = pre[i] > 0.5 ? this.aPlus : this.aMinus;
-      const nv = Math.fround(Math.min(1, Math.max(0, v + rate * v * (1 - v))));
-      w[base + i] = nv;
+      w[i] = nv;
       this.convergenceSum += nv * (1 - nv);
     }
-    this.layer.syncFilter(channel);
+    this.layer.syncFilter(win.channel);
     this.updates++;
     const every = this.options.updatesPerDoubling;
     if (every > 0 && this.updates % every === 0) {
       this.aPlus = Math.min(2 * this.aPlus, this.options.aMax);
       this.aMinus = this.options.aMinusRatio * this.aPlus;
     }
+    this.block(win.channel, win.y, win.x);
+    return { ...win, convergence: this.convergence() };
   }
 
   private block(channel: number, y: number, x: number): void {

@@ -2,6 +2,10 @@ import { type Backend, Rng, createBackend } from '@snn/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // Kernels are imported from the build: gpu.js compiles fn.toString(), so the built code is what must work.
 import {
+  SpikingConvKernelLayer,
+  SpikingConvLayer,
+  SpikingPool,
+  SpikingPoolKernelLayer,
   convIfKernelConstants,
   convIfKernelReference,
   convIfParams,
@@ -68,6 +72,46 @@ for (const mode of ['cpu', 'webasm'] as const) {
       const active = Float32Array.from({ length: 27 }, () => rng.bernoulli(0.7));
       const got = await spikingPoolStepKernel(backend, spikes, active, params);
       expect(Array.from(got)).toEqual(Array.from(spikingPoolReference(spikes, active, params)));
+    });
+
+    it('SpikingConvKernelLayer and SpikingPoolKernelLayer step as the event-driven layers', async () => {
+      for (const [radius, stride] of [
+        [0, 1],
+        [1, 1],
+        [0, 2],
+      ]) {
+        const rng = new Rng(40 + radius + stride);
+        const params = convIfParams({ inChannels: 2, inHeight: 9, inWidth: 8, outChannels: 5, kernelSize: 3, padding: 1, stride, threshold: 1.3 });
+        const weights = Float32Array.from({ length: 5 * 2 * 9 }, () => rng.uniform() * 0.6);
+        const events = new SpikingConvLayer(params, weights, { inhibitionRadius: radius });
+        const dense = new SpikingConvKernelLayer(backend, params, weights, { inhibitionRadius: radius });
+        const pool = spikingPoolParams({ channels: 5, inHeight: params.outHeight, inWidth: params.outWidth, kernelSize: 2 });
+        const poolEvents = new SpikingPool(pool);
+        const poolDense = new SpikingPoolKernelLayer(backend, pool);
+        let total = 0;
+        for (let sample = 0; sample < 2; sample++) {
+          events.reset();
+          dense.reset();
+          poolEvents.reset();
+          poolDense.reset();
+          for (let t = 0; t < 6; t++) {
+            const input = Array.from({ length: 144 }, (_, i) => i).filter(() => rng.bernoulli(0.15));
+            const a = events.step(input);
+            const b = await dense.step(input);
+            expect(Array.from(b.spikes), `radius ${radius} stride ${stride} step ${t}`).toEqual(Array.from(a.spikes));
+            for (let i = 0; i < a.potentials.length; i++) expect(Math.abs(b.potentials[i] - a.potentials[i])).toBeLessThanOrEqual(1e-4);
+            const va = events.potentials();
+            const vb = dense.potentials();
+            for (let n = 0; n < va.length; n++) expect(Math.abs(vb[n] - va[n]), `potential ${n}`).toBeLessThanOrEqual(1e-4);
+            expect(await poolDense.step(a.spikes)).toEqual(poolEvents.step(a.spikes));
+            total += a.spikes.length;
+          }
+        }
+        expect(total).toBeGreaterThan(3);
+      }
+      await expect(Promise.resolve().then(() => new SpikingPoolKernelLayer({ ...backend, isGpuJs: false, name: 'js' } as Backend, spikingPoolParams({ channels: 1, inHeight: 2, inWidth: 2, kernelSize: 2 })))).rejects.toThrow(
+        'field backend: this layer runs gpu.js kernels',
+      );
     });
   });
 }

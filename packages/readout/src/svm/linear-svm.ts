@@ -1,5 +1,6 @@
 import { Rng, ValidationError, describeValue } from '@snn/core';
-import { type CsrRows, type FeatureMatrix, checkFeatureCount, checkFeatures, checkLabels, checkedCsr, distinctClasses } from './features.js';
+import { type DualCdProblem, type DualCdResult, DualCdSolver, type SolverRows } from './dual-cd-wasm.js';
+import { type FeatureMatrix, checkFeatureCount, checkFeatures, checkLabels, checkedCsr, distinctClasses } from './features.js';
 
 /** Options of {@link LinearSvm.fit}; names and defaults follow scikit-learn's `LinearSVC`. */
 export interface LinearSvmOptions {
@@ -57,51 +58,66 @@ function positive(value: unknown, field: string, integer = false): number {
 }
 
 /**
- * Dual coordinate descent for one L2-regularised, squared-hinge-loss binary SVM (liblinear's solver 1).
+ * The rows of a feature matrix for the dual coordinate descent, checked (sizes, finite values) and stored as
+ * the data asks: `binary` when every non-zero is 1 (column indices only), `dense` when at least half of the
+ * entries are non-zero (the float32 rows as they are: no index per entry), else `sparse` (compressed rows).
+ * @internal
+ * @throws as `checkFeatures`
+ */
+export function solverRows(m: FeatureMatrix, field: string): SolverRows {
+  const csr = checkedCsr(m, field);
+  const nnz = csr.indices.length;
+  let binary = true;
+  for (let k = 0; k < nnz && binary; k++) binary = csr.values[k] === 1;
+  if (binary) return { layout: 'binary', offsets: csr.offsets, indices: csr.indices, values: new Float64Array(0) };
+  if (2 * nnz >= m.rows * m.columns) {
+    const offsets = new Uint32Array(m.rows + 1);
+    for (let r = 0; r <= m.rows; r++) offsets[r] = r * m.columns;
+    return { layout: 'dense', offsets, indices: new Uint32Array(0), values: m.data };
+  }
+  return { layout: 'sparse', offsets: csr.offsets, indices: csr.indices, values: csr.values };
+}
+
+/** `Q_ii + D_ii = x_iᵀx_i + bias² + 0.5/C` of every row. @internal */
+export function dualDiagonal(x: SolverRows, rows: number, diag: number, bias: number): Float64Array {
+  const qd = new Float64Array(rows);
+  for (let i = 0; i < rows; i++) {
+    let s = diag + bias * bias;
+    if (x.layout === 'binary') s += x.offsets[i + 1] - x.offsets[i];
+    else for (let k = x.offsets[i]; k < x.offsets[i + 1]; k++) s += x.values[k] * x.values[k];
+    qd[i] = s;
+  }
+  return qd;
+}
+
+/**
+ * Dual coordinate descent for one L2-regularised, squared-hinge-loss binary SVM (liblinear's solver 1), in
+ * TypeScript: the reference of the WebAssembly solver that fits run (`DualCdSolver`), which must match it bit
+ * for bit. @internal
  *
  * @remarks
  * Solves `min_α ½ αᵀ(Q + D)α − eᵀα, α ≥ 0`, `Q_ij = y_i y_j x_iᵀx_j`, `D = I/(2C)`, keeping `w = Σ y_i α_i x_i`;
  * each coordinate step is `α_i ← max(0, α_i − G_i / (Q_ii + D_ii))` with `G_i = y_i wᵀx_i − 1 + D_ii α_i`, in a
- * random order, with liblinear's shrinking, until the projected-gradient gap is ≤ tol. Hsieh, Chang, Lin,
- * Keerthi & Sundararajan (2008), "A dual coordinate descent method for large-scale linear SVM", ICML.
+ * random order (an inline xorshift32 from `state`; liblinear draws it with rand()), with liblinear's shrinking,
+ * until the projected-gradient gap is ≤ tol. Hsieh, Chang, Lin, Keerthi & Sundararajan (2008), "A dual
+ * coordinate descent method for large-scale linear SVM", ICML.
  */
-function solveBinary(
-  x: CsrRows,
-  rows: number,
-  columns: number,
-  y: Int8Array,
-  C: number,
-  bias: number,
-  maxIter: number,
-  tol: number,
-  rng: Rng,
-): { w: Float64Array; iterations: number; converged: boolean } {
+export function solveDualCdReference(x: SolverRows, rows: number, columns: number, qd: Float64Array, problem: DualCdProblem): DualCdResult {
+  const { diag, bias, maxIter, tol } = problem;
   const w = new Float64Array(columns + 1); // last entry: weight of the constant feature
-  let wBias = 0; // w[columns], kept in a register during the passes
+  let wBias = 0;
   const alpha = new Float64Array(rows);
-  const diag = 0.5 / C;
-  const qd = new Float64Array(rows);
-  const yf = new Float64Array(rows);
-  for (let i = 0; i < rows; i++) {
-    let s = diag + bias * bias;
-    for (let k = x.offsets[i]; k < x.offsets[i + 1]; k++) s += x.values[k] * x.values[k];
-    qd[i] = s;
-    yf[i] = y[i];
-  }
+  const yf = Float64Array.from(problem.y);
   const index = new Int32Array(rows);
   for (let i = 0; i < rows; i++) index[i] = i;
   let activeSize = rows;
   let pgMaxOld = Number.POSITIVE_INFINITY;
   let iter = 0;
   let converged = false;
-  const offsets = Int32Array.from(x.offsets);
-  const indices = Int32Array.from(x.indices);
-  const values = x.values;
-  // 0/1 rows (spike features) skip the multiplications; the coordinate order comes from an inline xorshift32
-  // seeded by `rng` (liblinear draws it with rand()), scaled to the range by a multiplication (no division).
-  let binary = true;
-  for (let k = 0; k < values.length && binary; k++) binary = values[k] === 1;
-  let state = rng.nextUint32() | 1;
+  const { offsets, indices, values, layout } = x;
+  const column = (k: number, start: number): number => (layout === 'dense' ? k - start : indices[k]);
+  const value = (k: number): number => (layout === 'binary' ? 1 : values[k]);
+  let state = problem.state | 0;
   while (iter < maxIter) {
     let pgMaxNew = Number.NEGATIVE_INFINITY;
     let pgMinNew = Number.POSITIVE_INFINITY;
@@ -119,29 +135,19 @@ function solveBinary(
       const yi = yf[i];
       const start = offsets[i];
       const end = offsets[i + 1];
-      // wᵀx_i with four partial sums (independent additions pipeline; the order differs from liblinear's by rounding only)
+      // wᵀx_i with four partial sums (k, k+1, k+2, k+3), the rest into the first
       let d0 = wBias * bias;
       let d1 = 0;
       let d2 = 0;
       let d3 = 0;
       let k = start;
-      if (binary) {
-        for (; k + 3 < end; k += 4) {
-          d0 += w[indices[k]];
-          d1 += w[indices[k + 1]];
-          d2 += w[indices[k + 2]];
-          d3 += w[indices[k + 3]];
-        }
-        for (; k < end; k++) d0 += w[indices[k]];
-      } else {
-        for (; k + 3 < end; k += 4) {
-          d0 += w[indices[k]] * values[k];
-          d1 += w[indices[k + 1]] * values[k + 1];
-          d2 += w[indices[k + 2]] * values[k + 2];
-          d3 += w[indices[k + 3]] * values[k + 3];
-        }
-        for (; k < end; k++) d0 += w[indices[k]] * values[k];
+      for (; k + 3 < end; k += 4) {
+        d0 += w[column(k, start)] * value(k);
+        d1 += w[column(k + 1, start)] * value(k + 1);
+        d2 += w[column(k + 2, start)] * value(k + 2);
+        d3 += w[column(k + 3, start)] * value(k + 3);
       }
+      for (; k < end; k++) d0 += w[column(k, start)] * value(k);
       const dot = d0 + d1 + (d2 + d3);
       const a = alpha[i];
       const G = yi * dot - 1 + a * diag;
@@ -164,8 +170,7 @@ function solveBinary(
         const next = Math.max(a - G / qd[i], 0);
         alpha[i] = next;
         const d = (next - a) * yi;
-        if (binary) for (let k = start; k < end; k++) w[indices[k]] += d;
-        else for (let k = start; k < end; k++) w[indices[k]] += d * values[k];
+        for (let k = start; k < end; k++) w[column(k, start)] += d * value(k);
         wBias += d * bias;
       }
     }
@@ -248,7 +253,7 @@ export class LinearSvm {
    * @throws as {@link LinearSvm.fit}
    */
   static fitPart(x: FeatureMatrix, labels: ArrayLike<number>, options: LinearSvmOptions = {}, from = 0, to?: number): LinearSvmPart {
-    const csr = checkedCsr(x, 'features');
+    const rows = solverRows(x, 'features');
     checkLabels(labels, x.rows, 'labels');
     const C = positive(options.C ?? 1, 'C');
     const maxIter = positive(options.maxIter ?? 1000, 'maxIter', true);
@@ -264,10 +269,13 @@ export class LinearSvm {
     const intercepts = new Float32Array(problems.length);
     const iterations: number[] = [];
     const converged: boolean[] = [];
-    const y = new Int8Array(x.rows);
+    const diag = 0.5 / C;
+    const solver = new DualCdSolver(rows, x.rows, x.columns, dualDiagonal(rows, x.rows, diag, bias));
+    const state = new Rng(options.seed ?? 0).nextUint32() | 1;
     problems.forEach((positiveClass, p) => {
+      const y = new Int8Array(x.rows);
       for (let i = 0; i < x.rows; i++) y[i] = labels[i] === positiveClass ? 1 : -1;
-      const solved = solveBinary(csr, x.rows, x.columns, y, C, bias, maxIter, tol, new Rng(options.seed ?? 0));
+      const solved = solver.solve({ y, diag, bias, maxIter, tol, state });
       for (let c = 0; c < x.columns; c++) weights[p * x.columns + c] = solved.w[c];
       intercepts[p] = solved.w[x.columns] * bias;
       iterations.push(solved.iterations);
