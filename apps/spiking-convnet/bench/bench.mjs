@@ -8,6 +8,9 @@
 //   SEED_PEER_DIR    a writable copy of ../shared/peers with the seed repository in vendor/spiking-mnist and the MNIST
 //                    IDX files in out/mnist (see its README); when set, convnet_seed_run.py runs here too
 //   SEED_PEER_PROP   data_prop of the seed run (default 0.01)
+//   BENCH_BACKENDS   backends whose layers are timed on a few images (default js,cpu,webasm; add headlessgl or webgpu
+//                    where they start); BENCH_BACKEND_PROP training fraction of those runs (default 0.0002 = 12
+//                    images), BENCH_BACKEND_TEST their test images (default 10)
 //   BENCH_SVM_ROUNDS rounds of the linear-SVM timing (default 5): each round one `evaluate --readout linear` and one
 //                    scikit-learn LinearSVC fit, each in a fresh process, alternating; medians and their ratio
 //                    are printed (one cold fit each, as a user runs them; the shared machine's load moves single
@@ -90,10 +93,29 @@ t = time.perf_counter(); LinearSVC(C=2.4, max_iter=3000, random_state=1).fit(X, 
   const fmt = (v) => v.map((t) => t.toFixed(3)).join(' ');
   console.log(`linear SVM fit, ${m.rbf_max_train_samples} samples, ${rounds} alternating cold fits (s): ours ${fmt(oursTimes)}; scikit-learn ${fmt(skTimes)}`);
   console.log(`linear SVM fit medians: ours ${median(oursTimes).toFixed(3)} s, scikit-learn LinearSVC ${median(skTimes).toFixed(3)} s, ratio ours/sklearn ${(median(oursTimes) / median(skTimes)).toFixed(2)}`);
-  console.log(`scikit-learn LinearSVC fit: ${sk.linear_s.toFixed(2)} s (ours/sklearn time ratio ${(ours.linear / sk.linear_s).toFixed(2)}); predictions agree with ours on ${(100 * sk.agree_linear).toFixed(1)} %`);
+  console.log(`scikit-learn LinearSVC: predictions agree with ours on ${(100 * sk.agree_linear).toFixed(1)} % (fit times: below)`);
   console.log(`scikit-learn SVC(rbf) fit: ${sk.rbf_s.toFixed(2)} s (ours/sklearn time ratio ${(ours.rbf / sk.rbf_s).toFixed(2)}); predictions agree with ours on ${(100 * sk.agree_rbf).toFixed(1)} %`);
 } else {
   console.log('scikit-learn not installed (apt-get install python3-sklearn): SVM fits not compared');
+}
+
+// The conv layers on each backend: the event-driven js layers and the gpu.js kernels (dense per step), same config.
+const backends = (process.env.BENCH_BACKENDS ?? 'js,cpu,webasm').split(',').filter((b) => b !== '');
+if (backends.length > 0) {
+  console.log(`\nlayers by backend (${config}, --data-prop ${process.env.BENCH_BACKEND_PROP ?? '0.0002'}, ${process.env.BENCH_BACKEND_TEST ?? '10'} test images), images/s; load average ${loadavg().map((v) => v.toFixed(2)).join(' ')}`);
+  console.log('backend     kernel class        conv1 STDP  conv2 STDP  features (train)  features (test)');
+  for (const b of backends) {
+    const name = `backend-${b}`;
+    const r = spawnSync(process.execPath, [cli, '--backend', b, 'train', '-c', config, '--data-prop', process.env.BENCH_BACKEND_PROP ?? '0.0002', '--test-size', process.env.BENCH_BACKEND_TEST ?? '10', '--runs-dir', root, '--name', name, '--no-figures', '-q'], { env: { ...process.env, CI: '1' } });
+    if (r.status !== 0) {
+      console.log(`${b.padEnd(12)}did not run: ${r.stderr.toString().trim().split('\n').at(-1)}`);
+      continue;
+    }
+    const man = JSON.parse(readFileSync(join(root, 'spiking-convnet', name, 'manifest.json'), 'utf8'));
+    const bm = man.metrics;
+    const cells = [bm.conv1_stdp_images_per_s, bm.conv2_stdp_images_per_s, bm.features_train_images_per_s, bm.features_test_images_per_s].map((v, i) => v.toFixed(1).padStart([10, 12, 18, 17][i]));
+    console.log(`${b.padEnd(12)}${String(man.backend.kernelClass ?? '-').padEnd(18)}${cells.join('')}`);
+  }
 }
 
 // The seed's own code, phase by phase (../shared/peers/convnet_seed_run.py), when set up.

@@ -7,18 +7,6 @@ import { evaluateRun } from './run/evaluate-run.js';
 import { type ExportedFeatures, type FeaturesFormat, type TimeScale, featuresRun } from './run/features-run.js';
 import { trainRun } from './run/train-run.js';
 
-/** The layers run event-driven in TypeScript; gpu.js kernels of the same steps are in the packages. */
-function checkBackend(command: Command): void {
-  const { backend } = getGlobalOptions(command);
-  if (backend !== 'js' && backend !== 'auto') {
-    throw new UsageError(`spiking-convnet runs its layers on the event-driven js backend; --backend ${backend} is not supported by this app`, {
-      field: '--backend',
-      expected: 'js or auto',
-      found: JSON.stringify(backend),
-    });
-  }
-}
-
 /**
  * The commander program: `train`, `evaluate`, `figures`, `features`, with @snn/cli's global options.
  * @param io - streams and environment
@@ -32,7 +20,7 @@ export function createProgram(io: AppIo, argv: readonly string[] = []): Command 
   });
   program
     .command('train')
-    .description('encode MNIST (DoG ON/OFF + latency), train conv1 then conv2 by STDP, extract features, fit the linear SVM, write figures and report')
+    .description('encode MNIST (DoG ON/OFF + latency), train conv1 then conv2 by STDP, extract features, fit the linear SVM, write figures and report; --backend js|auto runs the event-driven layers, cpu|webasm|headlessgl|webgpu the gpu.js kernels of the layers and of STDP')
     .option('-c, --config <file>', 'config file, or seed | default | tiny from the app configs/', 'default')
     .addOption(numberOption('--data-prop <p>', 'fraction of the 60,000 training images in (0, 1] (stratified, seeded; the test set stays whole)', 'number'))
     .addOption(numberOption('--timesteps <T>', 'time steps of the latency code (>= 2)', 'int'))
@@ -45,14 +33,13 @@ export function createProgram(io: AppIo, argv: readonly string[] = []): Command 
     .option('--conv2-weights <npy>', 'start conv2 from these filters')
     .option('--no-figures', 'skip figures and report')
     .action(async (flags, command: Command) => {
-      checkBackend(command);
       const global = getGlobalOptions(command);
       const config = await loadRunConfig(flags.config, { dataProp: flags.dataProp, timesteps: flags.timesteps, testSize: flags.testSize, mnistPath: flags.mnistPath, dataset: flags.dataset, seed: global.seed });
-      await trainRun(config, { runsDir: global.runsDir, name: flags.name, force: flags.force, quiet: global.quiet, argv: [APP_NAME, ...argv], figures: flags.figures, conv1Weights: flags.conv1Weights, conv2Weights: flags.conv2Weights }, io);
+      await trainRun(config, { backend: global.backend, runsDir: global.runsDir, name: flags.name, force: flags.force, quiet: global.quiet, argv: [APP_NAME, ...argv], figures: flags.figures, conv1Weights: flags.conv1Weights, conv2Weights: flags.conv2Weights }, io);
     });
   program
     .command('evaluate <run>')
-    .description("fit an SVM on a run's training features and report its test accuracy")
+    .description("fit an SVM on a run's training features and report its test accuracy (the SVMs run in TypeScript + WebAssembly whatever --backend says)")
     .addOption(new Option('--readout <kind>', 'linear (one-vs-rest, liblinear dual CD) or rbf (one-vs-one SMO, libsvm)').choices(['linear', 'rbf']).default('linear'))
     .addOption(new Option('--features <kind>', 'max | sum (the seed: identical) | window-sum (conv2 spikes per pool2 window) | latency ((T − t)/T) | potential (max-pooled conv2 potentials; runs trained with readout.features: potential)').choices(['max', 'sum', 'window-sum', 'latency', 'potential']).default('max'))
     .addOption(numberOption('--C <c>', 'SVM penalty C (default: the run config)', 'positive'))
@@ -60,8 +47,7 @@ export function createProgram(io: AppIo, argv: readonly string[] = []): Command 
     .addOption(numberOption('--max-train <n>', 'RBF: most training samples (stratified subset)', 'positiveInt'))
     .option('--standardize', 'standardise features (mean 0, σ 1 from the training set)')
     .addOption(numberOption('--holdout <n>', 'score the last n training images instead of the test set (to choose settings)', 'positiveInt'))
-    .action(async (run: string, flags, command: Command) => {
-      checkBackend(command);
+    .action(async (run: string, flags) => {
       let gamma: number | 'scale' | undefined;
       if (flags.gamma !== undefined) {
         gamma = flags.gamma === 'scale' ? 'scale' : Number(flags.gamma);

@@ -18,8 +18,7 @@ if (parentPort && workerData) {
   const { config, weights1, weights2, spikes, potentials } = workerData as FeatureWorkerInput;
   const net = new SpikingConvNet(networkShape(config), config, weights1, weights2);
   const port = parentPort;
-  const f = extractFeatures(net, spikes, (done) => {
+  extractFeatures(net, spikes, (done) => {
     if (done % 100 === 0) port.postMessage({ progress: 100 });
-  }, potentials);
-  port.postMessage({ progress: spikes.batch % 100, result: f });
+  }, potentials).then((f) => port.postMessage({ progress: spikes.batch % 100, result: f }));
 }

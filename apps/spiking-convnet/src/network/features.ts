@@ -1,6 +1,14 @@
 import { type SparseSpikes, ValidationError } from '@snn/core';
 import type { FeatureMatrix } from '@snn/readout';
-import type { SpikingConvNet } from './network.js';
+import type { ImageActivity, NetworkShape } from './network.js';
+
+/** A network `extractFeatures` can run: the event-driven `SpikingConvNet` or the gpu.js `KernelConvNet`. */
+export interface InferringNet {
+  /** Layer geometry. */
+  readonly shape: NetworkShape;
+  /** One image through all layers (the js network answers at once, the kernel network later). */
+  infer(spikes: SparseSpikes, sample: number, potentials?: boolean): ImageActivity | Promise<ImageActivity>;
+}
 
 /** Network outputs of a split: the pooled features' first spikes and conv2 counts per pooling window. */
 export interface SplitFeatures {
@@ -26,7 +34,7 @@ export interface SplitFeatures {
  * Runs every sample of a split through the trained network.
  * @param onImage - called after each image (progress)
  */
-export function extractFeatures(net: SpikingConvNet, spikes: SparseSpikes, onImage?: (done: number) => void, withPotentials = false): SplitFeatures {
+export async function extractFeatures(net: InferringNet, spikes: SparseSpikes, onImage?: (done: number) => void, withPotentials = false): Promise<SplitFeatures> {
   const size = net.shape.features;
   const firstSpike = new Int16Array(spikes.batch * size);
   const windowCounts = new Uint8Array(spikes.batch * size);
@@ -34,7 +42,7 @@ export function extractFeatures(net: SpikingConvNet, spikes: SparseSpikes, onIma
   const potentialSize = withPotentials ? net.shape.potentialFeatures : 0;
   const potentials = withPotentials ? new Float32Array(spikes.batch * potentialSize) : undefined;
   for (let b = 0; b < spikes.batch; b++) {
-    const a = net.infer(spikes, b, withPotentials);
+    const a = await net.infer(spikes, b, withPotentials);
     firstSpike.set(a.firstSpike, b * size);
     windowCounts.set(a.windowCounts, b * size);
     if (potentials && a.potentials) potentials.set(a.potentials, b * potentialSize);

@@ -141,8 +141,6 @@ export class SpikingConvNet {
     this.pool1.reset();
     this.conv2.reset();
     this.pool2.reset();
-    const c2Plane = pool2.inHeight * pool2.inWidth;
-    const p2Plane = pool2.outHeight * pool2.outWidth;
     if (potentials && this.integrator === undefined) {
       // conv2's filters with a threshold no potential reaches: it only integrates (created after training).
       this.integrator = new SpikingConvLayer({ ...this.shape.conv2, threshold: Number.MAX_VALUE }, Float32Array.from(this.conv2.weights));
@@ -158,38 +156,50 @@ export class SpikingConvNet {
       const s2 = this.conv2.step(p1);
       const p2 = this.pool2.step(s2.spikes);
       for (const n of p2) firstSpike[n] = t;
-      for (const n of s2.spikes) {
-        // conv2 spikes counted in every pool2 window that holds them
-        const c = Math.floor(n / c2Plane);
-        const y = Math.floor((n - c * c2Plane) / pool2.inWidth);
-        const x = n - c * c2Plane - y * pool2.inWidth;
-        for (let py = Math.max(0, Math.ceil((y - pool2.kernelSize + 1) / pool2.stride)); py <= Math.min(pool2.outHeight - 1, Math.floor(y / pool2.stride)); py++) {
-          for (let px = Math.max(0, Math.ceil((x - pool2.kernelSize + 1) / pool2.stride)); px <= Math.min(pool2.outWidth - 1, Math.floor(x / pool2.stride)); px++) {
-            windowCounts[c * p2Plane + py * pool2.outWidth + px]++;
-          }
-        }
-      }
+      addWindowCounts(s2.spikes, pool2, windowCounts);
       spikesPerStep[t] = s1.spikes.length;
       spikesPerStep[T + t] = p1.length;
       spikesPerStep[2 * T + t] = s2.spikes.length;
       spikesPerStep[3 * T + t] = p2.length;
     }
     if (!integrator) return { firstSpike, windowCounts, spikesPerStep };
-    const v = integrator.potentials();
-    const pp = this.shape.potentialPool;
-    const ppPlane = pp.outHeight * pp.outWidth;
-    const pooled = new Float32Array(this.shape.potentialFeatures);
-    for (let c = 0; c < pp.channels; c++) {
-      for (let py = 0; py < pp.outHeight; py++) {
-        for (let px = 0; px < pp.outWidth; px++) {
-          let m = 0;
-          for (let i = 0; i < pp.kernelSize; i++) {
-            for (let j = 0; j < pp.kernelSize; j++) m = Math.max(m, v[c * c2Plane + (py * pp.stride + i) * pp.inWidth + px * pp.stride + j]);
-          }
-          pooled[c * ppPlane + py * pp.outWidth + px] = m;
-        }
+    return { firstSpike, windowCounts, spikesPerStep, potentials: poolPotentials(integrator.potentials(), this.shape) };
+  }
+}
+
+/** Adds conv2 spikes (flat indices `c·H·W + y·W + x`) to the count of every pool2 window that holds them. */
+export function addWindowCounts(spikes: ArrayLike<number>, pool2: SpikingPoolParams, windowCounts: Uint8Array): void {
+  const c2Plane = pool2.inHeight * pool2.inWidth;
+  const p2Plane = pool2.outHeight * pool2.outWidth;
+  for (let k = 0; k < spikes.length; k++) {
+    const n = spikes[k];
+    const c = Math.floor(n / c2Plane);
+    const y = Math.floor((n - c * c2Plane) / pool2.inWidth);
+    const x = n - c * c2Plane - y * pool2.inWidth;
+    for (let py = Math.max(0, Math.ceil((y - pool2.kernelSize + 1) / pool2.stride)); py <= Math.min(pool2.outHeight - 1, Math.floor(y / pool2.stride)); py++) {
+      for (let px = Math.max(0, Math.ceil((x - pool2.kernelSize + 1) / pool2.stride)); px <= Math.min(pool2.outWidth - 1, Math.floor(x / pool2.stride)); px++) {
+        windowCounts[c * p2Plane + py * pool2.outWidth + px]++;
       }
     }
-    return { firstSpike, windowCounts, spikesPerStep, potentials: pooled };
   }
+}
+
+/** Max over each `potentialPool` window of conv2's final potentials `[C, H, W]` (the `potential` features; ≥ 0). */
+export function poolPotentials(v: Float32Array, shape: NetworkShape): Float32Array {
+  const pp = shape.potentialPool;
+  const c2Plane = pp.inHeight * pp.inWidth;
+  const ppPlane = pp.outHeight * pp.outWidth;
+  const pooled = new Float32Array(shape.potentialFeatures);
+  for (let c = 0; c < pp.channels; c++) {
+    for (let py = 0; py < pp.outHeight; py++) {
+      for (let px = 0; px < pp.outWidth; px++) {
+        let m = 0;
+        for (let i = 0; i < pp.kernelSize; i++) {
+          for (let j = 0; j < pp.kernelSize; j++) m = Math.max(m, v[c * c2Plane + (py * pp.stride + i) * pp.inWidth + px * pp.stride + j]);
+        }
+        pooled[c * ppPlane + py * pp.outWidth + px] = m;
+      }
+    }
+  }
+  return pooled;
 }

@@ -5,7 +5,8 @@ import { Worker } from 'node:worker_threads';
 import type { SparseSpikes } from '@snn/core';
 import type { ConvnetConfig } from '../config/schema.js';
 import type { FeatureWorkerInput } from './feature-worker.js';
-import { type SplitFeatures, extractFeatures } from './features.js';
+import { type InferringNet, type SplitFeatures, extractFeatures } from './features.js';
+import { KernelConvNet } from './kernel-network.js';
 import type { SpikingConvNet } from './network.js';
 
 function slice(spikes: SparseSpikes, from: number, to: number): SparseSpikes {
@@ -28,7 +29,7 @@ function workerScript(): string | undefined {
  * @param onImages - progress: images just finished
  */
 export async function extractFeaturesParallel(
-  net: SpikingConvNet,
+  net: SpikingConvNet | KernelConvNet,
   config: ConvnetConfig,
   spikes: SparseSpikes,
   workers: number,
@@ -37,9 +38,10 @@ export async function extractFeaturesParallel(
   const withPotentials = config.readout.features === 'potential';
   const script = workerScript();
   const n = Math.max(1, Math.min(workers, Math.ceil(spikes.batch / 200)));
-  if (n === 1 || script === undefined) {
+  // The kernel network runs on this thread's backend; the js network is rebuilt in each worker.
+  if (n === 1 || script === undefined || net instanceof KernelConvNet) {
     let last = 0;
-    return extractFeatures(net, spikes, (done) => {
+    return extractFeatures(net as InferringNet, spikes, (done) => {
       onImages?.(done - last);
       last = done;
     }, withPotentials);

@@ -1,7 +1,16 @@
 import type { SparseSpikes } from '@snn/core';
-import { ConvStdp } from '@snn/learning';
+import { ConvStdp, type ConvStdpLayer, type ConvStdpUpdate } from '@snn/learning';
 import type { ConvnetConfig } from '../config/schema.js';
-import type { SpikingConvNet } from './network.js';
+
+/** A network `trainLayer` can train: the event-driven `SpikingConvNet` or the gpu.js `KernelConvNet`. */
+export interface TrainableNet {
+  /** conv1, trained by layer 1's STDP. */
+  readonly conv1: ConvStdpLayer;
+  /** conv2, trained by layer 2's STDP. */
+  readonly conv2: ConvStdpLayer;
+  /** One image with STDP on `trainLayer` (the js network answers at once, the kernel network later). */
+  train(spikes: SparseSpikes, sample: number, trainLayer: 1 | 2, stdp: ConvStdp): ConvStdpUpdate[] | Promise<ConvStdpUpdate[]>;
+}
 
 /** The record of training one layer: C after every update, the winners and the images seen. */
 export interface LayerTraining {
@@ -18,13 +27,13 @@ export interface LayerTraining {
  * the limit (the seed's rule: checked after every image).
  * @param onImage - progress callback (epoch, images done in the epoch, convergence)
  */
-export function trainLayer(
-  net: SpikingConvNet,
+export async function trainLayer(
+  net: TrainableNet,
   spikes: SparseSpikes,
   layer: 1 | 2,
   config: ConvnetConfig,
   onImage?: (epoch: number, done: number, convergence: number) => void,
-): LayerTraining {
+): Promise<LayerTraining> {
   const s = config.stdp;
   const conv = layer === 1 ? net.conv1 : net.conv2;
   const epochs = layer === 1 ? config.conv1.epochs : config.conv2.epochs;
@@ -41,7 +50,7 @@ export function trainLayer(
   for (let epoch = 0; epoch < epochs; epoch++) {
     let seen = 0;
     for (let b = 0; b < spikes.batch; b++) {
-      for (const u of net.train(spikes, b, layer, stdp)) {
+      for (const u of await net.train(spikes, b, layer, stdp)) {
         convergence.push(u.convergence);
         winners.push(b, u.channel, u.y, u.x);
       }

@@ -1,12 +1,13 @@
 import { join } from 'node:path';
 import { type AppIo, MetricsLog, type RunDir, RunSession, createProgress, createRunDir, updateManifest } from '@snn/cli';
-import { Rng, type SparseSpikes } from '@snn/core';
+import { type Backend, type BackendRequest, Rng, type SparseSpikes, createBackend } from '@snn/core';
 import { saveNpy } from '@snn/core/node';
 import { APP_NAME, APP_VERSION } from '../app.js';
 import type { ConvnetConfig } from '../config/schema.js';
 import { encodeSplit, loadSplits } from '../data/mnist.js';
 import { renderRunFigures } from '../figures/figures.js';
 import type { FeatureKind, SplitFeatures } from '../network/features.js';
+import { KernelConvNet } from '../network/kernel-network.js';
 import { SpikingConvNet, networkShape } from '../network/network.js';
 import { extractFeaturesParallel } from '../network/parallel.js';
 import { type ReadoutResult, runReadout } from '../network/readout.js';
@@ -32,6 +33,20 @@ export interface TrainRunOptions {
   readonly conv1Weights?: string;
   /** Initial conv2 filters (`.npy`). */
   readonly conv2Weights?: string;
+  /** `--backend`: `js` or `auto` run the event-driven layers; a gpu.js backend runs the layers' kernels. Default `auto`. */
+  readonly backend?: BackendRequest;
+}
+
+/**
+ * The backend the conv layers run on: `js` and `auto` take the event-driven TypeScript layers (on a CPU they are
+ * far faster than dense kernels, which compute every neuron at every step; no GPU run has been measured), any other
+ * name starts that gpu.js backend (a backend that cannot start is an error, never replaced).
+ */
+export async function layersBackend(request: BackendRequest): Promise<Backend> {
+  if (request !== 'js' && request !== 'auto') return createBackend(request);
+  const js = await createBackend('js');
+  const why = request === 'auto' ? 'auto: the event-driven layers (the dense gpu.js kernels only on request: --backend cpu|webasm|headlessgl|webgpu)' : 'requested js';
+  return { ...js, requested: request, reason: `${why}; conv layers, pooling and STDP in TypeScript + WebAssembly SIMD` };
 }
 
 /**
@@ -42,12 +57,22 @@ export interface TrainRunOptions {
  * @returns the run directory
  */
 export async function trainRun(config: ConvnetConfig, options: TrainRunOptions, io: AppIo): Promise<RunDir> {
+  const backend = await layersBackend(options.backend ?? 'auto');
+  try {
+    return await trainOn(backend, config, options, io);
+  } finally {
+    await backend.destroy();
+  }
+}
+
+async function trainOn(backend: Backend, config: ConvnetConfig, options: TrainRunOptions, io: AppIo): Promise<RunDir> {
+  const kernelReason = backend.isGpuJs ? `; conv layers, pooling and STDP updates by the gpu.js kernels convIfKernel, lateralInhibitionKernel, spikingPoolKernel, convStdpKernel` : '';
   const run = await createRunDir({ root: options.runsDir, app: APP_NAME, name: options.name, force: options.force, rng: new Rng(config.seed) });
   const session = await RunSession.start({
     run,
     app: { name: APP_NAME, version: APP_VERSION, moduleUrl: import.meta.url },
     config,
-    backend: { name: 'js', kernelClass: null, requested: 'js', reason: 'event-driven TypeScript layers' },
+    backend: { name: backend.name, kernelClass: backend.kernelClass, requested: backend.requested, reason: `${backend.reason}${kernelReason}` },
     argv: options.argv,
     io,
     quiet: options.quiet,
@@ -72,7 +97,8 @@ export async function trainRun(config: ConvnetConfig, options: TrainRunOptions, 
     const trainSpikes = await step('encode_train', train.labels.length, () => encodeSplit(train, config));
     const testSpikes = await step('encode_test', test.labels.length, () => encodeSplit(test, config));
     const shape = networkShape(config);
-    const net = SpikingConvNet.initial(shape, config, new Rng(config.seed));
+    const initial = SpikingConvNet.initial(shape, config, new Rng(config.seed));
+    const net = backend.isGpuJs ? new KernelConvNet(backend, shape, config, initial.conv1.weights, initial.conv2.weights) : initial;
     if (options.conv1Weights) net.conv1.weights.set(await loadWeights(options.conv1Weights, weightShape(shape.conv1)));
     if (options.conv2Weights) net.conv2.weights.set(await loadWeights(options.conv2Weights, weightShape(shape.conv2)));
     for (let o = 0; o < shape.conv1.outChannels; o++) net.conv1.syncFilter(o);
