@@ -236,14 +236,16 @@ function solveBody(layout: DualCdLayout): number[] {
   ]);
 }
 
-let compiled: WasmModule | null = null;
+const compiled = new Map<DualCdLayout, WasmModule>();
 
-function module(): WasmModule {
-  compiled ??= compileWasm(
-    wasmModuleBytes((['binary', 'sparse', 'dense'] as const).map((layout) => ({ name: layout, params: PARAMS, results: [I32], body: solveBody(layout) }))),
-    'LinearSvm',
-  );
-  return compiled;
+/** The module of one layout (built and compiled on first use: a fit needs one of the three). */
+function module(layout: DualCdLayout): WasmModule {
+  let m = compiled.get(layout);
+  if (m === undefined) {
+    m = compileWasm(wasmModuleBytes([{ name: layout, params: PARAMS, results: [I32], body: solveBody(layout) }]), 'LinearSvm');
+    compiled.set(layout, m);
+  }
+  return m;
 }
 
 const align = (bytes: number): number => Math.ceil(bytes / 16) * 16;
@@ -297,7 +299,7 @@ export class DualCdSolver {
     const values = take(layout === 'binary' ? 0 : 4 * nnz);
     const out = take(16);
     this.at = { w, y, qd: qdAt, alpha, index, offsets, indices, values, out };
-    this.instance = instantiateWasm(module(), end, 'LinearSvm');
+    this.instance = instantiateWasm(module(layout), end, 'LinearSvm');
     const buffer = this.instance.memory.buffer;
     new Float64Array(buffer, qdAt, rows).set(qd);
     new Int32Array(buffer, offsets, rows + 1).set(x.offsets);
