@@ -5,8 +5,8 @@
 // own); the 1-minute load average is printed: only numbers from a quiet machine compare.
 //
 // --part t5   snnTorch tutorial 5: 784-1000-10 Leaky (β 0.95, subtract reset), T 25, batch 128, CE on the output
-//             membrane per step, Adam 5e-4. Peers: LifNetwork (the old engine, --workers threads) and
-//             /work/shared/peers/torch_lif_bench.py.
+//             membrane per step, Adam 5e-4. Peer: /work/shared/peers/torch_lif_bench.py (LifNetwork is a builder of
+//             this composition now, so it has no engine of its own to compare with).
 // --part alif the snn-image-classification model: 784-128 ALIF (learned α, ρ; fast-sigmoid slope 10) - 10 LI
 //             (learned κ), CE on the readout maximum over time, T 25, batch 256, Adam 1e-3. Peers:
 //             RecurrentClassifier (old engine) and bench/torch_alif.py --learn-decay.
@@ -15,7 +15,7 @@
 //
 // Usage: node bench/compose.mjs [--part t5|alif|new|all] [--batches 10] [--infer-batches 10] [--workers 1]
 //        [--torch-threads 2] [--no-torch] [--mnist DIR] [--python /usr/bin/python3]
-// Our engine runs on one thread (it has no worker threads yet); --workers sets the old engines' threads.
+// Our engine runs on one thread; --workers sets the old engine's threads (RecurrentClassifier).
 import { spawnSync } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -23,7 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Rng, ValidationError } from '@snn/core';
 import { fastSigmoid } from '@snn/neurons';
-import { Adam, LifNetwork, Linear, Network, RecurrentClassifier, alif, ceMaxMembraneLoss, leaky, li, membraneCrossEntropy, synaptic } from '../dist/index.node.js';
+import { Adam, Linear, Network, RecurrentClassifier, alif, ceMaxMembraneLoss, leaky, li, membraneCrossEntropy, synaptic } from '../dist/index.node.js';
 import { encode, findMnist, loadMnist } from './mnist.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -42,7 +42,7 @@ const { values: args } = parseArgs({
 });
 const T = 25;
 const PARTS = {
-  t5: { batch: 128, lr: 5e-4, gain: 1, sides: ['compose', 'old'] },
+  t5: { batch: 128, lr: 5e-4, gain: 1, sides: ['compose'] },
   alif: { batch: 256, lr: 1e-3, gain: 1, sides: ['compose', 'old'] },
   new: { batch: 128, lr: 1e-3, gain: 1, sides: ['compose'] },
 };
@@ -54,10 +54,6 @@ function build(part, side, workers) {
     const net = new Network([new Linear(784, 1000, { name: 'fc1' }), leaky({ beta: 0.95, name: 'lif1' }), new Linear(1000, 10, { name: 'fc2' }), leaky({ beta: 0.95, name: 'lif2' })], { inputShape: [784] });
     const loss = membraneCrossEntropy();
     return { params: net.parameters(), trainStep: (x, y) => net.trainStep(x, y, loss).loss, predict: (x) => net.forward(x).counts };
-  }
-  if (part === 't5') {
-    const net = new LifNetwork({ sizes: [784, 1000, 10], lif: { beta: 0.95 }, workers });
-    return { params: net.parameters(), trainStep: (x, y) => net.forwardBackward(x, y).loss, predict: (x) => net.forward(x).counts, close: () => net.close() };
   }
   const maxLoss = ceMaxMembraneLoss();
   if (part === 'alif' && side === 'compose') {
@@ -178,7 +174,7 @@ function main() {
       }
     };
     ratio(results.torch, 'PyTorch');
-    if (results.old) ratio(results.old, part === 't5' ? 'LifNetwork' : 'RecurrentClassifier');
+    if (results.old) ratio(results.old, 'RecurrentClassifier');
   }
   console.log(`load   1-min load average after ${loadavg()[0].toFixed(2)}`);
 }

@@ -15,15 +15,12 @@ export type { ReduceLrOnPlateauOptions } from './schedules/reduce-lr-on-plateau.
 export { softmaxCrossEntropy } from './losses/softmax-cross-entropy.js';
 export { mseCountLoss } from './losses/mse-count-loss.js';
 export type { MseCountLossOptions } from './losses/mse-count-loss.js';
-export { LifNetwork } from './bptt/network.js';
+export { LifNetwork, lifNetworkLayers } from './bptt/network.js';
 export type { LifNetworkOptions, LifNetworkSpec, LifNetworkLayer, LifNetworkOutput, BpttStepResult } from './bptt/network.js';
 export { BPTT_LOSS_KINDS } from './bptt/loss.js';
 export type { BpttLoss } from './bptt/loss.js';
 export { trainEpoch, evaluate, countCorrect } from './bptt/train.js';
 export type { BpttBatch, BatchProgress, TrainEpochOptions, EpochResult } from './bptt/train.js';
-export { bpttReferenceForward, bpttReferenceBackward } from './bptt/reference.js';
-export type { ReferenceNetwork, ReferenceTrace, ReferenceGradients } from './bptt/reference.js';
-export { runBpttWorker } from './bptt/pool.js';
 export {
   IzhikevichNetwork,
   IZHIKEVICH_READOUTS,

@@ -1,4 +1,4 @@
-import { BackendError, Rng, ShapeError, type SparseSpikes, ValidationError } from '@snn/core';
+import { Rng, ShapeError, type SparseSpikes, ValidationError } from '@snn/core';
 import {
   type DenseLayer,
   type LifParams,
@@ -10,11 +10,15 @@ import {
   lifParams,
   surrogateFromSpec,
 } from '@snn/neurons';
-import { type Parameter, createParameter } from '../optim/parameter.js';
-import { BpttEngine, type EngineGrads, type EngineLayer, addInto } from './engine.js';
-import { type BpttLoss, checkBpttLoss } from './loss.js';
+import { Residual } from '../compose/containers.js';
+import type { Layer } from '../compose/layer.js';
+import { Linear } from '../compose/linear.js';
+import { type Loss, ceCountLoss, membraneCrossEntropy, mseSpikeCountLoss } from '../compose/losses.js';
+import { Network } from '../compose/network.js';
+import { leaky } from '../compose/neurons/leaky.js';
+import type { Parameter } from '../optim/parameter.js';
 import { workerThreads } from '../platform.js';
-import { BpttWorkerPool } from './pool.js';
+import { type BpttLoss, checkBpttLoss } from './loss.js';
 
 /** Options of {@link LifNetwork}. */
 export interface LifNetworkOptions {
@@ -36,9 +40,11 @@ export interface LifNetworkOptions {
   readonly seed?: number;
   /**
    * Threads that share each batch: 1 runs on the calling thread only; `k > 1`
-   * adds `k − 1` Node.js worker threads. Workers import this package's built
-   * file (`dist/index.node.js`, so `@snn/learning` must not be bundled into another
-   * file), need a built-in surrogate, and the calling thread blocks
+   * adds `k − 1` Node.js worker threads (the composition engine's, see
+   * `Network`). Workers import this package's built file
+   * (`dist/index.node.js`, so `@snn/learning` must not be bundled into
+   * another file) and rebuild the layers with {@link lifNetworkLayers}, so
+   * the surrogate must be a built-in one; the calling thread blocks
    * (`Atomics.wait`) until they finish a batch. Results are deterministic for
    * a given seed and `workers`; different worker counts differ only by float
    * rounding of the gradient sums. Default 1.
@@ -93,8 +99,6 @@ export interface BpttStepResult {
   readonly counts: Float32Array;
 }
 
-const MECHANISM_CODE = { subtract: 0, zero: 1, none: 2 } as const;
-
 function checkSizes(sizes: readonly number[]): void {
   if (!Array.isArray(sizes) || sizes.length < 2 || !sizes.every((s) => Number.isInteger(s) && s > 0)) {
     throw new ValidationError('invalid layer sizes', {
@@ -116,32 +120,64 @@ function perLayer<T>(value: T | readonly T[] | undefined, count: number, field: 
 }
 
 /**
- * A feed-forward spiking network `[Dense → Leaky] × L` trained by backpropagation through time with surrogate gradients.
+ * The layers of a {@link LifNetwork} as a composition: `fc{k}` ({@link Linear}, inside a `Residual` for a
+ * skip) then `lif{k}` (snnTorch's Leaky, {@link leaky}) for every layer k. Worker threads rebuild a
+ * `LifNetwork` with it (it is the factory of its `Network`).
+ *
+ * @param spec - sizes, LIF parameters, residual flags and surrogate
+ * @throws `ValidationError` for an unknown surrogate name
+ */
+export function lifNetworkLayers(spec: LifNetworkSpec): Layer[] {
+  const surrogate = surrogateFromSpec(spec.surrogate.name, spec.surrogate.options);
+  const layers: Layer[] = [];
+  for (let l = 0; l + 1 < spec.sizes.length; l++) {
+    const fc = new Linear(spec.sizes[l], spec.sizes[l + 1], { name: `fc${l + 1}` });
+    // The skip is part of the layer's current (I = S·W + b + S), not a module of its own: fc{k} keeps its name.
+    layers.push(spec.residual[l] ? new Residual([fc], { name: `skip${l + 1}`, prefixChildren: false }) : fc);
+    const { beta, threshold, resetMechanism, resetDelay } = spec.lif[l];
+    layers.push(leaky({ beta, threshold, resetMechanism, resetDelay, surrogate, name: `lif${l + 1}` }));
+  }
+  return layers;
+}
+
+/** The composition loss of a {@link BpttLoss}. */
+function composeLoss(loss: BpttLoss): Loss {
+  if (loss.kind === 'membraneCrossEntropy') return membraneCrossEntropy();
+  if (loss.kind === 'countCrossEntropy') return ceCountLoss();
+  return mseSpikeCountLoss({ correctRate: loss.correctRate, incorrectRate: loss.incorrectRate });
+}
+
+/**
+ * A feed-forward spiking network `[Dense → Leaky] × L` trained by backpropagation through time with surrogate gradients:
+ * a named builder of a composition ({@link lifNetworkLayers}) run by the one BPTT engine, `Network`.
  *
  * @remarks
  * Layer l maps the spikes `S_{l−1}[t]` (the input spikes for l = 1) to the
  * current `I_l[t] = S_{l−1}[t]·W_l + b_l` (plus `S_{l−1}[t]` with a residual
- * skip) and runs LIF neurons on it (`lifStep` of @snn/neurons); the output layer's spike
+ * skip) and runs snnTorch's Leaky neurons on it; the output layer's spike
  * counts and membranes feed the loss. The backward pass is derived by hand:
  * through the membrane recursion (β), the surrogate derivative at each spike,
  * and the subtract/zero reset with the reset term detached, exactly as
  * snnTorch builds its graph (Eshraghian et al. 2023, "Training spiking neural
  * networks using lessons from deep learning", Proc. IEEE 111(9); Neftci,
  * Mostafa & Zenke 2019, IEEE Signal Processing Magazine 36(6)). With
- * `U_t` the membrane and `c_t`, `k_t` the reset gates (1, or 0 right after a
- * spike under the zero reset):
+ * `U_t` the membrane and `c_t` the reset gate (1, or 0 right after a spike
+ * under the zero reset), delayed reset:
  *
  * ```
- * delayed reset:   dL/dI_t = c_t · (dL/dU_t|direct + dL/dS_t·σ'(U_t − θ) + β·dL/dI_{t+1})
- * immediate reset: dL/dI_t = dL/dS_t·σ'(P_t − θ) + k_t · (dL/dU_t|direct + β·dL/dI_{t+1})
+ * dL/dI_t = dL/dU_t|direct + dL/dS_t·σ'(U_t − θ) + c_{t+1}·β·dL/dI_{t+1}
  * dW_l = Σ_t S_{l−1}[t]ᵀ·dL/dI_t,  db_l = Σ_t dL/dI_t,  dL/dS_{l−1}[t] = W_l·dL/dI_t
  * ```
  *
- * Runs event-driven per sample (only the weight rows of active inputs are
- * touched, forward and backward) and splits a batch over `workers` threads.
- * The weights are `Parameter`s with stable names (`fc1.weight`, `fc1.bias`,
- * …) for optimisers and checkpoints; their layout is `[in, out]` (PyTorch's
- * `nn.Linear.weight` is its transpose).
+ * The zero reset follows snnTorch 0.9 (`U = β(1 − R)U + I`, the input is not
+ * zeroed) and `resetDelay: false` snnTorch's computation, as the Leaky layer
+ * of the composition engine does. Runs event-driven (only the weight rows of
+ * active inputs are touched, forward and backward; spikes pass between layers
+ * as bit masks) and splits a batch over `workers` threads. The weights are
+ * `Parameter`s with stable names (`fc1.weight`, `fc1.bias`, …) for optimisers
+ * and checkpoints; their layout is `[in, out]` (PyTorch's `nn.Linear.weight`
+ * is its transpose; {@link LifNetwork.network}'s `stateDict()` gives that).
+ * Initial weights are drawn as `createDense` of `@snn/neurons` draws them.
  *
  * @example
  * ```ts
@@ -159,13 +195,8 @@ export class LifNetwork {
   readonly layers: readonly LifNetworkLayer[];
   /** Threads that share each batch (the caller's included). */
   readonly workers: number;
-  private readonly surrogate: SurrogateFunction;
-  private readonly engine: BpttEngine;
-  private readonly engineLayers: readonly EngineLayer[];
-  private readonly grads: readonly EngineGrads[];
-  private pool: BpttWorkerPool | null = null;
-  private ownGrads: readonly EngineGrads[] | null = null;
-  private closed = false;
+  /** The composition that runs it (for recording hidden layers, state dicts in PyTorch layout, …). */
+  readonly network: Network;
 
   /**
    * @param opts - sizes, LIF parameters, surrogate, residual skips, seed and workers; see {@link LifNetworkOptions}
@@ -200,7 +231,6 @@ export class LifNetwork {
       throw new ValidationError('invalid number of workers', { field: 'workers', expected: 'a positive integer', found: String(workers) });
     }
     const surrogate = opts.surrogate ?? atan();
-    this.surrogate = surrogate;
     this.workers = workers;
     this.spec = {
       sizes,
@@ -208,39 +238,22 @@ export class LifNetwork {
       residual,
       surrogate: { name: surrogate.name, options: { ...surrogate.options } },
     };
+    // Workers rebuild the layers by name from this package's built entry; check both now.
+    const factory = workers > 1 ? { module: workerThreads(workers).entryUrl, name: 'lifNetworkLayers', args: this.spec } : undefined;
+    const layers = lifNetworkLayers(this.spec);
+    this.network = new Network(layers, { inputShape: [sizes[0]], seed: opts.seed ?? 0, workers, factory });
+    const params = this.network.parameters();
     const rng = opts.rng ?? new Rng(opts.seed ?? 0);
-    const shared = workers > 1;
-    const layers: LifNetworkLayer[] = [];
-    for (let l = 0; l < count; l++) {
-      const inSize = sizes[l];
-      const outSize = sizes[l + 1];
-      const storage = shared
-        ? { weight: new Float32Array(new SharedArrayBuffer(4 * inSize * outSize)), bias: new Float32Array(new SharedArrayBuffer(4 * outSize)) }
-        : undefined;
-      const dense = createDense(inSize, outSize, rng, { residual: residual[l], storage });
-      const weight = createParameter(`fc${l + 1}.weight`, [inSize, outSize], dense.weight);
-      const bias = createParameter(`fc${l + 1}.bias`, [outSize], dense.bias);
-      layers.push({ dense, lif: lif[l], weight, bias });
-    }
-    this.layers = layers;
-    this.engineLayers = layers.map((layer) => ({
-      inSize: layer.dense.inSize,
-      outSize: layer.dense.outSize,
-      weight: layer.dense.weight,
-      bias: layer.dense.bias,
-      beta: layer.lif.beta,
-      threshold: layer.lif.threshold,
-      mechanism: MECHANISM_CODE[layer.lif.resetMechanism],
-      delayed: layer.lif.resetDelay,
-      residual: layer.dense.residual,
-    }));
-    this.grads = layers.map((layer) => ({ weight: layer.weight.grad, bias: layer.bias.grad }));
-    this.engine = new BpttEngine(this.engineLayers, surrogate);
-    if (shared) {
-      workerThreads(workers);
-      // Check that the surrogate can be rebuilt by name in a worker.
-      surrogateFromSpec(surrogate.name, surrogate.options);
-    }
+    this.layers = lif.map((p, l) => {
+      const weight = params[2 * l];
+      const bias = params[2 * l + 1];
+      // The initial weights of createDense (@snn/neurons), in the engine layout [in, out] both share.
+      const init = createDense(sizes[l], sizes[l + 1], rng, { residual: residual[l] });
+      weight.value.set(init.weight);
+      bias.value.set(init.bias);
+      const dense: DenseLayer = { inSize: sizes[l], outSize: sizes[l + 1], weight: weight.value, bias: bias.value, residual: residual[l] };
+      return { dense, lif: p, weight, bias };
+    });
   }
 
   /**
@@ -280,8 +293,8 @@ export class LifNetwork {
    */
   forward(spikes: SparseSpikes, opts: { readonly membrane?: boolean } = {}): LifNetworkOutput {
     this.checkSpikes(spikes);
-    const { counts, membrane } = this.dispatch(spikes, null, null, false, opts.membrane ?? false);
-    return { counts, membrane };
+    const out = this.network.forward(spikes);
+    return { counts: out.counts as Float32Array, membrane: opts.membrane === true ? batchMajor(out.mem as Float32Array, out.steps, out.batch, out.size) : null };
   }
 
   /**
@@ -300,8 +313,8 @@ export class LifNetwork {
     this.checkSpikes(spikes);
     checkBpttLoss(loss);
     const checked = this.checkLabels(labels, spikes.batch);
-    const { counts, loss: value } = this.dispatch(spikes, checked, loss, true, false);
-    return { loss: value, counts };
+    const r = this.network.trainStep(spikes, checked, composeLoss(loss));
+    return { loss: r.loss, counts: r.output.counts as Float32Array };
   }
 
   /**
@@ -314,16 +327,13 @@ export class LifNetwork {
     this.checkSpikes(spikes);
     checkBpttLoss(loss);
     const checked = this.checkLabels(labels, spikes.batch);
-    const { counts, loss: value } = this.dispatch(spikes, checked, loss, false, false);
-    return { loss: value, counts };
+    const r = this.network.evaluateLoss(spikes, checked, composeLoss(loss));
+    return { loss: r.loss, counts: r.output.counts as Float32Array };
   }
 
   /** Stops the worker threads (if any); the network still works afterwards on the calling thread only. */
   async close(): Promise<void> {
-    this.closed = true;
-    const pool = this.pool;
-    this.pool = null;
-    if (pool) await pool.close();
+    await this.network.close();
   }
 
   private checkSpikes(spikes: SparseSpikes): void {
@@ -373,97 +383,11 @@ export class LifNetwork {
     }
     return out;
   }
-
-  private getPool(): BpttWorkerPool | null {
-    if (this.workers === 1 || this.closed) return null;
-    if (this.pool === null) this.pool = new BpttWorkerPool(this.engineLayers, this.spec.surrogate, this.workers - 1);
-    return this.pool;
-  }
-
-  /** Splits the batch into one contiguous shard per thread, runs them, and sums the results in thread order. */
-  private dispatch(
-    spikes: SparseSpikes,
-    labels: Int32Array | null,
-    loss: BpttLoss | null,
-    train: boolean,
-    membrane: boolean,
-  ): { counts: Float32Array; membrane: Float32Array | null; loss: number } {
-    const B = spikes.batch;
-    const T = spikes.numSteps;
-    const C = this.classes;
-    const counts = new Float32Array(B * C);
-    const membraneOut = membrane ? new Float32Array(B * T * C) : null;
-    const pool = this.getPool();
-    const threads = pool === null ? 1 : Math.min(this.workers, B);
-    const bounds: number[] = [];
-    for (let w = 0; w <= threads; w++) bounds.push(Math.round((w * B) / threads));
-    const posted: { w: number; id: number; first: number }[] = [];
-    if (pool !== null) {
-      for (let w = 1; w < threads; w++) {
-        const first = bounds[w];
-        const end = bounds[w + 1];
-        const k0 = spikes.offsets[first * T];
-        const k1 = spikes.offsets[end * T];
-        const offsets = new Uint32Array((end - first) * T + 1);
-        for (let r = 0; r < offsets.length; r++) offsets[r] = spikes.offsets[first * T + r] - k0;
-        const id = pool.post(w - 1, {
-          batch: end - first,
-          numSteps: T,
-          size: spikes.size,
-          offsets,
-          indices: spikes.indices.slice(k0, k1),
-          labels: labels === null ? null : labels.slice(first, end),
-          loss,
-          batchSize: B,
-          train,
-          membrane,
-          classes: C,
-        });
-        posted.push({ w: w - 1, id, first });
-      }
-    }
-    // With workers, every thread writes its own gradients and one pass adds them all, in thread order.
-    const parallel = posted.length > 0 && train;
-    if (parallel && this.ownGrads === null) {
-      this.ownGrads = this.grads.map((g) => ({ weight: new Float32Array(g.weight.length), bias: new Float32Array(g.bias.length) }));
-    }
-    let lossSum = this.engine.run({
-      spikes,
-      first: 0,
-      end: bounds[1],
-      labels,
-      loss,
-      batchSize: B,
-      grads: train ? (parallel ? this.ownGrads : this.grads) : null,
-      accumulate: !parallel,
-      counts,
-      membrane: membraneOut,
-    });
-    if (pool !== null) {
-      for (const { w, id, first } of posted) {
-        const reply = pool.collect(w, id);
-        lossSum += reply.loss;
-        counts.set(reply.counts, first * C);
-        if (membraneOut !== null && reply.membrane !== null) membraneOut.set(reply.membrane, first * T * C);
-      }
-    }
-    if (parallel) {
-      const parts = [this.ownGrads as readonly EngineGrads[], ...posted.map(({ w }) => (pool as BpttWorkerPool).grads(w))];
-      for (let l = 0; l < this.grads.length; l++) {
-        addParts(this.grads[l].weight, parts.map((part) => part[l].weight));
-        addParts(this.grads[l].bias, parts.map((part) => part[l].bias));
-      }
-    }
-    return { counts, membrane: membraneOut, loss: lossSum };
-  }
 }
 
-/** target += parts[0] + parts[1] + … (in this order), one pass for two parts. */
-function addParts(target: Float32Array, parts: readonly Float32Array[]): void {
-  if (parts.length === 2) {
-    const [a, b] = parts;
-    for (let i = 0; i < target.length; i++) target[i] += a[i] + b[i];
-    return;
-  }
-  for (const part of parts) addInto(target, 0, part, 0, part.length);
+/** `[T, B, C]` (time-major) as `[B, T, C]`. */
+function batchMajor(mem: Float32Array, T: number, B: number, C: number): Float32Array {
+  const out = new Float32Array(T * B * C);
+  for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) out.set(mem.subarray((t * B + b) * C, (t * B + b + 1) * C), (b * T + t) * C);
+  return out;
 }

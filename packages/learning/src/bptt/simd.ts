@@ -465,3 +465,15 @@ export function createSimdKernels(bytes: number): SimdKernels {
     lifBackward: [0, 1].map((z) => [e[`lifBackward${z}0`], e[`lifBackward${z}1`]] as const),
   };
 }
+
+/** target[to + j] += source[from + j] for j < n (unrolled by 4): adds a padded engine row into an unpadded array. */
+export function addInto(target: Float32Array, to: number, source: Float32Array, from: number, n: number): void {
+  let j = 0;
+  for (; j + 4 <= n; j += 4) {
+    target[to + j] += source[from + j];
+    target[to + j + 1] += source[from + j + 1];
+    target[to + j + 2] += source[from + j + 2];
+    target[to + j + 3] += source[from + j + 3];
+  }
+  for (; j < n; j++) target[to + j] += source[from + j];
+}

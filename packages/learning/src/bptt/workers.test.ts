@@ -90,7 +90,7 @@ describe('LifNetwork workers after a failed batch', () => {
       const w = net.parameters()[3].value;
       const keep = w.slice();
       w.fill(Number.NaN);
-      expect(() => net.forwardBackward(spikes, labels)).toThrow(/non-finite value/);
+      expect(() => net.forwardBackward(spikes, labels)).toThrow(/the loss is not a finite number/);
       w.set(keep);
       const result = net.forwardBackward(spikes, labels);
       expect(Number.isFinite(result.loss)).toBe(true);

@@ -40,7 +40,7 @@ function currents(values: number[]) {
 }
 
 describe('composition engine', () => {
-  it('matches LifNetwork (the old engine) on loss and gradients', () => {
+  it('a Network given the weights of a LifNetwork as a PyTorch state dict gives its loss, counts and gradients', () => {
     const old = new LifNetwork({ sizes: [20, 16, 5], lif: { beta: 0.9 }, seed: 3 });
     const net = new Network(
       [new Linear(20, 16, { name: 'fc1' }), leaky({ beta: 0.9, name: 'lif1' }), new Linear(16, 5, { name: 'fc2' }), leaky({ beta: 0.9, name: 'lif2' })],

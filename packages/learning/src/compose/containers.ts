@@ -252,6 +252,17 @@ export class Dropout extends ParameterFreeLayer implements Layer {
   }
 }
 
+/** Options of {@link Residual}. */
+export interface ResidualOptions extends NamedOptions {
+  /**
+   * Prefix the children's names with the block's (`block.0.weight`, as a
+   * nested module in PyTorch). Default true; false keeps their own names,
+   * for a skip that is no module of its own in the model's state dict (e.g.
+   * `LifNetwork`'s `fc{k}` with a skip).
+   */
+  readonly prefixChildren?: boolean;
+}
+
 /**
  * A skip connection around a block: `y = x + block(x)` (the small graph form for residual networks).
  *
@@ -269,17 +280,20 @@ export class Residual implements Layer {
   private out: FloatArray = new Float32Array(0);
   private needInputGrad = true;
 
+  private readonly prefixChildren: boolean;
+
   /**
    * @param layers - the block's layers
-   * @param opts - name
+   * @param opts - name, and whether the children's names are prefixed with it
    */
-  constructor(layers: readonly Layer[], opts: NamedOptions = {}) {
+  constructor(layers: readonly Layer[], opts: ResidualOptions = {}) {
     this.block = new Sequential(layers);
     this.name = opts.name ?? '';
+    this.prefixChildren = opts.prefixChildren ?? true;
   }
 
   build(inShape: readonly number[], ctx: BuildContext): readonly number[] {
-    this.block.name = this.name;
+    this.block.name = this.prefixChildren ? this.name : '';
     const out = this.block.build(inShape, { rng: ctx.rng, needInputGrad: true, previous: ctx.previous });
     if (out.length !== inShape.length || out.some((d, i) => d !== inShape[i])) {
       throw new ShapeError(`residual block '${this.name}' changes the shape of its input`, {

@@ -6,7 +6,7 @@ export type { LinearOptions } from './linear.js';
 export { Sequential, Flatten, Dropout, Residual } from './containers.js';
 export { Conv2d, MaxPool2d } from './conv.js';
 export type { Conv2dOptions, MaxPool2dOptions } from './conv.js';
-export type { SequentialOptions, NamedOptions } from './containers.js';
+export type { SequentialOptions, NamedOptions, ResidualOptions } from './containers.js';
 export { NeuronLayer } from './neuron.js';
 export type { NeuronModel, NeuronParamSpec, NeuronStepIO, NeuronBackwardIO, NeuronLayerOptions, NeuronSequenceKernel } from './neuron.js';
 export { leaky, leakyModel, rleaky } from './neurons/leaky.js';

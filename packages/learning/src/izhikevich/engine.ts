@@ -1,7 +1,6 @@
 import type { SparseSpikes } from '@snn/core';
 import type { IzhikevichParams, SurrogateFunction } from '@snn/neurons';
-import { addInto } from '../bptt/engine.js';
-import { type SimdKernels, createSimdKernels } from '../bptt/simd.js';
+import { type SimdKernels, addInto, createSimdKernels } from '../bptt/simd.js';
 
 /** One `[Dense → Izhikevich]` layer as the engine sees it. */
 export interface IzhikevichEngineLayer {
