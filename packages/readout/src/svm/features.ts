@@ -1,5 +1,6 @@
 import { ShapeError, ValidationError, describeValue } from '@snn/core';
 import type { SparseSpikes } from '@snn/core';
+import { scanRows } from './scan-wasm.js';
 
 /** A feature matrix: `rows × columns` values, row-major (one sample per row). */
 export interface FeatureMatrix {
@@ -65,47 +66,16 @@ export interface CsrRows {
 }
 
 /**
- * {@link checkFeatures}, then the compressed rows of the non-zero entries, in one pass over the data (the
- * finiteness check rides on the non-zero entries; four float32 zeros are skipped at once by their bits). @internal
+ * {@link checkFeatures}, then the compressed rows of the non-zero entries, in one pass over the data: a
+ * WebAssembly SIMD scan compares four floats with zero at once, and checks finiteness on the non-zero entries
+ * only. @internal
  * @throws as {@link checkFeatures}
  */
 export function checkedCsr(m: FeatureMatrix, field: string): CsrRows {
   checkSize(m, field);
-  const { data, rows, columns } = m;
-  // The bits of four floats ORed and shifted left by one (dropping the sign) are 0 exactly when all four are ±0.
-  const bits = data.byteOffset % 4 === 0 ? new Int32Array(data.buffer, data.byteOffset, data.length) : Int32Array.from(data, (v) => (v === 0 ? 0 : 1));
-  const offsets = new Uint32Array(rows + 1);
-  let indices = new Uint32Array(Math.max(16, data.length >>> 5));
-  let values = new Float64Array(indices.length);
-  let k = 0;
-  for (let r = 0; r < rows; r++) {
-    offsets[r] = k;
-    const base = r * columns;
-    const end = base + columns;
-    let c = base;
-    for (;;) {
-      while (c + 3 < end && ((bits[c] | bits[c + 1] | bits[c + 2] | bits[c + 3]) << 1) === 0) c += 4;
-      if (c >= end) break;
-      const stop = Math.min(c + 4, end);
-      for (; c < stop; c++) {
-        const v = data[c];
-        if (v === 0) continue;
-        if (v - v !== 0) notFinite(m, field, c);
-        if (k === indices.length) {
-          const grownIndices = new Uint32Array(2 * k);
-          grownIndices.set(indices);
-          indices = grownIndices;
-          const grownValues = new Float64Array(2 * k);
-          grownValues.set(values);
-          values = grownValues;
-        }
-        indices[k] = c - base;
-        values[k++] = v;
-      }
-    }
-  }
-  offsets[rows] = k;
-  return { offsets, indices: indices.subarray(0, k), values: values.subarray(0, k) };
+  const scanned = scanRows(m.data, m.rows, m.columns);
+  if (scanned.notFinite >= 0) notFinite(m, field, scanned.notFinite);
+  return { offsets: scanned.offsets, indices: scanned.indices, values: new Float64Array(scanned.values) };
 }
 
 /** Sorted distinct labels. @internal */

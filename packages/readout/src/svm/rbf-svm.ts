@@ -56,7 +56,32 @@ function toCsc(csr: CsrRows, rows: number, columns: number): CscColumns {
   return { offsets, rows: rowIdx, values };
 }
 
-/** Kernel rows `K(x_i, x_k)` for all training samples k, computed through the inverted index and cached (LRU). */
+/** `Σ_c a[ai + c]·b[bi + c]` over `n` values, four partial sums. */
+function denseDot(a: Float32Array, ai: number, b: Float32Array, bi: number, n: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let c = 0;
+  for (; c + 3 < n; c += 4) {
+    s0 += a[ai + c] * b[bi + c];
+    s1 += a[ai + c + 1] * b[bi + c + 1];
+    s2 += a[ai + c + 2] * b[bi + c + 2];
+    s3 += a[ai + c + 3] * b[bi + c + 3];
+  }
+  for (; c < n; c++) s0 += a[ai + c] * b[bi + c];
+  return s0 + s1 + (s2 + s3);
+}
+
+/** Whether at least half of a matrix's entries are non-zero: its kernel rows are then dense dot products. */
+function isDense(nonZeros: number, rows: number, columns: number): boolean {
+  return 2 * nonZeros >= rows * columns;
+}
+
+/**
+ * Kernel rows `K(x_i, x_k)` for all training samples k, cached (LRU): through the inverted index of the
+ * non-zero features, or for a dense matrix (at least half non-zero) as dense dot products over the rows.
+ */
 class KernelRows {
   private readonly cache = new Map<number, Float32Array>();
   private readonly capacity: number;
@@ -64,7 +89,8 @@ class KernelRows {
 
   constructor(
     private readonly csr: CsrRows,
-    private readonly csc: CscColumns,
+    private readonly csc: CscColumns | null,
+    private readonly dense: FeatureMatrix | null,
     private readonly sq: Float64Array,
     private readonly gamma: number,
     cacheMiB: number,
@@ -82,12 +108,17 @@ class KernelRows {
       return hit;
     }
     const dot = this.dot;
-    dot.fill(0);
-    const { csr, csc } = this;
-    for (let k = csr.offsets[i]; k < csr.offsets[i + 1]; k++) {
-      const v = csr.values[k];
-      const c = csr.indices[k];
-      for (let p = csc.offsets[c]; p < csc.offsets[c + 1]; p++) dot[csc.rows[p]] += v * csc.values[p];
+    const { csr, csc, dense } = this;
+    if (dense) {
+      const n = dense.columns;
+      for (let k = 0; k < dot.length; k++) dot[k] = denseDot(dense.data, i * n, dense.data, k * n, n);
+    } else if (csc) {
+      dot.fill(0);
+      for (let k = csr.offsets[i]; k < csr.offsets[i + 1]; k++) {
+        const v = csr.values[k];
+        const c = csr.indices[k];
+        for (let p = csc.offsets[c]; p < csc.offsets[c + 1]; p++) dot[csc.rows[p]] += v * csc.values[p];
+      }
     }
     const out = new Float32Array(dot.length);
     const si = this.sq[i];
@@ -307,7 +338,8 @@ export class RbfSvm {
     if (classes.length < 2) throw new ValidationError('a classifier needs at least two classes', { field: 'labels', expected: '>= 2 distinct labels', found: `${classes.length}` });
     const sq = new Float64Array(x.rows);
     for (let r = 0; r < x.rows; r++) for (let k = csr.offsets[r]; k < csr.offsets[r + 1]; k++) sq[r] += csr.values[k] * csr.values[k];
-    const kernel = new KernelRows(csr, toCsc(csr, x.rows, x.columns), sq, gamma, options.cacheMiB ?? 512);
+    const dense = isDense(csr.indices.length, x.rows, x.columns);
+    const kernel = new KernelRows(csr, dense ? null : toCsc(csr, x.rows, x.columns), dense ? x : null, sq, gamma, options.cacheMiB ?? 512);
     const byClass = classes.map((c) => {
       const list: number[] = [];
       for (let i = 0; i < x.rows; i++) if (labels[i] === c) list.push(i);
@@ -372,6 +404,17 @@ export class RbfSvm {
       });
     });
     const modelSlots = this.models.map((m) => Uint32Array.from(m.support, (id) => slot.get(id) ?? 0));
+    // Dense support vectors (at least half non-zero): their rows as one matrix, dot products row by row.
+    const dense = isDense(counts[x.columns], svIds.length, x.columns);
+    const svDense = new Float32Array(dense ? svIds.length * x.columns : 0);
+    if (dense) {
+      svIds.forEach((id, s) => {
+        const row = this.supportRows.get(id);
+        row?.indices.forEach((c, k) => {
+          svDense[s * x.columns + c] = row.values[k];
+        });
+      });
+    }
     const dot = new Float64Array(svIds.length);
     const k = new Float64Array(svIds.length);
     const out = new Int32Array(x.rows);
@@ -385,8 +428,9 @@ export class RbfSvm {
         const v = x.data[base + c];
         if (v === 0) continue;
         sqx += v * v;
-        for (let p = counts[c]; p < counts[c + 1]; p++) dot[colRows[p]] += v * colVals[p];
+        if (!dense) for (let p = counts[c]; p < counts[c + 1]; p++) dot[colRows[p]] += v * colVals[p];
       }
+      if (dense) for (let s = 0; s < svIds.length; s++) dot[s] = denseDot(x.data, base, svDense, s * x.columns, x.columns);
       for (let s = 0; s < svIds.length; s++) k[s] = Math.exp(-this.gamma * (sqx + svSq[s] - 2 * dot[s]));
       votes.fill(0);
       this.models.forEach((m, mi) => {
