@@ -517,9 +517,22 @@ export class Linear implements Layer {
     const w = this.built();
     const m = this.inFeatures;
     const n = this.outFeatures;
-    const torch = new Float32Array(m * n);
-    for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) torch[j * m + i] = w.value[i * n + j];
-    const out: NamedTensor[] = [{ name: w.name, shape: [n, m], value: torch, trainable: true }];
+    const engine = w.value;
+    let torch: Float32Array | null = null;
+    // The transpose is made only when the value is read (not when a caller only lists names and shapes).
+    const weight: NamedTensor = {
+      name: w.name,
+      shape: [n, m],
+      get value(): Float32Array {
+        if (torch === null) {
+          torch = new Float32Array(m * n);
+          for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) torch[j * m + i] = engine[i * n + j];
+        }
+        return torch;
+      },
+      trainable: true,
+    };
+    const out: NamedTensor[] = [weight];
     if (this.bias !== null) out.push({ name: this.bias.name, shape: this.bias.shape, value: this.bias.value, trainable: true });
     return out;
   }

@@ -145,6 +145,8 @@ export class Network {
   readonly workers: number;
   private readonly factory: NetworkFactory | null;
   private pool: ComposeWorkerPool | null = null;
+  /** Shared copies of the engine arrays that every job of a batch reads (posting them copies nothing). */
+  private shared: Float32Array[] | null = null;
   private closed = false;
 
   /**
@@ -250,7 +252,7 @@ export class Network {
     const spec = loss === null ? null : this.lossSpec(loss);
     const bounds: number[] = [];
     for (let w = 0; w <= threads; w++) bounds.push(Math.round((w * B) / threads));
-    const values = this.engineArrays();
+    const values = this.sharedValues();
     const posted: { w: number; id: number }[] = [];
     for (let w = 1; w < threads; w++) {
       const job: Omit<ComposeJob, 'id'> = {
@@ -294,6 +296,12 @@ export class Network {
       params.forEach((p, k) => {
         const g = p.grad;
         const before = saved[k];
+        if (replies.length === 1) {
+          // Two threads (the common case): the same sums as below, without the inner loop.
+          const r0 = replies[0].grads[k];
+          for (let i = 0; i < g.length; i++) g[i] = before[i] + (g[i] + r0[i]);
+          return;
+        }
         for (let i = 0; i < g.length; i++) {
           let sum = g[i];
           for (const r of replies) sum += r.grads[k][i];
@@ -366,6 +374,20 @@ export class Network {
    */
   private engineArrays(): Float32Array[] {
     return [...this.parameters().map((p) => p.value), ...this.root.tensors().filter((t) => !t.trainable).map((t) => t.value)];
+  }
+
+  /**
+   * The current weights and buffers for the workers: copied once per batch into shared memory (the workers
+   * read them before the calling thread writes again, which is after every answer of the batch is in).
+   */
+  private sharedValues(): Float32Array[] {
+    const arrays = this.engineArrays();
+    if (this.shared === null || this.shared.length !== arrays.length || this.shared.some((a, k) => a.length !== arrays[k].length)) {
+      this.shared = arrays.map((a) => new Float32Array(new SharedArrayBuffer(4 * a.length)));
+    }
+    const shared = this.shared;
+    arrays.forEach((a, k) => shared[k].set(a));
+    return shared;
   }
 
   private shardSeed(shard: number): number {
