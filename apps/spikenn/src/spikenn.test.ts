@@ -37,7 +37,7 @@ function capture() {
 describe('shipped configs', () => {
   it("every seed config and grid config parses (the seed's files, unchanged)", async () => {
     const dir = new URL('../configs/', import.meta.url).pathname;
-    for (const name of ['seed.json', 'default.json', ...readdirSync(join(dir, 'seed')).map((f) => `seed/${f}`)]) {
+    for (const name of ['seed.json', 'default.json', 'csnn.json', ...readdirSync(join(dir, 'seed')).map((f) => `seed/${f}`)]) {
       expect(() => parseConfig(JSON.parse(readFileSync(join(dir, name), 'utf8')), runConfigSchema, { file: name })).not.toThrow();
     }
     for (const f of readdirSync(join(dir, 'gs'))) {
