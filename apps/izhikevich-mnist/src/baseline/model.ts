@@ -162,8 +162,8 @@ export class BaselineAdapter implements TrainableModel {
       curves: [
         ...ACCURACY_CURVES,
         ...LOSS_CURVES,
-        { panel: 'equivalent spike rate (active ReLUs, %)', series: 'train', key: 'train_equivalent_spike_rate', scale: 100 },
-        { panel: 'equivalent spike rate (active ReLUs, %)', series: 'test', key: 'test_equivalent_spike_rate', scale: 100 },
+        { panel: 'equivalent spike rate (%)', series: 'train', key: 'train_equivalent_spike_rate', scale: 100 },
+        { panel: 'equivalent spike rate (%)', series: 'test', key: 'test_equivalent_spike_rate', scale: 100 },
         ...COST_CURVES,
       ],
       caption: 'Accuracy, loss, equivalent spike rate (fraction of ReLU units with output > 0, all ReLU layers), training time and TDP × time per epoch.',

@@ -42,6 +42,15 @@ describe('config', () => {
     expect([tiny.model.hidden_size, tiny.model.num_steps, tiny.training.data_prop, tiny.seed]).toEqual([16, 8, 0.005, 7]);
   });
 
+  it("seed.yaml holds the seed project's settings (README example run and the code's defaults)", async () => {
+    const seed = await loadConfig(configPath('seed'));
+    expect(seed.dataset).toBe('mnist');
+    expect(seed.model).toMatchObject({ neuron: 'alif', hidden_size: 128, recurrent: true, learn_beta: false, num_steps: 100, dt_ms: 1, tau_mem_ms: 20, tau_adapt_ms: 200, adapt_strength: 1.6, tau_out_ms: 10, threshold: 0.03, readout: 'max' });
+    expect(seed.model.surrogate).toEqual({ name: 'fast_sigmoid', slope: 0.3 });
+    expect(seed.encoding).toMatchObject({ periodic: true, gain: 1 });
+    expect(seed.training).toMatchObject({ epochs: 30, batch_size: 256, learning_rate: 0.001, lr_schedule: 'constant', beta1: 0.9, beta2: 0.999, weight_decay: 1e-5, validation_fraction: 0.15, data_prop: 1 });
+  });
+
   it('names the valid layer types and surrogates for an unknown one', async () => {
     const dir = tempDir();
     const run = await runApp(['train', '--neuron', 'gif', '--surrogate', 'fast-sigmoid', '--runs-dir', dir]);
