@@ -29,13 +29,12 @@ export {
   IZHIKEVICH_DEFAULT_MEMBRANE_FLOOR_MV,
 } from './izhikevich/network.js';
 export type { IzhikevichNetworkOptions, IzhikevichNetworkSpec, IzhikevichNetworkLayer, IzhikevichNetworkOutput, IzhikevichTrainResult, IzhikevichReadout } from './izhikevich/network.js';
-export { RecurrentClassifier } from './recurrent/classifier.js';
+export { RecurrentClassifier, recurrentClassifierLayers, RECURRENT_CLASSIFIER_PARAMETER_NAMES } from './recurrent/classifier.js';
 export type { RecurrentStepResult, RecurrentForwardResult, RecurrentDecays } from './recurrent/classifier.js';
 export { RECURRENT_NEURON_KINDS, READOUT_REDUCTIONS } from './recurrent/options.js';
 export type { RecurrentNeuronKind, ReadoutReduction, RecurrentClassifierOptions, RecurrentClassifierSpec } from './recurrent/options.js';
 export { trainRecurrentEpoch, evaluateRecurrent } from './recurrent/train.js';
 export type { TrainRecurrentEpochOptions, EvaluateRecurrentOptions, RecurrentEvaluation } from './recurrent/train.js';
-export { runRecurrentWorker } from './recurrent/pool.js';
 export type { WeightArray } from './plasticity/validate.js';
 export { pairStdpParams, PairStdp, pairStdpDenseReference } from './plasticity/pair-stdp.js';
 export type { PairStdpParams, PairStdpParamsInput, PairStdpState } from './plasticity/pair-stdp.js';

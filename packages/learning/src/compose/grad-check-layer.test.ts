@@ -22,12 +22,16 @@ describe('gradCheckLayer', () => {
       ['Leaky', () => leaky({ beta: 0.8, learnBeta: true }), [4]],
       ['Synaptic', () => synaptic({ alpha: 0.7, beta: 0.8, learnAlpha: true, learnBeta: true }), [4]],
       ['ALIF', () => alif({ alpha: 0.9, rho: 0.95, learnAlpha: true }), [4]],
+      ['recurrent ALIF, sigmoid-parametrised decays', () => alif({ alpha: [0.9, 0.8, 0.85, 0.7], rho: 0.9, learnAlpha: true, learnRho: true, adaptStrength: 0.7, recurrent: true, parametrisation: 'sigmoid' }), [4]],
+      ['recurrent ALIF without bias', () => alif({ alpha: 0.8, rho: 0.9, learnRho: true, recurrent: true, recurrentBias: false }), [5]],
+      ['LI, sigmoid-parametrised decay', () => li({ beta: [0.8, 0.6, 0.9], learnBeta: true, parametrisation: 'sigmoid' }), [3]],
       ['Sequential', () => new Sequential([new Linear(6, 5), leaky({ beta: 0.9 }), new Linear(5, 3), li({ beta: 0.8, learnBeta: true })]), [6]],
       ['Residual', () => new Residual([new Linear(4, 4), leaky({ beta: 0.8 })]), [4]],
     ];
     for (const [kind, make, shape] of cases) {
       const report = gradCheckLayer(make(), shape, { throwOnFailure: false });
       expect(report.entries.length, kind).toBeGreaterThan(0);
+      if (kind.startsWith('recurrent')) expect(report.entries.map((e) => e.name)).toContain('0.recurrent.weight');
       for (const e of report.entries) expect(e.maxRelError, `${kind} ${e.name}[${e.index}]: ${e.analytic} vs ${e.numeric}`).toBeLessThan(1e-2);
     }
   });

@@ -318,6 +318,68 @@ export function mseMembraneLoss(opts: MseMembraneOptions = {}): Loss {
   };
 }
 
+/** How a readout's membrane `[T, B, C]` is reduced over time to logits `[B, C]`: maximum, mean, or the last step. */
+export type TimeReduction = 'max' | 'mean' | 'last';
+
+/**
+ * Reduces a membrane `[T, B, C]` over time to `[B, C]` (float64): `max_t U[t]` (and the step of the first
+ * maximum, where the gradient goes), `(1/T) Σ_t U[t]`, or `U[T − 1]`.
+ *
+ * @param mem - the membrane, time-major
+ * @param steps - T
+ * @param cells - B·C
+ * @param reduction - `max`, `mean` or `last`
+ * @returns the reduced values and, for `max`, the step of each maximum
+ */
+export function reduceOverTime(mem: ArrayLike<number>, steps: number, cells: number, reduction: TimeReduction): { values: Float64Array; argmax: Int32Array | null } {
+  const values = new Float64Array(cells);
+  if (reduction === 'last') {
+    const o = (steps - 1) * cells;
+    for (let k = 0; k < cells; k++) values[k] = mem[o + k];
+    return { values, argmax: null };
+  }
+  if (reduction === 'mean') {
+    for (let t = 0; t < steps; t++) for (let k = 0; k < cells; k++) values[k] += mem[t * cells + k];
+    for (let k = 0; k < cells; k++) values[k] /= steps;
+    return { values, argmax: null };
+  }
+  values.fill(Number.NEGATIVE_INFINITY);
+  const argmax = new Int32Array(cells);
+  for (let t = 0; t < steps; t++) {
+    for (let k = 0; k < cells; k++) {
+      const v = mem[t * cells + k];
+      if (v > values[k]) {
+        values[k] = v;
+        argmax[k] = t;
+      }
+    }
+  }
+  return { values, argmax };
+}
+
+/** Cross-entropy of the membrane reduced over time (the three losses below). */
+function ceReducedMembrane(name: string, reduction: TimeReduction): Loss {
+  return {
+    name,
+    spec: { name },
+    compute(input, labels, wantGrad) {
+      checkLabels(labels, input, name);
+      const { steps: T, batch: B, size: C, mem, batchSize } = input;
+      const { values, argmax } = reduceOverTime(mem, T, B * C, reduction);
+      const gz = wantGrad ? new Float64Array(B * C) : null;
+      let value = 0;
+      for (let b = 0; b < B; b++) value += crossEntropyRow(values, b * C, C, labels[b], 1 / batchSize, gz, b * C, 1);
+      if (gz === null) return { value };
+      const grad = zerosLike(mem);
+      const n = B * C;
+      if (argmax !== null) for (let k = 0; k < n; k++) grad[argmax[k] * n + k] = gz[k];
+      else if (reduction === 'last') grad.set(gz, (T - 1) * n);
+      else for (let t = 0; t < T; t++) for (let k = 0; k < n; k++) grad[t * n + k] = gz[k] / T;
+      return { value, grad: { mem: grad } };
+    },
+  };
+}
+
 /**
  * snnTorch's `ce_max_membrane_loss`: cross-entropy of each output neuron's maximum membrane over time.
  *
@@ -328,32 +390,30 @@ export function mseMembraneLoss(opts: MseMembraneOptions = {}): Loss {
  * maximum over time).
  */
 export function ceMaxMembraneLoss(): Loss {
-  return {
-    name: 'ceMaxMembraneLoss',
-    spec: { name: 'ceMaxMembraneLoss' },
-    compute(input, labels, wantGrad) {
-      checkLabels(labels, input, 'ceMaxMembraneLoss');
-      const { steps: T, batch: B, size: C, mem, batchSize } = input;
-      const max = new Float64Array(B * C).fill(Number.NEGATIVE_INFINITY);
-      const arg = new Int32Array(B * C);
-      for (let t = 0; t < T; t++) {
-        for (let k = 0; k < B * C; k++) {
-          const v = mem[t * B * C + k];
-          if (v > max[k]) {
-            max[k] = v;
-            arg[k] = t;
-          }
-        }
-      }
-      const gz = wantGrad ? new Float64Array(B * C) : null;
-      let value = 0;
-      for (let b = 0; b < B; b++) value += crossEntropyRow(max, b * C, C, labels[b], 1 / batchSize, gz, b * C, 1);
-      if (gz === null) return { value };
-      const grad = zerosLike(mem);
-      for (let k = 0; k < B * C; k++) grad[arg[k] * B * C + k] = gz[k];
-      return { value, grad: { mem: grad } };
-    },
-  };
+  return ceReducedMembrane('ceMaxMembraneLoss', 'max');
+}
+
+/**
+ * Cross-entropy of each output neuron's mean membrane over time: `L = (1/B) Σ_b CE((1/T) Σ_t U[t, b], y_b)`.
+ *
+ * @remarks
+ * dL/dU[t, b] = (softmax − onehot)/(B·T) at every step. A readout of an LI
+ * layer reduced by its mean (Gince & Lamontagne-Caron 2022, "SNN Image
+ * Classification", `readout: mean`).
+ */
+export function ceMeanMembraneLoss(): Loss {
+  return ceReducedMembrane('ceMeanMembraneLoss', 'mean');
+}
+
+/**
+ * Cross-entropy of each output neuron's membrane at the last step: `L = (1/B) Σ_b CE(U[T − 1, b], y_b)`.
+ *
+ * @remarks
+ * The gradient reaches the last step only (earlier steps through the
+ * neuron's recursion). Gince & Lamontagne-Caron 2022, `readout: last`.
+ */
+export function ceLastMembraneLoss(): Loss {
+  return ceReducedMembrane('ceLastMembraneLoss', 'last');
 }
 
 /**
@@ -372,6 +432,10 @@ export function lossFromSpec(spec: LossSpec): Loss {
       return ceCountLoss();
     case 'ceMaxMembraneLoss':
       return ceMaxMembraneLoss();
+    case 'ceMeanMembraneLoss':
+      return ceMeanMembraneLoss();
+    case 'ceLastMembraneLoss':
+      return ceLastMembraneLoss();
     case 'mseSpikeCountLoss':
       return mseSpikeCountLoss({ correctRate: o.correctRate, incorrectRate: o.incorrectRate });
     case 'mseMembraneLoss':

@@ -22,6 +22,12 @@ export interface NeuronParamSpec {
   readonly learn?: boolean;
   /** Saved as an integer tensor (e.g. snnTorch's `reset_mechanism_val`). Default false. */
   readonly integer?: boolean;
+  /**
+   * A 2-D tensor the neuron keeps as the transpose of its state-dict layout: `shape` is the state dict's
+   * (`[out, in]` as `nn.Linear`), `value` and the trainable parameter are `[in, out]`. Only for a trainable
+   * tensor (`learn: true`). Default false.
+   */
+  readonly transposed?: boolean;
 }
 
 /** What {@link NeuronModel.step} reads and writes for one time step of all samples. */
@@ -215,7 +221,11 @@ export class NeuronLayer implements Layer {
         });
       }
       const value = Float32Array.from(values);
-      const parameter = spec.learn ? createParameter(`${this.name}.${spec.name}`, shape.length === 0 ? [1] : shape, value) : null;
+      if (spec.transposed === true && (shape.length !== 2 || spec.learn !== true)) {
+        throw new ValidationError('a transposed neuron tensor must be a trainable matrix', { field: `${this.name}.${spec.name}`, expected: 'learn: true and a 2-D shape', found: `learn ${spec.learn === true}, shape [${shape.join(', ')}]` });
+      }
+      const engineShape = spec.transposed === true ? [...shape].reverse() : shape;
+      const parameter = spec.learn ? createParameter(`${this.name}.${spec.name}`, engineShape.length === 0 ? [1] : engineShape, value) : null;
       return { spec, shape, value, parameter, grad: new Float64Array(value.length) };
     });
     return inShape;
@@ -398,7 +408,7 @@ export class NeuronLayer implements Layer {
     return this.slots.map((s) => ({
       name: `${this.name}.${s.spec.name}`,
       shape: s.shape,
-      value: s.value,
+      value: s.spec.transposed === true ? transpose2d(s.value, s.shape[1], s.shape[0]) : s.value,
       trainable: s.parameter !== null,
       integer: s.spec.integer ?? false,
     }));
@@ -406,12 +416,19 @@ export class NeuronLayer implements Layer {
 
   loadTensor(name: string, value: Float32Array): void {
     const slot = this.slots.find((s) => `${this.name}.${s.spec.name}` === name);
-    if (slot !== undefined) slot.value.set(value);
+    if (slot !== undefined) slot.value.set(slot.spec.transposed === true ? transpose2d(value, slot.shape[0], slot.shape[1]) : value);
   }
 
   children(): readonly Layer[] {
     return [];
   }
+}
+
+/** The transpose `[cols, rows]` of a row-major `[rows, cols]` matrix (a copy). */
+function transpose2d(m: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(m.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = m[r * cols + c];
+  return out;
 }
 
 function checkModel(model: NeuronModel): void {

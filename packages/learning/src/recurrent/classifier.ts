@@ -1,9 +1,14 @@
-import { BackendError, Rng, ShapeError, type SparseSpikes, ValidationError } from '@snn/core';
-import { type Parameter, createParameter } from '../optim/parameter.js';
-import { type RecurrentEngineConfig, type RecurrentEngineGrads, type RecurrentEngineWeights, RecurrentEngine } from './engine.js';
-import { type RecurrentClassifierOptions, type RecurrentClassifierSpec, resolveRecurrentSpec } from './options.js';
+import { Rng, ShapeError, type SparseSpikes, ValidationError } from '@snn/core';
+import { surrogateFromSpec } from '@snn/neurons';
+import type { Layer } from '../compose/layer.js';
+import { Linear } from '../compose/linear.js';
+import { type Loss, ceLastMembraneLoss, ceMaxMembraneLoss, ceMeanMembraneLoss, reduceOverTime } from '../compose/losses.js';
+import { Network } from '../compose/network.js';
+import { alif } from '../compose/neurons/alif.js';
+import { li } from '../compose/neurons/li.js';
+import type { Parameter } from '../optim/parameter.js';
 import { workerThreads } from '../platform.js';
-import { RecurrentWorkerPool } from './pool.js';
+import { type RecurrentClassifierOptions, type RecurrentClassifierSpec, resolveRecurrentSpec } from './options.js';
 
 /** Result of {@link RecurrentClassifier.trainStep} and {@link RecurrentClassifier.evaluateLoss}. */
 export interface RecurrentStepResult {
@@ -39,18 +44,76 @@ export interface RecurrentDecays {
   readonly kappa: Float32Array;
 }
 
-const REDUCTION_CODE = { max: 0, mean: 1, last: 2 } as const;
+/**
+ * The names of a {@link RecurrentClassifier}'s parameters in its composition (left) and under the classifier
+ * (right, the names its checkpoints and optimiser state have always used; the arrays are shared, the layouts
+ * equal). Tensors not listed keep their composition name.
+ */
+export const RECURRENT_CLASSIFIER_PARAMETER_NAMES: Readonly<Record<string, string>> = Object.freeze({
+  'hidden.recurrent.weight': 'rec.weight',
+  'hidden.alpha_logit': 'hidden.alphaLogit',
+  'hidden.rho_logit': 'hidden.rhoLogit',
+  'readout.beta_logit': 'readout.kappaLogit',
+});
+
+const LOSSES: Readonly<Record<RecurrentClassifierSpec['readout'], () => Loss>> = {
+  max: ceMaxMembraneLoss,
+  mean: ceMeanMembraneLoss,
+  last: ceLastMembraneLoss,
+};
+
+/**
+ * The layers of a {@link RecurrentClassifier} as a composition: `fc1` ({@link Linear} N→H), `hidden`
+ * ({@link alif}; for LIF neurons β_a = 0, so the threshold stays θ0; recurrent weights without a bias when
+ * `spec.recurrent`), `fc2` (Linear H→C) and `readout` ({@link li}). Learned decays are sigmoid-parametrised
+ * (tensors `hidden.alpha_logit`, `hidden.rho_logit` (ALIF), `readout.beta_logit`). Worker threads rebuild a
+ * classifier with it (it is the factory of its `Network`).
+ *
+ * @param spec - the resolved options
+ * @throws `ValidationError` for an unknown surrogate name
+ */
+export function recurrentClassifierLayers(spec: RecurrentClassifierSpec): Layer[] {
+  const { inputSize: N, hiddenSize: H, outputSize: C, learnDecay } = spec;
+  const adaptive = spec.neuron === 'alif';
+  const alpha = Math.exp(-spec.dtMs / spec.tauMemMs);
+  const rho = Math.exp(-spec.dtMs / spec.tauAdaptMs);
+  const kappa = Math.exp(-spec.dtMs / spec.tauOutMs);
+  const parametrisation = learnDecay ? 'sigmoid' : 'direct';
+  // Learned decays are one per neuron; fixed ones one value for the layer.
+  const perNeuron = (d: number, n: number): number | number[] => (learnDecay ? new Array<number>(n).fill(d) : d);
+  return [
+    new Linear(N, H, { name: 'fc1' }),
+    alif({
+      name: 'hidden',
+      alpha: perNeuron(alpha, H),
+      rho: perNeuron(rho, H),
+      threshold: spec.threshold,
+      adaptStrength: adaptive ? spec.adaptStrength : 0,
+      learnAlpha: learnDecay,
+      learnRho: learnDecay && adaptive,
+      parametrisation,
+      recurrent: spec.recurrent,
+      recurrentBias: false,
+      surrogate: surrogateFromSpec(spec.surrogate.name, spec.surrogate.options),
+    }),
+    new Linear(H, C, { name: 'fc2' }),
+    li({ name: 'readout', beta: perNeuron(kappa, C), learnBeta: learnDecay, parametrisation }),
+  ];
+}
 
 function sigmoid(x: number): number {
   return 1 / (1 + Math.exp(-x));
 }
 
-function logit(p: number): number {
-  return Math.log(p / (1 - p));
+/** A parameter under another name, sharing its arrays. */
+function renamed(p: Parameter, name: string): Parameter {
+  return { name, value: p.value, grad: p.grad, shape: p.shape };
 }
 
-function floatArray(length: number, shared: boolean): Float32Array {
-  return shared ? new Float32Array(new SharedArrayBuffer(4 * length)) : new Float32Array(length);
+/** `[T, B, W]` (time-major) as `[B, T, W]`, converted by `map`. */
+function batchMajor<A extends Float32Array | Uint8Array>(src: ArrayLike<number>, T: number, B: number, W: number, out: A): A {
+  for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) for (let k = 0; k < W; k++) out[(b * T + t) * W + k] = src[(t * B + b) * W + k];
+  return out;
 }
 
 /**
@@ -85,17 +148,26 @@ function countCorrectRows(logits: Float32Array, labels: ArrayLike<number>, class
  * short-term memory and learning-to-learn in networks of spiking neurons",
  * NeurIPS 31; the leaky-integrator readout with the logits taken as the
  * maximum over time follows the code of the reproduced work (Gince &
- * Lamontagne-Caron 2022, "SNN Image Classification"). The backward pass is
- * derived by hand (equations on `recurrentReferenceBackward` in
- * `reference.ts`): the surrogate derivative σ'(v − A) stands in for
- * H' (Neftci, Mostafa & Zenke 2019, IEEE Signal Processing Magazine 36(6)),
- * gradients flow through the adaptation (z → a → A), the recurrent weights
- * and, with `learnDecay`, into the decays. Learned decays are kept in (0, 1)
- * by a sigmoid: the parameters are logits q with α = σ(q), one per neuron.
+ * Lamontagne-Caron 2022, "SNN Image Classification").
+ *
+ * A named builder of a composition run by the one BPTT engine, `Network`
+ * ({@link recurrentClassifierLayers}: `fc1` Linear → `hidden` ALIF (β_a = 0
+ * for LIF; recurrent weights without bias) → `fc2` Linear → `readout` LI; the
+ * loss is the cross-entropy of the readout reduced over time,
+ * `ceMaxMembraneLoss` / `ceMeanMembraneLoss` / `ceLastMembraneLoss`). The
+ * backward pass is each layer's hand-derived VJP (the ALIF's on `alif`): the
+ * surrogate derivative σ'(v − A) stands in for H' (Neftci, Mostafa & Zenke
+ * 2019, IEEE Signal Processing Magazine 36(6)), gradients flow through the
+ * adaptation (z → a → A), the recurrent weights and, with `learnDecay`, into
+ * the decays. Learned decays are kept in (0, 1) by a sigmoid: the parameters
+ * are logits q with α = σ(q), one per neuron (the layers' `sigmoid`
+ * parametrisation).
  *
  * Event-driven: an input spike adds one row of W_in (forward) and one row of
  * the gradient (backward); the recurrent current and the readout add only the
- * rows of hidden neurons that spiked. Parameter names are stable:
+ * rows of hidden neurons that spiked. Parameter names are stable (the
+ * composition's names mapped by {@link RECURRENT_CLASSIFIER_PARAMETER_NAMES},
+ * so checkpoints of earlier versions load):
  * `fc1.weight [N, H]`, `fc1.bias [H]`, `rec.weight [H, H]` (recurrent),
  * `fc2.weight [H, C]`, `fc2.bias [C]`, and with `learnDecay`
  * `hidden.alphaLogit [H]`, `hidden.rhoLogit [H]` (ALIF), `readout.kappaLogit [C]`.
@@ -115,16 +187,10 @@ export class RecurrentClassifier {
   readonly spec: RecurrentClassifierSpec;
   /** Threads that share each batch (the caller's included). */
   readonly workers: number;
+  /** The composition that runs it (for recording other layers, state dicts in PyTorch layout, …). */
+  readonly network: Network;
   private readonly params: Parameter[];
-  private readonly weights: RecurrentEngineWeights;
-  private readonly config: RecurrentEngineConfig;
-  private readonly engine: RecurrentEngine;
-  private readonly grads: RecurrentEngineGrads;
-  private readonly alphaLogit: Parameter | null;
-  private readonly rhoLogit: Parameter | null;
-  private readonly kappaLogit: Parameter | null;
-  private pool: RecurrentWorkerPool | null = null;
-  private closed = false;
+  private readonly loss: Loss;
 
   /**
    * @param opts - sizes, neuron kind, recurrence, decays, surrogate, time constants, readout, seed and workers; see {@link RecurrentClassifierOptions}
@@ -143,82 +209,26 @@ export class RecurrentClassifier {
     }
     this.spec = spec;
     this.workers = workers;
-    const shared = workers > 1;
-    if (shared) workerThreads(workers);
-    const { inputSize: N, hiddenSize: H, outputSize: C } = spec;
-    const adaptive = spec.neuron === 'alif';
+    // Workers rebuild the layers by name from this package's built entry; check both now.
+    const factory = workers > 1 ? { module: workerThreads(workers).entryUrl, name: 'recurrentClassifierLayers', args: spec } : undefined;
+    this.network = new Network(recurrentClassifierLayers(spec), { inputShape: [spec.inputSize], seed, workers, factory });
+    this.loss = LOSSES[spec.readout]();
+    this.params = this.network.parameters().map((p) => renamed(p, RECURRENT_CLASSIFIER_PARAMETER_NAMES[p.name] ?? p.name));
+    // Initial weights as the classifier has always drawn them: uniform ±1/√fan-in (PyTorch's nn.Linear), in
+    // the order fc1.weight, fc1.bias, rec.weight, fc2.weight, fc2.bias, each in its [in, out] layout.
     const rng = new Rng(seed);
-    const uniform = (length: number, fanIn: number): Float32Array => {
+    const byName = new Map(this.params.map((p) => [p.name, p]));
+    const draw = (name: string, fanIn: number): void => {
+      const p = byName.get(name);
+      if (p === undefined) return;
       const k = 1 / Math.sqrt(fanIn);
-      const out = floatArray(length, shared);
-      for (let i = 0; i < length; i++) out[i] = rng.uniformIn(-k, k);
-      return out;
+      for (let i = 0; i < p.value.length; i++) p.value[i] = rng.uniformIn(-k, k);
     };
-    const params: Parameter[] = [];
-    const inWeight = createParameter('fc1.weight', [N, H], uniform(N * H, N));
-    const inBias = createParameter('fc1.bias', [H], uniform(H, N));
-    params.push(inWeight, inBias);
-    let recWeight: Parameter | null = null;
-    if (spec.recurrent) {
-      recWeight = createParameter('rec.weight', [H, H], uniform(H * H, H));
-      params.push(recWeight);
-    }
-    const outWeight = createParameter('fc2.weight', [H, C], uniform(H * C, H));
-    const outBias = createParameter('fc2.bias', [C], uniform(C, H));
-    params.push(outWeight, outBias);
-    const alpha0 = Math.exp(-spec.dtMs / spec.tauMemMs);
-    const rho0 = Math.exp(-spec.dtMs / spec.tauAdaptMs);
-    const kappa0 = Math.exp(-spec.dtMs / spec.tauOutMs);
-    const alpha = floatArray(H, shared).fill(alpha0);
-    const rho = floatArray(H, shared).fill(rho0);
-    const kappa = floatArray(C, shared).fill(kappa0);
-    this.alphaLogit = null;
-    this.rhoLogit = null;
-    this.kappaLogit = null;
-    if (spec.learnDecay) {
-      this.alphaLogit = createParameter('hidden.alphaLogit', [H], new Float32Array(H).fill(logit(alpha0)));
-      params.push(this.alphaLogit);
-      if (adaptive) {
-        this.rhoLogit = createParameter('hidden.rhoLogit', [H], new Float32Array(H).fill(logit(rho0)));
-        params.push(this.rhoLogit);
-      }
-      this.kappaLogit = createParameter('readout.kappaLogit', [C], new Float32Array(C).fill(logit(kappa0)));
-      params.push(this.kappaLogit);
-    }
-    this.params = params;
-    this.weights = {
-      inWeight: inWeight.value,
-      inBias: inBias.value,
-      recWeight: recWeight === null ? null : recWeight.value,
-      outWeight: outWeight.value,
-      outBias: outBias.value,
-      alpha,
-      rho,
-      kappa,
-    };
-    this.config = {
-      inputSize: N,
-      hiddenSize: H,
-      outputSize: C,
-      adaptive,
-      recurrent: spec.recurrent,
-      threshold: spec.threshold,
-      adaptStrength: adaptive ? spec.adaptStrength : 0,
-      reduction: REDUCTION_CODE[spec.readout],
-      learnDecay: spec.learnDecay,
-      surrogate: spec.surrogate,
-    };
-    this.grads = {
-      inWeight: inWeight.grad,
-      inBias: inBias.grad,
-      recWeight: recWeight === null ? null : recWeight.grad,
-      outWeight: outWeight.grad,
-      outBias: outBias.grad,
-      alpha: new Float32Array(H),
-      rho: new Float32Array(H),
-      kappa: new Float32Array(C),
-    };
-    this.engine = new RecurrentEngine(this.config, this.weights);
+    draw('fc1.weight', spec.inputSize);
+    draw('fc1.bias', spec.inputSize);
+    draw('rec.weight', spec.hiddenSize);
+    draw('fc2.weight', spec.hiddenSize);
+    draw('fc2.bias', spec.hiddenSize);
   }
 
   /**
@@ -236,18 +246,30 @@ export class RecurrentClassifier {
     return this.spec.outputSize;
   }
 
-  /** The trainable parameters in a stable order (see the class remarks for the names). */
+  /**
+   * The trainable parameters in a stable order: `fc1.weight [N, H]`, `fc1.bias [H]`, `rec.weight [H, H]`
+   * (recurrent, `[from, to]`), `fc2.weight [H, C]`, `fc2.bias [C]`, then with `learnDecay` `hidden.alphaLogit`,
+   * `hidden.rhoLogit` (ALIF), `readout.kappaLogit`. They share their arrays with {@link RecurrentClassifier.network}'s.
+   */
   parameters(): Parameter[] {
-    return [...this.params];
+    const order = (name: string): number => (name.endsWith('Logit') ? 1 : 0);
+    return [...this.params].sort((a, b) => order(a.name) - order(b.name));
   }
 
   /** The current decays α, ρ (ALIF) and κ per neuron (copies). */
   decays(): RecurrentDecays {
-    this.syncDecays();
+    const { hiddenSize: H, outputSize: C } = this.spec;
+    const tensor = (name: string): Float32Array | null => this.params.find((p) => p.name === name)?.value ?? null;
+    const state = this.network.stateDict();
+    const decay = (logit: string, buffer: string, n: number): Float32Array => {
+      const q = tensor(logit);
+      if (q !== null) return Float32Array.from(q, sigmoid);
+      return new Float32Array(n).fill(state[buffer].data[0]);
+    };
     return {
-      alpha: this.weights.alpha.slice(),
-      rho: this.config.adaptive ? this.weights.rho.slice() : null,
-      kappa: this.weights.kappa.slice(),
+      alpha: decay('hidden.alphaLogit', 'hidden.alpha', H),
+      rho: this.spec.neuron === 'alif' ? decay('hidden.rhoLogit', 'hidden.rho', H) : null,
+      kappa: decay('readout.kappaLogit', 'readout.beta', C),
     };
   }
 
@@ -283,125 +305,42 @@ export class RecurrentClassifier {
    */
   forward(spikes: SparseSpikes, opts: { readonly record?: boolean } = {}): RecurrentForwardResult {
     this.checkSpikes(spikes);
-    const out = this.dispatch(spikes, null, false, opts.record ?? false);
-    const H = this.spec.hiddenSize;
+    const out = this.network.forward(spikes, { record: ['hidden'] });
+    const { steps: T, batch: B } = out;
+    const { hiddenSize: H, outputSize: C } = this.spec;
+    const hidden = out.records.hidden.spikes as Float32Array;
+    const hiddenCounts = new Float32Array(B * H);
     let total = 0;
-    for (let i = 0; i < out.hiddenCounts.length; i++) total += out.hiddenCounts[i];
+    for (let t = 0; t < T; t++) {
+      const o = t * B * H;
+      for (let k = 0; k < B * H; k++) hiddenCounts[k] += hidden[o + k];
+    }
+    for (let k = 0; k < B * H; k++) total += hiddenCounts[k];
+    const record = opts.record ?? false;
     return {
-      logits: out.logits,
-      hiddenCounts: out.hiddenCounts,
-      hiddenRate: total / (spikes.batch * spikes.numSteps * H),
-      hiddenSpikes: out.hiddenSpikes,
-      readoutTrace: out.readoutTrace,
+      logits: this.logits(out.mem, T, B),
+      hiddenCounts,
+      hiddenRate: total / (B * T * H),
+      hiddenSpikes: record ? batchMajor(hidden, T, B, H, new Uint8Array(B * T * H)) : null,
+      readoutTrace: record ? batchMajor(out.mem, T, B, C, new Float32Array(B * T * C)) : null,
     };
   }
 
   /** Stops the worker threads (if any); the model still works afterwards, on the calling thread only. */
   async destroy(): Promise<void> {
-    this.closed = true;
-    const pool = this.pool;
-    this.pool = null;
-    if (pool) await pool.close();
+    await this.network.close();
+  }
+
+  private logits(mem: ArrayLike<number>, T: number, B: number): Float32Array {
+    return Float32Array.from(reduceOverTime(mem, T, B * this.spec.outputSize, this.spec.readout).values);
   }
 
   private lossStep(spikes: SparseSpikes, labels: ArrayLike<number>, train: boolean): RecurrentStepResult {
     this.checkSpikes(spikes);
     const checked = this.checkLabels(labels, spikes.batch);
-    const out = this.dispatch(spikes, checked, train, false);
-    return { loss: out.loss / spikes.batch, correct: countCorrectRows(out.logits, checked, this.classes), logits: out.logits };
-  }
-
-  /** Copies the sigmoid of the decay logits into the decay arrays the engine reads. */
-  private syncDecays(): void {
-    const pairs: [Parameter | null, Float32Array][] = [
-      [this.alphaLogit, this.weights.alpha],
-      [this.rhoLogit, this.weights.rho],
-      [this.kappaLogit, this.weights.kappa],
-    ];
-    for (const [param, target] of pairs) {
-      if (param === null) continue;
-      for (let i = 0; i < target.length; i++) target[i] = sigmoid(param.value[i]);
-    }
-  }
-
-  private getPool(): RecurrentWorkerPool | null {
-    if (this.workers === 1 || this.closed) return null;
-    if (this.pool === null) this.pool = new RecurrentWorkerPool(this.config, this.weights, this.workers - 1);
-    return this.pool;
-  }
-
-  private dispatch(
-    spikes: SparseSpikes,
-    labels: Int32Array | null,
-    train: boolean,
-    record: boolean,
-  ): { logits: Float32Array; hiddenCounts: Float32Array; hiddenSpikes: Uint8Array | null; readoutTrace: Float32Array | null; loss: number } {
-    this.syncDecays();
-    const B = spikes.batch;
-    const T = spikes.numSteps;
-    const { hiddenSize: H, outputSize: C } = this.spec;
-    const logits = new Float32Array(B * C);
-    const hiddenCounts = new Float32Array(B * H);
-    const hiddenSpikes = record ? new Uint8Array(B * T * H) : null;
-    const readoutTrace = record ? new Float32Array(B * T * C) : null;
-    const pool = this.getPool();
-    const threads = pool === null ? 1 : Math.min(this.workers, B);
-    const bounds: number[] = [];
-    for (let w = 0; w <= threads; w++) bounds.push(Math.round((w * B) / threads));
-    const grads = this.grads;
-    if (train) {
-      grads.alpha.fill(0);
-      grads.rho.fill(0);
-      grads.kappa.fill(0);
-    }
-    const posted: { w: number; id: number; first: number; end: number }[] = [];
-    if (pool !== null) {
-      for (let w = 1; w < threads; w++) {
-        const first = bounds[w];
-        const end = bounds[w + 1];
-        const id = pool.post(w - 1, spikes, first, end, labels, B, train, record);
-        posted.push({ w: w - 1, id, first, end });
-      }
-    }
-    let loss = this.engine.run({
-      spikes,
-      first: 0,
-      end: bounds[1],
-      labels,
-      batchSize: B,
-      grads: train ? grads : null,
-      logits,
-      hiddenCounts,
-      hiddenSpikes,
-      readoutTrace,
-    });
-    if (pool !== null) {
-      for (const { w, id, first } of posted) {
-        const reply = pool.collect(w, id);
-        loss += reply.loss;
-        logits.set(reply.logits, first * C);
-        hiddenCounts.set(reply.hiddenCounts, first * H);
-        if (hiddenSpikes !== null && reply.hiddenSpikes !== null) hiddenSpikes.set(reply.hiddenSpikes, first * T * H);
-        if (readoutTrace !== null && reply.readoutTrace !== null) readoutTrace.set(reply.readoutTrace, first * T * C);
-      }
-      // Worker gradients are added in thread order, after the calling thread's, so results are deterministic.
-      if (train) for (const { w } of posted) pool.addGradsInto(w, grads);
-    }
-    if (train) this.addDecayGrads();
-    return { logits, hiddenCounts, hiddenSpikes, readoutTrace, loss };
-  }
-
-  /** Chain rule through the sigmoid: dL/dq = dL/dα · α(1 − α), added into the logit parameters' gradients. */
-  private addDecayGrads(): void {
-    const pairs: [Parameter | null, Float32Array, Float32Array][] = [
-      [this.alphaLogit, this.grads.alpha, this.weights.alpha],
-      [this.rhoLogit, this.grads.rho, this.weights.rho],
-      [this.kappaLogit, this.grads.kappa, this.weights.kappa],
-    ];
-    for (const [param, grad, decay] of pairs) {
-      if (param === null) continue;
-      for (let i = 0; i < grad.length; i++) param.grad[i] += grad[i] * decay[i] * (1 - decay[i]);
-    }
+    const r = train ? this.network.trainStep(spikes, checked, this.loss) : this.network.evaluateLoss(spikes, checked, this.loss);
+    const logits = this.logits(r.output.mem, r.output.steps, r.output.batch);
+    return { loss: r.loss, correct: countCorrectRows(logits, checked, this.classes), logits };
   }
 
   private checkSpikes(spikes: SparseSpikes): void {

@@ -1,14 +1,16 @@
+import type { Rng } from '@snn/core';
 import { type SurrogateFunction, atan } from '@snn/neurons';
-import { NeuronLayer, type NeuronModel } from '../neuron.js';
-import { addAt, at, checkValues } from './common.js';
+import { NeuronLayer, type NeuronModel, type NeuronParamSpec } from '../neuron.js';
+import { type FloatArray, newLike } from '../types.js';
+import { type DecayParametrisation, addDecayGrad, at, checkParametrisation, checkValues, decayReader, decaySpec } from './common.js';
 
 /** Options of {@link alif}. */
 export interface AlifOptions {
   /** Name in the composition. */
   readonly name?: string;
-  /** Membrane decay α in [0, 1]: one value or one per neuron. */
+  /** Membrane decay α in [0, 1] ((0, 1) with the sigmoid parametrisation): one value or one per neuron. */
   readonly alpha: number | readonly number[];
-  /** Adaptation decay ρ in [0, 1]: one value or one per neuron. */
+  /** Adaptation decay ρ in [0, 1] ((0, 1) with the sigmoid parametrisation): one value or one per neuron. */
   readonly rho: number | readonly number[];
   /** Base threshold θ0 (> 0). Default 1. */
   readonly threshold?: number;
@@ -18,12 +20,35 @@ export interface AlifOptions {
   readonly learnAlpha?: boolean;
   /** Train ρ by BPTT. Default false. */
   readonly learnRho?: boolean;
+  /**
+   * How α and ρ are stored: `direct` (the tensors `alpha`, `rho` are the decays) or `sigmoid` (the tensors
+   * `alpha_logit`, `rho_logit` are logits q with α = σ(q), so learned decays stay in (0, 1)). Default `direct`.
+   */
+  readonly parametrisation?: DecayParametrisation;
+  /**
+   * Recurrent weights from the layer's own spikes of the previous step: the input becomes
+   * `I[t] + z[t−1]·W_rec (+ b_rec)`. Default false.
+   */
+  readonly recurrent?: boolean;
+  /** With `recurrent`: a recurrent bias `b_rec` too (as `nn.Linear`'s). Default true. */
+  readonly recurrentBias?: boolean;
   /** Surrogate spike function. Default `atan()`. */
   readonly surrogate?: SurrogateFunction;
 }
 
+/** `recurrent.weight` (engine layout `[from, to]`, state dict `[to, from]`) and `recurrent.bias`, uniform ±1/√n as `nn.Linear(n, n)`. */
+function recurrentSpecs(width: number, rng: Rng, bias: boolean): NeuronParamSpec[] {
+  const bound = 1 / Math.sqrt(width);
+  const w = new Float32Array(width * width);
+  for (let k = 0; k < w.length; k++) w[k] = rng.uniformIn(-bound, bound);
+  const out: NeuronParamSpec[] = [{ name: 'recurrent.weight', value: w, shape: [width, width], learn: true, transposed: true }];
+  if (bias) out.push({ name: 'recurrent.bias', value: Float32Array.from({ length: width }, () => rng.uniformIn(-bound, bound)), shape: [width], learn: true });
+  return out;
+}
+
 /**
- * A layer of adaptive LIF neurons (ALIF): a threshold that rises with each spike and decays back.
+ * A layer of adaptive LIF neurons (ALIF): a threshold that rises with each spike and decays back,
+ * optionally with recurrent weights.
  *
  * @remarks
  * Bellec et al. (2018), "Long short-term memory and learning-to-learn in
@@ -31,48 +56,74 @@ export interface AlifOptions {
  * model (Yin, Corradi & Bohté 2021), with the detached reset:
  * ```
  * a[t] = ρ·a[t−1] + (1 − ρ)·z[t−1]          (adaptation; A[t] = θ0 + β_a·a[t])
- * v[t] = α·v[t−1] + I[t] − θ0·H(v[t−1] − A[t−1])
+ * v[t] = α·v[t−1] + I[t] (+ z[t−1]·W_rec + b_rec) − θ0·H(v[t−1] − A[t−1])
  * z[t] = H(v[t] − A[t])
  * ```
- * States `spk`, `mem`, `adapt`; parameters `alpha`, `rho` (trained when asked),
- * buffers `threshold`, `adapt_strength`.
+ * States `spk`, `mem`, `adapt`; buffers `threshold`, `adapt_strength`;
+ * parameters `alpha`, `rho` (trained when asked; `alpha_logit`, `rho_logit`
+ * with the sigmoid parametrisation, α = σ(q)) and, when recurrent,
+ * `recurrent.weight` (`[to, from]` in the state dict, as `nn.Linear`; the
+ * engine keeps `[from, to]` so that a spike adds one contiguous row) and
+ * `recurrent.bias` (always trained). The VJP is derived by hand: with `g_z` = dL/dz[t] (from
+ * the layer above and from step t + 1), `d = σ'(v[t] − A[t])`,
+ * ```
+ * dL/dv[t] = dL/dv[t]|next + g_z·d          → dL/dI[t], dL/dv[t−1] += α·dL/dv[t]
+ * dL/da[t] = dL/da[t]|next − β_a·g_z·d      → dL/da[t−1] += ρ·dL/da[t], dL/dz[t−1] += (1 − ρ)·dL/da[t]
+ * dL/dz[t−1] += W_rec·dL/dv[t],  dW_rec += z[t−1]ᵀ·dL/dv[t],  db_rec += dL/dv[t]
+ * dL/dα += dL/dv[t]·v[t−1],  dL/dρ += dL/da[t]·(a[t−1] − z[t−1])  (× d(1 − d) for a logit)
+ * ```
  *
- * @param opts - decays, threshold, adaptation strength, surrogate, name
- * @throws `ValidationError` for a decay outside [0, 1] or a bad threshold
+ * @param opts - decays, threshold, adaptation strength, parametrisation, recurrence, surrogate, name
+ * @throws `ValidationError` for a decay outside [0, 1] (or (0, 1) for the sigmoid parametrisation) or a bad threshold
  */
 export function alif(opts: AlifOptions): NeuronLayer {
-  checkValues(opts.alpha, 'ALIF.alpha', 0, 1);
-  checkValues(opts.rho, 'ALIF.rho', 0, 1);
+  const param = checkParametrisation(opts.parametrisation, 'ALIF.parametrisation');
+  const learnAlpha = opts.learnAlpha ?? false;
+  const learnRho = opts.learnRho ?? false;
+  const alphaSpec = decaySpec('alpha', opts.alpha, learnAlpha, param, 'ALIF.alpha');
+  const rhoSpec = decaySpec('rho', opts.rho, learnRho, param, 'ALIF.rho');
   const theta0 = opts.threshold ?? 1;
   checkValues(theta0, 'ALIF.threshold', Number.MIN_VALUE, Number.MAX_VALUE);
   const strength = opts.adaptStrength ?? 1.8;
   checkValues(strength, 'ALIF.adaptStrength', 0, Number.MAX_VALUE);
-  const learnAlpha = opts.learnAlpha ?? false;
-  const learnRho = opts.learnRho ?? false;
+  const recurrent = opts.recurrent ?? false;
+  const recBias = recurrent && (opts.recurrentBias ?? true);
+  const readAlpha = decayReader(param);
+  const readRho = decayReader(param);
+  let rec: FloatArray = new Float32Array(0);
   const model: NeuronModel = {
     kind: 'ALIF',
     states: ['spk', 'mem', 'adapt'],
     membrane: 1,
     spiking: true,
     binary: true,
-    params: () => [
+    params: (width, rng) => [
       { name: 'threshold', value: theta0 },
       { name: 'adapt_strength', value: strength },
-      { name: 'alpha', value: opts.alpha, learn: learnAlpha },
-      { name: 'rho', value: opts.rho, learn: learnRho },
+      alphaSpec,
+      rhoSpec,
+      ...(recurrent ? recurrentSpecs(width, rng, recBias) : []),
     ],
     step(io) {
-      const { input, prev, next, out, params, fire, width } = io;
+      const { input, prev, next, out, params, fire, width, batch } = io;
       const th = params[0][0];
       const ba = params[1][0];
+      const alphaP = readAlpha(params[2]);
+      const rhoP = readRho(params[3]);
       const [z0, v0, a0] = prev;
       const [z1, v1, a1] = next;
+      let drive: FloatArray = input;
+      if (recurrent) {
+        if (rec.length !== input.length || rec.constructor !== input.constructor) rec = newLike(input, input.length);
+        recurrentCurrent(z0, params[4], recBias ? params[5] : null, input, rec, width, batch);
+        drive = rec;
+      }
       for (let k = 0, j = 0; k < input.length; k++) {
-        const alpha = at(params[2], j);
-        const rho = at(params[3], j);
+        const alpha = at(alphaP, j);
+        const rho = at(rhoP, j);
         const r = v0[k] - (th + ba * a0[k]) > 0 ? 1 : 0;
         const a = rho * a0[k] + (1 - rho) * z0[k];
-        const v = alpha * v0[k] + input[k] - th * r;
+        const v = alpha * v0[k] + drive[k] - th * r;
         const z = fire.spike(v - th - ba * a);
         a1[k] = a;
         v1[k] = v;
@@ -82,14 +133,16 @@ export function alif(opts: AlifOptions): NeuronLayer {
       }
     },
     backward(io) {
-      const { input, prev, next, params, fire, width, gradOut, gradNext, gradPrev, gradInput, paramGrads } = io;
+      const { input, prev, next, params, fire, width, batch, gradOut, gradNext, gradPrev, gradInput, paramGrads } = io;
       const th = params[0][0];
       const ba = params[1][0];
+      const alphaP = readAlpha(params[2]);
+      const rhoP = readRho(params[3]);
       const [z0, v0, a0] = prev;
       const [, v1, a1] = next;
       for (let k = 0, j = 0; k < input.length; k++) {
-        const alpha = at(params[2], j);
-        const rho = at(params[3], j);
+        const alpha = at(alphaP, j);
+        const rho = at(rhoP, j);
         const gz = gradOut[k] + gradNext[0][k];
         const d = fire.derivative(v1[k] - th - ba * a1[k]);
         const gv = gradNext[1][k] + gz * d;
@@ -98,11 +151,44 @@ export function alif(opts: AlifOptions): NeuronLayer {
         gradPrev[1][k] += alpha * gv;
         gradPrev[2][k] += rho * ga;
         gradPrev[0][k] += (1 - rho) * ga;
-        if (learnAlpha) addAt(paramGrads[2], j, gv * v0[k]);
-        if (learnRho) addAt(paramGrads[3], j, ga * (a0[k] - z0[k]));
+        if (learnAlpha) addDecayGrad(paramGrads[2], j, gv * v0[k], alpha, param);
+        if (learnRho) addDecayGrad(paramGrads[3], j, ga * (a0[k] - z0[k]), rho, param);
         if (++j === width) j = 0;
       }
+      if (recurrent) recurrentVjp(z0, params[4], gradInput, gradPrev[0], paramGrads[4], recBias ? paramGrads[5] : null, width, batch);
     },
   };
   return new NeuronLayer(model, { name: opts.name, fire: opts.surrogate ?? atan() });
+}
+
+/** out[b, j] = input[b, j] (+ bias[j]) + Σ_i z[b, i]·W[i, j], adding one row of W (`[from, to]`) per spike. */
+function recurrentCurrent(z: FloatArray, w: FloatArray, bias: FloatArray | null, input: FloatArray, out: FloatArray, width: number, batch: number): void {
+  for (let b = 0; b < batch; b++) {
+    const o = b * width;
+    if (bias === null) for (let j = 0; j < width; j++) out[o + j] = input[o + j];
+    else for (let j = 0; j < width; j++) out[o + j] = input[o + j] + bias[j];
+    for (let i = 0; i < width; i++) {
+      const s = z[o + i];
+      if (s === 0) continue;
+      const row = i * width;
+      for (let j = 0; j < width; j++) out[o + j] += s * w[row + j];
+    }
+  }
+}
+
+/** Given g = dL/d(recurrent current) = dL/dv[t]: dL/dz[t−1] += W·g, dW += z[t−1]ᵀ·g (rows of spiking neurons only), db += g. */
+function recurrentVjp(z: FloatArray, w: FloatArray, g: FloatArray, gz: FloatArray, gw: FloatArray, gb: FloatArray | null, width: number, batch: number): void {
+  for (let b = 0; b < batch; b++) {
+    const o = b * width;
+    if (gb !== null) for (let j = 0; j < width; j++) gb[j] += g[o + j];
+    for (let i = 0; i < width; i++) {
+      const row = i * width;
+      let acc = 0;
+      for (let j = 0; j < width; j++) acc += w[row + j] * g[o + j];
+      gz[o + i] += acc;
+      const s = z[o + i];
+      if (s === 0) continue;
+      for (let j = 0; j < width; j++) gw[row + j] += s * g[o + j];
+    }
+  }
 }

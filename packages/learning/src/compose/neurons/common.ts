@@ -117,3 +117,52 @@ export function potentialGrad(mech: number, delayed: boolean, gU: number, gS: nu
   if (mech === 0) return gS * d + gU * (1 - thr * d);
   return gS * d + gU * (1 - s + r - p * d);
 }
+
+/**
+ * How a neuron layer stores a decay factor d (α, β, ρ, κ):
+ * - `direct`: the tensor is d itself, in [0, 1];
+ * - `sigmoid`: the tensor is a logit q with `d = σ(q) = 1/(1 + e^(−q))`, so a
+ *   learned decay stays in (0, 1) without clamping; its gradient is
+ *   `dL/dq = dL/dd · d·(1 − d)`. The tensor is named `<decay>_logit`.
+ */
+export type DecayParametrisation = 'direct' | 'sigmoid';
+
+/** Throws unless `p` is a {@link DecayParametrisation}. */
+export function checkParametrisation(p: unknown, field: string): DecayParametrisation {
+  const v = p ?? 'direct';
+  if (v !== 'direct' && v !== 'sigmoid') throw new ValidationError('unknown decay parametrisation', { field, expected: 'direct or sigmoid', found: JSON.stringify(v) });
+  return v;
+}
+
+/**
+ * The parameter spec of a decay under a parametrisation: `name` holding the values (direct), or
+ * `${name}_logit` holding `log(d/(1 − d))` (sigmoid; the decays must then lie in (0, 1)).
+ */
+export function decaySpec(name: string, value: number | readonly number[], learn: boolean, p: DecayParametrisation, field: string): NeuronParamSpec {
+  if (p === 'direct') {
+    checkValues(value, field, 0, 1);
+    return { name, value, learn };
+  }
+  checkValues(value, field, Number.MIN_VALUE, 1 - Number.EPSILON / 2);
+  const logit = (d: number): number => Math.log(d / (1 - d));
+  return { name: `${name}_logit`, value: typeof value === 'number' ? logit(value) : value.map(logit), learn };
+}
+
+/**
+ * Reads the decays of a parameter tensor (one or `width` entries): the tensor itself (direct), or σ of it
+ * (sigmoid), computed once per call into a buffer of the reader's own (once per step, not per neuron and sample).
+ */
+export function decayReader(p: DecayParametrisation): (param: FloatArray) => FloatArray {
+  if (p === 'direct') return (param) => param;
+  let scratch = new Float64Array(0);
+  return (param) => {
+    if (scratch.length !== param.length) scratch = new Float64Array(param.length);
+    for (let i = 0; i < param.length; i++) scratch[i] = 1 / (1 + Math.exp(-param[i]));
+    return scratch;
+  };
+}
+
+/** dL/d(tensor) from dL/d(decay) g for neuron j: g (direct) or g·d·(1 − d) (sigmoid), added into the gradient. */
+export function addDecayGrad(grad: FloatArray, j: number, g: number, d: number, p: DecayParametrisation): void {
+  addAt(grad, j, p === 'direct' ? g : g * d * (1 - d));
+}
