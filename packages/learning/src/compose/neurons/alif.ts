@@ -1,8 +1,8 @@
 import type { Rng } from '@snn/core';
 import { type SurrogateFunction, atan } from '@snn/neurons';
 import { NeuronLayer, type NeuronModel, type NeuronParamSpec } from '../neuron.js';
-import { type FloatArray, newLike } from '../types.js';
-import { type DecayParametrisation, addDecayGrad, at, checkParametrisation, checkValues, decayReader, decaySpec } from './common.js';
+import { type FloatArray, type SpikeFunction, newLike } from '../types.js';
+import { type DecayParametrisation, addDecayGrad, checkParametrisation, checkValues, decayReader, decaySpec } from './common.js';
 
 /** Options of {@link alif}. */
 export interface AlifOptions {
@@ -91,6 +91,8 @@ export function alif(opts: AlifOptions): NeuronLayer {
   const readAlpha = decayReader(param);
   const readRho = decayReader(param);
   let rec: FloatArray = new Float32Array(0);
+  const alphaBuf: { data?: Float64Array } = {};
+  const rhoBuf: { data?: Float64Array } = {};
   const model: NeuronModel = {
     kind: 'ALIF',
     states: ['spk', 'mem', 'adapt'],
@@ -108,8 +110,8 @@ export function alif(opts: AlifOptions): NeuronLayer {
       const { input, prev, next, out, params, fire, width, batch } = io;
       const th = params[0][0];
       const ba = params[1][0];
-      const alphaP = readAlpha(params[2]);
-      const rhoP = readRho(params[3]);
+      const alphaP = perNeuron(readAlpha(params[2]), width, alphaBuf);
+      const rhoP = perNeuron(readRho(params[3]), width, rhoBuf);
       const [z0, v0, a0] = prev;
       const [z1, v1, a1] = next;
       let drive: FloatArray = input;
@@ -118,47 +120,76 @@ export function alif(opts: AlifOptions): NeuronLayer {
         recurrentCurrent(z0, params[4], recBias ? params[5] : null, input, rec, width, batch);
         drive = rec;
       }
-      for (let k = 0, j = 0; k < input.length; k++) {
-        const alpha = at(alphaP, j);
-        const rho = at(rhoP, j);
-        const r = v0[k] - (th + ba * a0[k]) > 0 ? 1 : 0;
-        const a = rho * a0[k] + (1 - rho) * z0[k];
-        const v = alpha * v0[k] + drive[k] - th * r;
-        const z = fire.spike(v - th - ba * a);
-        a1[k] = a;
-        v1[k] = v;
-        z1[k] = z;
-        out[k] = z;
-        if (++j === width) j = 0;
+      // The built-in surrogates fire with the Heaviside (inlined); others (e.g. gradCheck's smooth spike) are called.
+      const heaviside = isBuiltIn(fire);
+      for (let b = 0, k = 0; b < batch; b++) {
+        for (let j = 0; j < width; j++, k++) {
+          const rho = rhoP[j];
+          const r = v0[k] - (th + ba * a0[k]) > 0 ? 1 : 0;
+          const a = rho * a0[k] + (1 - rho) * z0[k];
+          const v = alphaP[j] * v0[k] + drive[k] - th * r;
+          const x = v - th - ba * a;
+          const z = heaviside ? (x > 0 ? 1 : 0) : fire.spike(x);
+          a1[k] = a;
+          v1[k] = v;
+          z1[k] = z;
+          out[k] = z;
+        }
       }
     },
     backward(io) {
-      const { input, prev, next, params, fire, width, batch, gradOut, gradNext, gradPrev, gradInput, paramGrads } = io;
+      const { prev, next, params, fire, width, batch, gradOut, gradNext, gradPrev, gradInput, paramGrads } = io;
       const th = params[0][0];
       const ba = params[1][0];
-      const alphaP = readAlpha(params[2]);
-      const rhoP = readRho(params[3]);
+      const alphaP = perNeuron(readAlpha(params[2]), width, alphaBuf);
+      const rhoP = perNeuron(readRho(params[3]), width, rhoBuf);
       const [z0, v0, a0] = prev;
       const [, v1, a1] = next;
-      for (let k = 0, j = 0; k < input.length; k++) {
-        const alpha = at(alphaP, j);
-        const rho = at(rhoP, j);
-        const gz = gradOut[k] + gradNext[0][k];
-        const d = fire.derivative(v1[k] - th - ba * a1[k]);
-        const gv = gradNext[1][k] + gz * d;
-        const ga = gradNext[2][k] - ba * gz * d;
-        gradInput[k] = gv;
-        gradPrev[1][k] += alpha * gv;
-        gradPrev[2][k] += rho * ga;
-        gradPrev[0][k] += (1 - rho) * ga;
-        if (learnAlpha) addDecayGrad(paramGrads[2], j, gv * v0[k], alpha, param);
-        if (learnRho) addDecayGrad(paramGrads[3], j, ga * (a0[k] - z0[k]), rho, param);
-        if (++j === width) j = 0;
+      const [gzNext, gvNext, gaNext] = gradNext;
+      const [gzPrev, gvPrev, gaPrev] = gradPrev;
+      // The fast-sigmoid derivative 1/(1 + k|x|)² is inlined (the default of the models that use ALIF).
+      const slope = isBuiltIn(fire) && (fire as { name?: unknown }).name === 'fastSigmoid' ? Number((fire as unknown as { options: { slope?: number } }).options.slope) : 0;
+      for (let b = 0, k = 0; b < batch; b++) {
+        for (let j = 0; j < width; j++, k++) {
+          const alpha = alphaP[j];
+          const rho = rhoP[j];
+          const gz = gradOut[k] + gzNext[k];
+          const x = v1[k] - th - ba * a1[k];
+          let d: number;
+          if (slope > 0) {
+            const q = 1 + slope * (x < 0 ? -x : x);
+            d = 1 / (q * q);
+          } else {
+            d = fire.derivative(x);
+          }
+          const gv = gvNext[k] + gz * d;
+          const ga = gaNext[k] - ba * gz * d;
+          gradInput[k] = gv;
+          gvPrev[k] += alpha * gv;
+          gaPrev[k] += rho * ga;
+          gzPrev[k] += (1 - rho) * ga;
+          if (learnAlpha) addDecayGrad(paramGrads[2], j, gv * v0[k], alpha, param);
+          if (learnRho) addDecayGrad(paramGrads[3], j, ga * (a0[k] - z0[k]), rho, param);
+        }
       }
-      if (recurrent) recurrentVjp(z0, params[4], gradInput, gradPrev[0], paramGrads[4], recBias ? paramGrads[5] : null, width, batch);
+      if (recurrent) recurrentVjp(z0, params[4], gradInput, gzPrev, paramGrads[4], recBias ? paramGrads[5] : null, width, batch);
     },
   };
   return new NeuronLayer(model, { name: opts.name, fire: opts.surrogate ?? atan() });
+}
+
+/** True for a surrogate of `@snn/neurons` (named, with options): it fires with the Heaviside `x > 0`. */
+function isBuiltIn(fire: SpikeFunction): boolean {
+  const f = fire as SpikeFunction & { readonly name?: unknown; readonly options?: unknown };
+  return typeof f.name === 'string' && typeof f.options === 'object' && f.options !== null;
+}
+
+/** A decay tensor of one or `width` entries as `width` values (a view of `buf` when it must be expanded). */
+function perNeuron(p: FloatArray, width: number, buf: { data?: Float64Array }): FloatArray {
+  if (p.length === width) return p;
+  if (buf.data === undefined || buf.data.length !== width) buf.data = new Float64Array(width);
+  buf.data.fill(p[0]);
+  return buf.data;
 }
 
 /** out[b, j] = input[b, j] (+ bias[j]) + Σ_i z[b, i]·W[i, j], adding one row of W (`[from, to]`) per spike. */
