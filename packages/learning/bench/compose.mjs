@@ -8,14 +8,14 @@
 //             membrane per step, Adam 5e-4. Peer: /work/shared/peers/torch_lif_bench.py (LifNetwork is a builder of
 //             this composition now, so it has no engine of its own to compare with).
 // --part alif the snn-image-classification model: 784-128 ALIF (learned α, ρ; fast-sigmoid slope 10) - 10 LI
-//             (learned κ), CE on the readout maximum over time, T 25, batch 256, Adam 1e-3. Peers:
-//             RecurrentClassifier (old engine) and bench/torch_alif.py --learn-decay.
+//             (learned κ), CE on the readout maximum over time, T 25, batch 256, Adam 1e-3. Peer:
+//             bench/torch_alif.py --learn-decay (RecurrentClassifier is a builder of this composition now).
 // --part new  a composition no old engine had: 784-256 Synaptic (α 0.9, β 0.8) - 256 ALIF - 10 LI, CE on the
 //             readout maximum, T 25, batch 128. Peer: bench/torch_compose.py (the same equations).
 //
-// Usage: node bench/compose.mjs [--part t5|alif|new|all] [--batches 10] [--infer-batches 10] [--workers 1]
+// Usage: node bench/compose.mjs [--part t5|alif|new|all] [--batches 10] [--infer-batches 10]
 //        [--torch-threads 2] [--no-torch] [--mnist DIR] [--python /usr/bin/python3]
-// Our engine runs on one thread; --workers sets the old engine's threads (RecurrentClassifier).
+// Our engine runs on one thread.
 import { spawnSync } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -23,7 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Rng, ValidationError } from '@snn/core';
 import { fastSigmoid } from '@snn/neurons';
-import { Adam, Linear, Network, RecurrentClassifier, alif, ceMaxMembraneLoss, leaky, li, membraneCrossEntropy, synaptic } from '../dist/index.node.js';
+import { Adam, Linear, Network, alif, ceMaxMembraneLoss, leaky, li, membraneCrossEntropy, synaptic } from '../dist/index.node.js';
 import { encode, findMnist, loadMnist } from './mnist.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -33,7 +33,6 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     batches: { type: 'string', default: '10' },
     'infer-batches': { type: 'string', default: '10' },
-    workers: { type: 'string', default: '1' },
     'torch-threads': { type: 'string', default: '2' },
     'no-torch': { type: 'boolean', default: false },
     mnist: { type: 'string' },
@@ -43,12 +42,12 @@ const { values: args } = parseArgs({
 const T = 25;
 const PARTS = {
   t5: { batch: 128, lr: 5e-4, gain: 1, sides: ['compose'] },
-  alif: { batch: 256, lr: 1e-3, gain: 1, sides: ['compose', 'old'] },
+  alif: { batch: 256, lr: 1e-3, gain: 1, sides: ['compose'] },
   new: { batch: 128, lr: 1e-3, gain: 1, sides: ['compose'] },
 };
 
 /** Builds our model of a part: `{ params, trainStep(spikes, labels), predict(spikes) → counts or logits }`. */
-function build(part, side, workers) {
+function build(part, side) {
   const decay = (tau) => Math.exp(-1 / tau);
   if (part === 't5' && side === 'compose') {
     const net = new Network([new Linear(784, 1000, { name: 'fc1' }), leaky({ beta: 0.95, name: 'lif1' }), new Linear(1000, 10, { name: 'fc2' }), leaky({ beta: 0.95, name: 'lif2' })], { inputShape: [784] });
@@ -67,10 +66,6 @@ function build(part, side, workers) {
       { inputShape: [784] },
     );
     return { params: net.parameters(), trainStep: (x, y) => net.trainStep(x, y, maxLoss).loss, predict: (x) => net.forward(x).mem };
-  }
-  if (part === 'alif') {
-    const model = new RecurrentClassifier({ inputSize: 784, hiddenSize: 128, outputSize: 10, neuron: 'alif', learnDecay: true, workers });
-    return { params: model.parameters(), trainStep: (x, y) => model.trainStep(x, y).loss, predict: (x) => model.forward(x).logits, close: () => model.destroy() };
   }
   if (part === 'new') {
     const net = new Network(
@@ -94,7 +89,7 @@ function runOne(part, side) {
   const cfg = PARTS[part];
   const data = loadMnist(findMnist(HERE, args.mnist));
   const rng = new Rng(0);
-  const model = build(part, side, Number(args.workers));
+  const model = build(part, side);
   const adam = new Adam(model.params, { lr: cfg.lr });
   const B = cfg.batch;
   const perm = rng.permutation(data.train.count);
@@ -162,7 +157,7 @@ function main() {
     if (!(part in PARTS)) throw new ValidationError('unknown part', { field: '--part', expected: 't5, alif, new or all', found: part });
     const self = fileURLToPath(import.meta.url);
     const results = {};
-    const pass = ['--batches', args.batches, '--infer-batches', args['infer-batches'], '--workers', args.workers, ...(args.mnist ? ['--mnist', args.mnist] : [])];
+    const pass = ['--batches', args.batches, '--infer-batches', args['infer-batches'], ...(args.mnist ? ['--mnist', args.mnist] : [])];
     for (const side of PARTS[part].sides) results[side] = child(process.execPath, [self, '--only', `${part}:${side}`, ...pass]);
     results.torch = torchSide(part);
     for (const [side, r] of Object.entries(results)) console.log(`${part.padEnd(5)} ${side.padEnd(8)} ${JSON.stringify(r)}`);
@@ -174,7 +169,6 @@ function main() {
       }
     };
     ratio(results.torch, 'PyTorch');
-    if (results.old) ratio(results.old, 'RecurrentClassifier');
   }
   console.log(`load   1-min load average after ${loadavg()[0].toFixed(2)}`);
 }
