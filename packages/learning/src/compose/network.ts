@@ -386,7 +386,7 @@ export class Network {
       this.shared = arrays.map((a) => new Float32Array(new SharedArrayBuffer(4 * a.length)));
     }
     const shared = this.shared;
-    arrays.forEach((a, k) => shared[k].set(a));
+    for (const [k, a] of arrays.entries()) shared[k].set(a);
     return shared;
   }
 

@@ -80,11 +80,11 @@ describe('RecurrentClassifier on the composition engine', () => {
       const r = model.trainStep(spikes, [2, 0, 3]);
       expect(r.loss, g.name).toBeCloseTo(g.loss, 5);
       expect(r.correct, g.name).toBe(g.correct);
-      g.logits.forEach((v, i) => expect(Math.abs(r.logits[i] - v), `${g.name} logits[${i}]`).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(v))));
+      for (const [i, v] of g.logits.entries()) expect(Math.abs(r.logits[i] - v), `${g.name} logits[${i}]`).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(v)));
       const f = model.forward(spikes, { record: true });
       expect(Array.from(f.hiddenCounts), g.name).toEqual(g.hiddenCounts);
       const trace = f.readoutTrace as Float32Array;
-      g.readoutTrace.forEach((v, i) => expect(Math.abs(trace[i] - v), `${g.name} readout[${i}]`).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(v))));
+      for (const [i, v] of g.readoutTrace.entries()) expect(Math.abs(trace[i] - v), `${g.name} readout[${i}]`).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(v)));
       const params = model.parameters();
       expect(params.map((p) => p.name), g.name).toEqual(g.grads.map((x) => x.name));
       params.forEach((p, k) => {
@@ -161,7 +161,7 @@ describe('RecurrentClassifier on the composition engine', () => {
     for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) expect(state['hidden.recurrent.weight'].data[j * 3 + i]).toBe(rec.value[i * 3 + j]);
     const copy = new RecurrentClassifier({ inputSize: 5, hiddenSize: 3, outputSize: 2, recurrent: true, learnDecay: true, seed: 2 });
     copy.network.loadStateDict(state);
-    copy.parameters().forEach((p, k) => expect(Array.from(p.value), p.name).toEqual(Array.from(model.parameters()[k].value)));
+    for (const [k, p] of copy.parameters().entries()) expect(Array.from(p.value), p.name).toEqual(Array.from(model.parameters()[k].value));
   });
 });
 
