@@ -23,6 +23,7 @@ export { trainEpoch, evaluate, countCorrect } from './bptt/train.js';
 export type { BpttBatch, BatchProgress, TrainEpochOptions, EpochResult } from './bptt/train.js';
 export {
   IzhikevichNetwork,
+  izhikevichNetworkLayers,
   IZHIKEVICH_READOUTS,
   IZHIKEVICH_DEFAULT_CURRENT_SCALE,
   IZHIKEVICH_DEFAULT_SURROGATE_SCALE_MV,

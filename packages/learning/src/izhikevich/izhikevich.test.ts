@@ -1,9 +1,10 @@
-import { Rng, type SparseSpikes, denseToSparse, tensor } from '@snn/core';
-import { atan, fastSigmoid, izhikevichParams } from '@snn/neurons';
+import { denseToSparse, Rng, type SparseSpikes, tensor } from '@snn/core';
+import { atan } from '@snn/neurons';
 import { describe, expect, it } from 'vitest';
+import { ceCountLoss } from '../compose/losses.js';
 import { Adam } from '../optim/adam.js';
-import { IzhikevichNetwork, type IzhikevichNetworkOptions, type IzhikevichReadout } from './network.js';
-import { type ReferenceIzhikevichLayer, type ReferenceIzhikevichOptions, izhikevichReference } from './reference.js';
+import golden from './izhikevich-network.fixture.json' with { type: 'json' };
+import { IzhikevichNetwork, type IzhikevichNetworkOptions } from './network.js';
 
 /** Random 0/1 spikes `[B, T, size]` where input i fires with its own probability (some always on, some never). */
 function randomInput(rng: Rng, batch: number, T: number, size: number): { dense: Float64Array; sparse: SparseSpikes } {
@@ -13,159 +14,127 @@ function randomInput(rng: Rng, batch: number, T: number, size: number): { dense:
   return { dense: Float64Array.from(data), sparse: denseToSparse(tensor(data, [batch, T, size])) };
 }
 
-function referenceLayers(net: IzhikevichNetwork): ReferenceIzhikevichLayer[] {
-  return net.layers.map((layer, l) => ({
-    inSize: net.spec.sizes[l],
-    outSize: net.spec.sizes[l + 1],
-    weight: Float64Array.from(layer.weight.value),
-    bias: Float64Array.from(layer.bias.value),
-    neuron: layer.neuron,
-    currentScale: layer.currentScale,
-  }));
+function spikesOf(seed: number, B: number, T: number, size: number, p: number): SparseSpikes {
+  const rng = new Rng(seed);
+  const offsets = [0];
+  const indices: number[] = [];
+  for (let r = 0; r < B * T; r++) {
+    for (let i = 0; i < size; i++) if (rng.uniform() < p) indices.push(i);
+    offsets.push(indices.length);
+  }
+  return { batch: B, numSteps: T, size, offsets: Uint32Array.from(offsets), indices: Uint32Array.from(indices) };
 }
 
-describe('izhikevichReference (float64) against central finite differences', () => {
-  // Soft spikes σ(k·x) in the forward pass make the loss differentiable; with the reset attached, the hand-derived
-  // backward pass must then equal the true gradient through v, u, the quadratic term and the reset.
-  for (const integration of ['izhikevich', 'euler'] as const) {
-    for (const readout of ['count', 'membrane'] as const) {
-      it(`${integration} scheme, ${readout} readout`, () => {
-        const rng = new Rng(11);
-        const sizes = [6, 5, 3];
-        const T = 12;
-        const layers: ReferenceIzhikevichLayer[] = sizes.slice(1).map((n, l) => ({
-          inSize: sizes[l],
-          outSize: n,
-          weight: Float64Array.from({ length: sizes[l] * n }, () => rng.uniformIn(-0.6, 1.2)),
-          bias: Float64Array.from({ length: n }, () => rng.uniformIn(0, 0.5)),
-          neuron: izhikevichParams({ preset: l === 0 ? 'RS' : 'FS', integration, dtMs: integration === 'euler' ? 0.5 : 1 }),
-          currentScale: 8,
-        }));
-        const { dense } = randomInput(rng, 1, T, sizes[0]);
-        const opts: ReferenceIzhikevichOptions = {
-          surrogate: fastSigmoid({ slope: 1 }),
-          surrogateScaleMv: 10,
-          detachReset: false,
-          stableBackward: false,
-          membraneFloorMv: Number.NEGATIVE_INFINITY,
-          readout,
-          membraneScaleMv: 10,
-          soft: 2,
-        };
-        const result = izhikevichReference(layers, dense, T, 1, opts, true);
-        const grads = result.grads ?? [];
-        // The network is active: hidden spikes well above zero.
-        const hidden = result.spikes[0].reduce((s, x) => s + x, 0);
-        expect(hidden).toBeGreaterThan(3);
-        const eps = 1e-6;
-        let checked = 0;
-        let maxRel = 0;
-        for (let l = 0; l < layers.length; l++) {
-          for (const which of ['weight', 'bias'] as const) {
-            const values = layers[l][which];
-            for (let k = 0; k < values.length; k++) {
-              const keep = values[k];
-              values[k] = keep + eps;
-              const up = izhikevichReference(layers, dense, T, 1, opts, false).loss;
-              values[k] = keep - eps;
-              const down = izhikevichReference(layers, dense, T, 1, opts, false).loss;
-              values[k] = keep;
-              const numeric = (up - down) / (2 * eps);
-              const analytic = grads[l][which][k];
-              const rel = Math.abs(numeric - analytic) / Math.max(1e-4, Math.abs(numeric) + Math.abs(analytic));
-              maxRel = Math.max(maxRel, rel);
-              checked++;
-            }
-          }
-        }
-        expect(checked).toBe(6 * 5 + 5 + 5 * 3 + 3);
-        expect(maxRel).toBeLessThan(1e-4);
+function maxAbs(values: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < values.length; i++) m = Math.max(m, Math.abs(values[i]));
+  return m;
+}
+
+/** The networks of the fixture: options, a shift added to every weight and bias (so the layers spike), inhibited hidden neurons. */
+const FIXTURE_CASES: { sizes: number[]; opts: Partial<IzhikevichNetworkOptions>; shift: number; inhibit?: boolean }[] = [
+  { sizes: [6, 8, 4], opts: {}, shift: 0.2 },
+  {
+    sizes: [6, 8, 4],
+    opts: {
+      neuron: [
+        { preset: 'RS', integration: 'euler', dtMs: 0.5 },
+        { preset: 'FS', integration: 'euler', dtMs: 0.5 },
+      ],
+      readout: 'membrane',
+      membraneScaleMv: 5,
+      detachReset: false,
+      stableBackward: false,
+      surrogate: atan(),
+      surrogateScaleMv: 10,
+      currentScale: [12, 15],
+    },
+    shift: 0.15,
+  },
+  {
+    sizes: [6, 8, 4],
+    opts: { neuron: [{ preset: 'RS' }, { preset: 'FS' }], currentScale: [12, 15], detachReset: false, stableBackward: false, surrogate: atan(), surrogateScaleMv: 10, readout: 'membrane' },
+    shift: 0.15,
+    inhibit: true,
+  },
+  { sizes: [6, 8, 8, 4], opts: { neuron: { preset: 'CH' }, membraneFloorMv: null }, shift: 0.1 },
+];
+
+function fixtureNetwork(c: (typeof FIXTURE_CASES)[number]): IzhikevichNetwork {
+  const net = new IzhikevichNetwork({ ...c.opts, sizes: c.sizes, seed: 4 });
+  for (const p of net.parameters()) for (let i = 0; i < p.value.length; i++) p.value[i] += c.shift;
+  // Half the hidden neurons under a current of about −150: the membrane reaches the −100 mV floor.
+  if (c.inhibit) for (let j = 0; j < 4; j++) net.parameters()[1].value[j] = -12.5;
+  return net;
+}
+
+describe('IzhikevichNetwork on the composition engine', () => {
+  it('reproduces the loss, outputs and gradients of the engine it replaced', () => {
+    // Values recorded from IzhikevichNetwork's own event-driven engine before the migration (same seeds, same inputs):
+    // its defaults; Euler with the membrane readout, attached reset and exact backward; a floored membrane; two hidden layers.
+    expect(golden.length).toBe(FIXTURE_CASES.length);
+    golden.forEach((g, k) => {
+      const net = fixtureNetwork(FIXTURE_CASES[k]);
+      const spikes = spikesOf(11, 3, 12, 6, 0.35);
+      const r = net.forwardBackward(spikes, [2, 0, 3]);
+      const o = r.output;
+      expect(r.loss, g.name).toBeCloseTo(g.loss, 5);
+      expect(r.correct, g.name).toBe(g.correct);
+      expect(Array.from(o.counts), g.name).toEqual(g.counts);
+      expect(Array.from(o.predictions), g.name).toEqual(g.predictions);
+      expect(Array.from(o.layerSpikes), g.name).toEqual(g.layerSpikes);
+      expect(o.inputSpikes, g.name).toBe(g.inputSpikes);
+      expect(o.synapticOps, g.name).toBe(g.synapticOps);
+      for (let i = 0; i < o.scores.length; i++) expect(o.scores[i], `${g.name} scores[${i}]`).toBeCloseTo(g.scores[i], 4);
+      net.parameters().forEach((p, i) => {
+        expect(p.name).toBe(g.grads[i].name);
+        const want = g.grads[i].values;
+        const scale = maxAbs(want);
+        expect(scale, `${g.name} ${p.name}`).toBeGreaterThan(0);
+        for (let j = 0; j < want.length; j++) expect(Math.abs(p.grad[j] - want[j]), `${g.name} ${p.name}[${j}]: ${p.grad[j]} vs ${want[j]}`).toBeLessThanOrEqual(1e-5 * scale);
+      });
+      // Inference and evaluation see the same pass.
+      expect(Array.from(net.forward(spikes).counts)).toEqual(g.counts);
+      expect(net.evaluateLoss(spikes, [2, 0, 3]).loss).toBeCloseTo(g.loss, 6);
+    });
+  });
+
+  it('runs the same on the float32 event-driven path and the float64 per-step path', () => {
+    for (const c of FIXTURE_CASES) {
+      const fast = fixtureNetwork(c);
+      const slow = fixtureNetwork(c);
+      const B = 3;
+      const T = 12;
+      const size = c.sizes[0];
+      const spikes = spikesOf(11, B, T, size, 0.35);
+      const r = fast.forwardBackward(spikes, [2, 0, 3]);
+      // The same composition on a dense float64 time-major input takes the plain loops.
+      const dense = new Float64Array(T * B * size);
+      for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) for (let k = spikes.offsets[b * T + t]; k < spikes.offsets[b * T + t + 1]; k++) dense[(t * B + b) * size + spikes.indices[k]] = 1;
+      const loss = c.opts.readout === 'membrane' ? undefined : ceCountLoss();
+      if (loss === undefined) continue;
+      const ref = slow.network.trainStep({ data: dense, steps: T, batch: B, shape: [size] }, [2, 0, 3], loss);
+      expect(r.loss).toBeCloseTo(ref.loss, 5);
+      fast.parameters().forEach((p, k) => {
+        const g = slow.parameters()[k].grad;
+        const scale = maxAbs(g);
+        for (let i = 0; i < g.length; i++) expect(Math.abs(p.grad[i] - g[i]), `${p.name}[${i}]`).toBeLessThanOrEqual(1e-5 * scale);
       });
     }
-  }
-});
+  });
 
-describe('IzhikevichNetwork engine against the float64 reference', () => {
-  const cases: { integration: 'izhikevich' | 'euler'; readout: IzhikevichReadout; detachReset: boolean; stableBackward: boolean; inhibit?: boolean }[] = [
-    { integration: 'izhikevich', readout: 'count', detachReset: true, stableBackward: true },
-    { integration: 'izhikevich', readout: 'count', detachReset: true, stableBackward: false },
-    { integration: 'izhikevich', readout: 'count', detachReset: false, stableBackward: false },
-    { integration: 'izhikevich', readout: 'membrane', detachReset: true, stableBackward: true },
-    { integration: 'euler', readout: 'count', detachReset: true, stableBackward: true },
-    { integration: 'euler', readout: 'membrane', detachReset: false, stableBackward: false },
-    // Half the hidden neurons under a current of about −150, far enough below to reach the −100 mV membrane floor.
-    { integration: 'izhikevich', readout: 'membrane', detachReset: false, stableBackward: false, inhibit: true },
-    { integration: 'euler', readout: 'count', detachReset: false, stableBackward: false, inhibit: true },
-  ];
-  for (const { integration, readout, detachReset, stableBackward, inhibit } of cases) {
-    it(`${integration}, ${readout} readout, ${detachReset ? 'detached' : 'attached'} reset, ${stableBackward ? 'stable' : 'exact'} backward${inhibit ? ', floored membrane' : ''}`, () => {
-      const rng = new Rng(3);
-      const T = 10;
-      const B = 3;
-      const opts: IzhikevichNetworkOptions = {
-        sizes: [20, 16, 4],
-        neuron: [{ preset: 'RS', integration }, { preset: 'FS', integration }],
-        currentScale: [12, 15],
-        surrogate: atan(),
-        surrogateScaleMv: 10,
-        detachReset,
-        stableBackward,
-        readout,
-        seed: 5,
-      };
-      const net = new IzhikevichNetwork(opts);
-      // Shift the weights up so the layers spike.
-      for (const p of net.parameters()) for (let i = 0; i < p.value.length; i++) p.value[i] += 0.15;
-      if (inhibit) for (let j = 0; j < 8; j++) net.layers[0].bias.value[j] = -12.5;
-      const { dense, sparse } = randomInput(rng, B, T, 20);
-      const labels = [0, 3, 1];
-      const result = net.forwardBackward(sparse, labels);
-      const layers = referenceLayers(net);
-      const refOpts: ReferenceIzhikevichOptions = { surrogate: atan(), surrogateScaleMv: 10, detachReset, stableBackward, membraneFloorMv: net.spec.membraneFloorMv ?? Number.NEGATIVE_INFINITY, readout, membraneScaleMv: 10, soft: null };
-      let loss = 0;
-      const refGrads = layers.map((layer) => ({ weight: new Float64Array(layer.weight.length), bias: new Float64Array(layer.bias.length) }));
-      let hiddenSpikes = 0;
-      let inputSpikes = 0;
-      for (let b = 0; b < B; b++) {
-        const x = dense.subarray(b * T * 20, (b + 1) * T * 20);
-        inputSpikes += x.reduce((s, v) => s + v, 0);
-        const r = izhikevichReference(layers, x, T, labels[b], refOpts, true);
-        loss += r.loss / B;
-        hiddenSpikes += r.spikes[0].reduce((s, v) => s + v, 0);
-        const counts = Array.from({ length: 4 }, (_, c) => r.spikes[1].reduce((s, v, k) => s + (k % 4 === c ? v : 0), 0));
-        expect(Array.from(result.output.counts.subarray(b * 4, b * 4 + 4))).toEqual(counts);
-        for (let c = 0; c < 4; c++) expect(result.output.scores[b * 4 + c]).toBeCloseTo(r.logits[c], 4);
-        (r.grads ?? []).forEach((g, l) => {
-          for (let k = 0; k < g.weight.length; k++) refGrads[l].weight[k] += g.weight[k] / B;
-          for (let k = 0; k < g.bias.length; k++) refGrads[l].bias[k] += g.bias[k] / B;
-        });
-      }
-      expect(hiddenSpikes).toBeGreaterThan(20);
-      expect(result.output.layerSpikes[0]).toBe(hiddenSpikes);
-      expect(result.output.inputSpikes).toBe(inputSpikes);
-      expect(result.output.synapticOps).toBe(inputSpikes * 16 + hiddenSpikes * 4);
-      expect(result.loss).toBeCloseTo(loss, 5);
-      let norm = 0;
-      for (const g of refGrads) for (const v of [...g.weight, ...g.bias]) norm = Math.max(norm, Math.abs(v));
-      expect(norm).toBeGreaterThan(1e-4);
-      net.layers.forEach((layer, l) => {
-        for (let k = 0; k < layer.weight.grad.length; k++) expect(Math.abs(layer.weight.grad[k] - refGrads[l].weight[k])).toBeLessThanOrEqual(1e-4 * norm + 1e-3 * Math.abs(refGrads[l].weight[k]));
-        for (let k = 0; k < layer.bias.grad.length; k++) expect(Math.abs(layer.bias.grad[k] - refGrads[l].bias[k])).toBeLessThanOrEqual(1e-4 * norm + 1e-3 * Math.abs(refGrads[l].bias[k]));
-      });
-      // The capped backward pass differs from the exact one here (hidden neurons pass through v > −62.5 mV).
-      const exact = izhikevichReference(layers, dense.subarray(0, T * 20), T, labels[0], { ...refOpts, stableBackward: !stableBackward }, true);
-      const mine = izhikevichReference(layers, dense.subarray(0, T * 20), T, labels[0], refOpts, true);
-      const diff = (exact.grads ?? [])[0].weight.reduce((s, v, k) => s + Math.abs(v - (mine.grads ?? [])[0].weight[k]), 0);
-      expect(diff).toBeGreaterThan(1e-6);
-      if (inhibit) {
-        // The floor is reached: without it the same network integrates (and differentiates) differently.
-        const unfloored = izhikevichReference(layers, dense.subarray(0, T * 20), T, labels[0], { ...refOpts, membraneFloorMv: Number.NEGATIVE_INFINITY }, true);
-        const change = (unfloored.grads ?? [])[0].bias.reduce((s, v, k) => s + Math.abs(v - (mine.grads ?? [])[0].bias[k]), 0);
-        expect(change + Math.abs(unfloored.loss - mine.loss)).toBeGreaterThan(1e-6);
-      }
-      net.destroy();
-    });
-  }
+  it('records hidden spikes and membranes, and gives a PyTorch-layout state dict', () => {
+    const net = fixtureNetwork(FIXTURE_CASES[0]);
+    const spikes = spikesOf(11, 3, 12, 6, 0.35);
+    const out = net.network.forward(spikes, { record: ['izh1'] });
+    const hidden = out.records.izh1.spikes as Float32Array;
+    expect(hidden.reduce((a, b) => a + b, 0)).toBe(golden[0].layerSpikes[0]);
+    expect(Math.min(...out.records.izh1.mem)).toBeGreaterThanOrEqual(-100);
+    const dict = net.network.stateDict();
+    expect(Object.keys(dict)).toEqual(['fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias']);
+    expect(dict['fc1.weight'].shape).toEqual([8, 6]);
+    expect(dict['fc1.weight'].data[1 * 6 + 2]).toBe(net.layers[0].weight.value[2 * 8 + 1]);
+  });
 });
 
 describe('IzhikevichNetwork', () => {

@@ -1,17 +1,22 @@
 import { Rng, ShapeError, type SparseSpikes, ValidationError } from '@snn/core';
 import {
-  type IzhikevichParams,
-  type IzhikevichParamsInput,
-  type SurrogateFunction,
-  type SurrogateName,
   createDense,
   fastSigmoid,
+  type IzhikevichParams,
+  type IzhikevichParamsInput,
   izhikevichParams,
+  type SurrogateFunction,
+  type SurrogateName,
   surrogateFromSpec,
 } from '@snn/neurons';
+import type { Layer, LayerOutput } from '../compose/layer.js';
+import { Linear } from '../compose/linear.js';
+import { ceCountLoss, type Loss } from '../compose/losses.js';
+import { Network, type NetworkOutput } from '../compose/network.js';
+import { izhikevich } from '../compose/neurons/izhikevich.js';
+import type { Seq } from '../compose/types.js';
 import type { Optimizer } from '../optim/optimizer.js';
-import { type Parameter, createParameter } from '../optim/parameter.js';
-import { IzhikevichEngine, type IzhikevichEngineLayer } from './engine.js';
+import type { Parameter } from '../optim/parameter.js';
 
 /** What the loss reads from the output layer: spike counts, or the mean membrane potential. */
 export type IzhikevichReadout = 'count' | 'membrane';
@@ -166,7 +171,102 @@ function positive(value: unknown, field: string): number {
 }
 
 /**
- * A feed-forward spiking network `[Dense → Izhikevich] × L` trained by backpropagation through time with surrogate gradients.
+ * The layers of an {@link IzhikevichNetwork} as a composition: `fc{k}` ({@link Linear}) then `izh{k}` (the
+ * {@link izhikevich} layer with the network's current scale, surrogate over `surrogateScaleMv` clipped at the
+ * peak, membrane floor, backward cap and reset) for every layer k.
+ *
+ * @param spec - sizes, neuron parameters, scales, surrogate, reset, backward cap and floor
+ * @throws `ValidationError` for an unknown surrogate name
+ */
+export function izhikevichNetworkLayers(spec: IzhikevichNetworkSpec): Layer[] {
+  const surrogate = surrogateFromSpec(spec.surrogate.name, spec.surrogate.options);
+  const layers: Layer[] = [];
+  for (let l = 0; l + 1 < spec.sizes.length; l++) {
+    layers.push(new Linear(spec.sizes[l], spec.sizes[l + 1], { name: `fc${l + 1}` }));
+    const { preset, ...values } = spec.neuron[l];
+    layers.push(
+      izhikevich({
+        ...values,
+        ...(preset === null ? {} : { preset }),
+        name: `izh${l + 1}`,
+        currentScale: spec.currentScale[l],
+        surrogate,
+        surrogateScaleMv: spec.surrogateScaleMv,
+        clipSurrogate: true,
+        stableBackward: spec.stableBackward,
+        detachReset: spec.detachReset,
+        // Specs saved before the floor existed describe a network without one.
+        membraneFloorMv: spec.membraneFloorMv ?? null,
+      }),
+    );
+  }
+  return layers;
+}
+
+/**
+ * Softmax cross-entropy of the mean output membrane over `membraneScaleMv` (the `membrane` readout):
+ * `z_bc = Σ_t v[t, b, c] / (T·membraneScaleMv)`, `L = (1/B) Σ_b CE(z_b, y_b)`,
+ * `dL/dv[t, b, c] = (softmax(z_b) − onehot(y_b))_c / (B·T·membraneScaleMv)`.
+ */
+function meanMembraneCrossEntropy(membraneScaleMv: number): Loss {
+  return {
+    name: 'izhikevichMeanMembrane',
+    compute({ steps: T, batch: B, size: C, mem, batchSize }, labels, wantGrad) {
+      const z = meanMembraneScores(mem, T, B, C, membraneScaleMv);
+      const grad = wantGrad ? new Float32Array(mem.length) : null;
+      let value = 0;
+      for (let b = 0; b < B; b++) {
+        let max = Number.NEGATIVE_INFINITY;
+        for (let c = 0; c < C; c++) max = Math.max(max, z[b * C + c]);
+        let sum = 0;
+        for (let c = 0; c < C; c++) sum += Math.exp(z[b * C + c] - max);
+        value += (Math.log(sum) + max - z[b * C + labels[b]]) / batchSize;
+        if (grad === null) continue;
+        for (let c = 0; c < C; c++) {
+          const g = (Math.exp(z[b * C + c] - max) / sum - (c === labels[b] ? 1 : 0)) / (batchSize * T * membraneScaleMv);
+          for (let t = 0; t < T; t++) grad[(t * B + b) * C + c] = g;
+        }
+      }
+      return { value, grad: grad === null ? undefined : { mem: grad } };
+    },
+  };
+}
+
+/** `Σ_t v[t, b, c] / (T·scale)` of a time-major membrane `[T, B, C]`, as `[B, C]`. */
+function meanMembraneScores(mem: ArrayLike<number>, T: number, B: number, C: number, scale: number): Float64Array {
+  const z = new Float64Array(B * C);
+  const norm = 1 / (T * scale);
+  for (let t = 0; t < T; t++) for (let k = 0; k < B * C; k++) z[k] += mem[t * B * C + k] * norm;
+  return z;
+}
+
+/** Number of spikes in a layer's output: popcounts of its bit masks when it has them (no dense read), else a sum. */
+function spikeCount(out: Seq, width: number): number {
+  const bits = out.bits;
+  let n = 0;
+  if (bits === undefined) {
+    const s = out.data;
+    for (let i = 0; i < s.length; i++) n += s[i];
+    return n;
+  }
+  const size = out.batch * width;
+  const words = (out.steps + 31) >> 5;
+  for (let w = 0; w < words; w++) {
+    const from = bits.offset + w * bits.stride;
+    for (let k = from; k < from + size; k++) {
+      let x = bits.words[k];
+      if (x === 0) continue;
+      x -= (x >>> 1) & 0x55555555;
+      x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+      n += (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
+    }
+  }
+  return n;
+}
+
+/**
+ * A feed-forward spiking network `[Dense → Izhikevich] × L` trained by backpropagation through time with surrogate gradients:
+ * a named builder of a composition ({@link izhikevichNetworkLayers}) run by the one BPTT engine, `Network`.
  *
  * @remarks
  * Layer l maps spikes `S_{l−1}[t]` (the input spikes for l = 1) to the current
@@ -174,19 +274,19 @@ function positive(value: unknown, field: string): number {
  * that the initial currents, ±1/√fan-in weights summed over the active inputs,
  * reach the few-unit range where Izhikevich neurons start to fire) and runs
  * Izhikevich neurons (Izhikevich 2003, IEEE Trans. Neural Networks
- * 14(6):1569; `izhikevichStep` of @snn/neurons, 1 ms steps):
+ * 14(6):1569; 1 ms steps by default), the composition's {@link izhikevich} layer:
  * ```
  * f(v) = 0.04v² + 5v + 140 − u + I
- * paper scheme: v½ = v + Δt/2·f(v), v⁺ = v½ + Δt/2·f(v½), u⁺ = u + Δt·a(b·v⁺ − u)
+ * paper scheme: v½ = max(floor, v + Δt/2·f(v)), v⁺ = max(floor, v½ + Δt/2·f(v½)), u⁺ = u + Δt·a(b·v⁺ − u)
  * S = H(v⁺ − vPeak) (v⁺ ≥ 30 mV), then v ← c, u ← u⁺ + d where S = 1
  * ```
  * The backward pass is derived by hand through v, u and the quadratic
  * term (∂v½/∂v = 1 + Δt/2·(0.08v + 5), ∂v⁺/∂u = −Δt/2 per half-step,
- * ∂u⁺/∂v⁺ = Δt·a·b, ∂u⁺/∂u = 1 − Δt·a); the spike's derivative is the
- * surrogate on the scaled membrane clipped at the peak,
- * `dS/dv⁺ = σ'((min(v⁺, vPeak) − vPeak)/s)/s` (past the cut-off the quadratic
- * term sends v⁺ to arbitrary values, which would make σ' vanish for neurons
- * that fire every step and leave them stuck on), with
+ * ∂u⁺/∂v⁺ = Δt·a·b, ∂u⁺/∂u = 1 − Δt·a; a floored step passes nothing); the
+ * spike's derivative is the surrogate on the scaled membrane clipped at the
+ * peak, `dS/dv⁺ = σ'((min(v⁺, vPeak) − vPeak)/s)/s` (past the cut-off the
+ * quadratic term sends v⁺ to arbitrary values, which would make σ' vanish for
+ * neurons that fire every step and leave them stuck on), with
  * s = `surrogateScaleMv` (default 30 mV: Izhikevich membranes travel ~100 mV
  * between reset and peak and jump the last ~80 mV in one step, so a narrow
  * surrogate would almost never be non-zero; default σ' = fastSigmoid with
@@ -200,14 +300,15 @@ function positive(value: unknown, field: string): number {
  * trains far better (81 % vs 62 % test accuracy after 50 batches in our
  * runs); `stableBackward: false` is the exact gradient through the dynamics (checked against
  * finite differences in the tests). The loss is the softmax cross-entropy
- * of the output spike counts (`count`, default) or of the mean output
+ * of the output spike counts (`count`, default: `ceCountLoss`) or of the mean output
  * membrane over `membraneScaleMv` (`membrane`), averaged over the batch.
  *
- * Runs event-driven per sample: only the weight rows of active inputs are
- * touched, forward and in the weight gradient (rows added in WebAssembly
- * SIMD; inputs on in most steps are added once and subtracted where off).
+ * The input layer runs event-driven (only the weight rows of active inputs
+ * are touched, forward and in the weight gradient, in WebAssembly SIMD).
  * Single-threaded and deterministic for a seed. The weights are `Parameter`s
- * with stable names (`fc1.weight`, `fc1.bias`, …), layout `[in, out]`.
+ * with stable names (`fc1.weight`, `fc1.bias`, …), layout `[in, out]`, drawn
+ * as `createDense` of `@snn/neurons` draws them; {@link IzhikevichNetwork.network}'s
+ * `stateDict()` gives them in PyTorch's layout.
  *
  * @example
  * ```ts
@@ -223,7 +324,9 @@ export class IzhikevichNetwork {
   readonly spec: IzhikevichNetworkSpec;
   /** The layers, input side first. */
   readonly layers: readonly IzhikevichNetworkLayer[];
-  private readonly engine: IzhikevichEngine;
+  /** The composition that runs it (for recording hidden layers, state dicts in PyTorch layout, …). */
+  readonly network: Network;
+  private readonly loss: Loss;
   private destroyed = false;
 
   /**
@@ -270,34 +373,18 @@ export class IzhikevichNetwork {
       membraneScaleMv,
       surrogate: { name: surrogate.name, options: { ...surrogate.options } },
     };
+    this.network = new Network(izhikevichNetworkLayers(this.spec), { inputShape: [sizes[0]], seed: opts.seed ?? 0 });
+    this.loss = readout === 'count' ? ceCountLoss() : meanMembraneCrossEntropy(membraneScaleMv);
+    const params = this.network.parameters();
     const rng = opts.rng ?? new Rng(opts.seed ?? 0);
-    const layers: IzhikevichNetworkLayer[] = [];
-    for (let l = 0; l < count; l++) {
-      const dense = createDense(sizes[l], sizes[l + 1], rng);
-      layers.push({
-        weight: createParameter(`fc${l + 1}.weight`, [sizes[l], sizes[l + 1]], dense.weight),
-        bias: createParameter(`fc${l + 1}.bias`, [sizes[l + 1]], dense.bias),
-        neuron: neuron[l],
-        currentScale: currentScale[l],
-      });
-    }
-    this.layers = layers;
-    const engineLayers: IzhikevichEngineLayer[] = layers.map((layer, l) => ({
-      inSize: sizes[l],
-      outSize: sizes[l + 1],
-      weight: layer.weight.value,
-      bias: layer.bias.value,
-      neuron: layer.neuron,
-      currentScale: layer.currentScale,
-    }));
-    this.engine = new IzhikevichEngine(engineLayers, {
-      surrogate,
-      surrogateScaleMv,
-      detachReset,
-      stableBackward,
-      membraneFloorMv: membraneFloorMv ?? Number.NEGATIVE_INFINITY,
-      readout,
-      membraneScaleMv,
+    this.layers = neuron.map((p, l) => {
+      const weight = params[2 * l];
+      const bias = params[2 * l + 1];
+      // The initial weights of createDense (@snn/neurons), in the engine layout [in, out] both share.
+      const init = createDense(sizes[l], sizes[l + 1], rng);
+      weight.value.set(init.weight);
+      bias.value.set(init.bias);
+      return { weight, bias, neuron: p, currentScale: currentScale[l] };
     });
   }
 
@@ -343,7 +430,7 @@ export class IzhikevichNetwork {
    */
   forward(spikes: SparseSpikes): IzhikevichNetworkOutput {
     this.checkSpikes(spikes);
-    return this.dispatch(spikes, null, false).output;
+    return this.summarise(spikes, this.network.forward(spikes), null).output;
   }
 
   /**
@@ -359,7 +446,9 @@ export class IzhikevichNetwork {
    */
   forwardBackward(spikes: SparseSpikes, labels: ArrayLike<number>): IzhikevichTrainResult {
     this.checkSpikes(spikes);
-    return this.dispatch(spikes, this.checkLabels(labels, spikes.batch), true);
+    const checked = this.checkLabels(labels, spikes.batch);
+    const r = this.network.trainStep(spikes, checked, this.loss);
+    return this.summarise(spikes, r.output, checked, r.loss);
   }
 
   /**
@@ -372,7 +461,8 @@ export class IzhikevichNetwork {
     this.checkSpikes(spikes);
     const checked = this.checkLabels(labels, spikes.batch);
     optimizer.zeroGrad();
-    const result = this.dispatch(spikes, checked, true);
+    const r = this.network.trainStep(spikes, checked, this.loss);
+    const result = this.summarise(spikes, r.output, checked, r.loss);
     optimizer.step();
     return result;
   }
@@ -384,23 +474,24 @@ export class IzhikevichNetwork {
    */
   evaluateLoss(spikes: SparseSpikes, labels: ArrayLike<number>): IzhikevichTrainResult {
     this.checkSpikes(spikes);
-    return this.dispatch(spikes, this.checkLabels(labels, spikes.batch), false);
+    const checked = this.checkLabels(labels, spikes.batch);
+    const r = this.network.evaluateLoss(spikes, checked, this.loss);
+    return this.summarise(spikes, r.output, checked, r.loss);
   }
 
-  /** Frees the engine's WebAssembly memory; the network cannot run afterwards (its parameters stay readable). */
+  /** Marks the network as released; it cannot run afterwards (its parameters stay readable). */
   destroy(): void {
     this.destroyed = true;
-    this.engine.release();
   }
 
-  private dispatch(spikes: SparseSpikes, labels: Int32Array | null, train: boolean): IzhikevichTrainResult {
-    const B = spikes.batch;
+  /** Scores, predictions and activity of the pass that produced `out` (read before the next pass). */
+  private summarise(spikes: SparseSpikes, out: NetworkOutput, labels: Int32Array | null, loss = Number.NaN): IzhikevichTrainResult {
+    const B = out.batch;
+    const T = out.steps;
     const C = this.classes;
-    const counts = new Float32Array(B * C);
-    const scores = new Float32Array(B * C);
-    const layerSpikes = new Float64Array(this.layers.length);
-    const grads = train ? this.layers.map((layer) => ({ weight: layer.weight.grad, bias: layer.bias.grad })) : null;
-    const lossSum = this.engine.run({ spikes, labels, grads, counts, scores, layerSpikes });
+    // Time-major [T, B, C] outputs to the batch-major [B, C] of this API.
+    const counts = out.counts as Float32Array;
+    const scores = this.spec.readout === 'count' ? counts.slice() : Float32Array.from(meanMembraneScores(out.mem, T, B, C, this.spec.membraneScaleMv));
     const predictions = new Int32Array(B);
     let correct = 0;
     for (let b = 0; b < B; b++) {
@@ -409,15 +500,21 @@ export class IzhikevichNetwork {
       predictions[b] = best;
       if (labels !== null && labels[b] === best) correct++;
     }
-    const output: IzhikevichNetworkOutput = {
-      scores,
-      counts,
-      predictions,
-      layerSpikes,
-      inputSpikes: this.engine.inputSpikes,
-      synapticOps: this.engine.synapticOps,
-    };
-    return { loss: labels === null ? Number.NaN : lossSum / B, correct, output };
+    const L = this.layers.length;
+    const layerSpikes = new Float64Array(L);
+    for (let l = 0; l < L - 1; l++) {
+      const last = (this.network.layer(`izh${l + 1}`) as Layer & { lastOutput(): LayerOutput | null }).lastOutput() as LayerOutput;
+      layerSpikes[l] = spikeCount(last.out, this.spec.sizes[l + 1]);
+    }
+    let total = 0;
+    for (let k = 0; k < counts.length; k++) total += counts[k];
+    layerSpikes[L - 1] = total;
+    const inputSpikes = spikes.offsets[spikes.batch * spikes.numSteps];
+    // Each spike into layer l is one weight addition per neuron of the layer.
+    let synapticOps = inputSpikes * this.spec.sizes[1];
+    for (let l = 1; l < L; l++) synapticOps += layerSpikes[l - 1] * this.spec.sizes[l + 1];
+    const output: IzhikevichNetworkOutput = { scores, counts, predictions, layerSpikes, inputSpikes, synapticOps };
+    return { loss, correct, output };
   }
 
   private checkSpikes(spikes: SparseSpikes): void {
