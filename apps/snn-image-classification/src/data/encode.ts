@@ -22,9 +22,10 @@ export function encodingSettings(config: Pick<ImageClassificationConfig, 'encodi
 
 /**
  * Encodes images as spike trains: Bernoulli rate coding (`p = gain·x` per step, the default) or,
- * with `encoding.periodic`, the seed's periodic input signal: each pixel fires regularly with a
- * period that shrinks as the pixel brightens (`P(x) = round(P_max − (P_max − P_min)·x)`, first
- * spike at `P − 1`; `periodicSparse` of @snn/encoding), no random draws.
+ * with `encoding.periodic`, a periodic code: each pixel fires regularly with a period that shrinks
+ * as the pixel brightens (`P(x) = round(P_max − (P_max − P_min)·x)`, first spike at `P − 1`;
+ * `periodicSparse` of @snn/encoding), no random draws. Neither is the seed's input (a latency code
+ * from the first-firing time `τ·ln(x/(x − 0.2))`; README "The model").
  *
  * @param images - `[B, 784]` (or `[B, 28, 28]`), values in [0, 1]
  * @param settings - encoding section and T
