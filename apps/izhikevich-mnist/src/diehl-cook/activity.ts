@@ -2,11 +2,12 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { streamSeed } from '@snn/cli';
+import { streamSeed, updateManifest } from '@snn/cli';
 import { Rng } from '@snn/core';
 import { loadNpy, saveNpy } from '@snn/core/node';
 import type { ImageDataset } from '@snn/datasets';
 import type { AppIo } from '../app/io.js';
+import { SEED_TDP_WATTS, snnEnergyJoules, tdpEnergyWh } from '../metrics/energy.js';
 import { loadDiehlCookCheckpoint } from './checkpoint.js';
 import type { DiehlCookNetwork } from './network.js';
 import { loadMnistSplit } from './train.js';
@@ -19,6 +20,8 @@ export interface Activity {
   readonly counts2: Float32Array;
   /** Labels, length N. */
   readonly labels: Int32Array;
+  /** Synaptic operations over all N examples (see {@link DiehlCookNetwork.synOps}). */
+  readonly synOps: number;
 }
 
 /** Stream ids of the Poisson input of the frozen passes (with `streamSeed`: one generator per example). */
@@ -44,16 +47,18 @@ export function recordActivity(net: DiehlCookNetwork, data: ImageDataset, first:
   const counts = new Float32Array(count * nE);
   const counts2 = new Float32Array(count * nE2);
   const labels = new Int32Array(count);
+  let synOps = 0;
   for (let k = 0; k < count; k++) {
     const index = first + k;
     net.resetDynamics(true);
     const r = net.present(data.images.subarray(index * 784, (index + 1) * 784), new Rng(streamSeed(seed, stream, index)), false);
     counts.set(r.counts, k * nE);
     if (r.counts2) counts2.set(r.counts2, k * nE2);
+    synOps += r.synOps;
     labels[k] = data.labels[index];
     if (onProgress && (k + 1) % 1000 === 0) onProgress(k + 1);
   }
-  return { counts, counts2, labels };
+  return { counts, counts2, labels, synOps };
 }
 
 /** What a worker of {@link recordActivityThreaded} is given. */
@@ -129,6 +134,7 @@ export async function recordActivityThreaded(job: ActivityJob, threads: number, 
     counts: join2((size) => new Float32Array(size), (a) => a.counts),
     counts2: join2((size) => new Float32Array(size), (a) => a.counts2),
     labels: join2((size) => new Int32Array(size), (a) => a.labels),
+    synOps: parts.reduce((sum, p) => sum + p.synOps, 0),
   };
 }
 
@@ -164,14 +170,33 @@ export interface DiehlCookTestOptions {
   readonly data?: { readonly train: ImageDataset; readonly test: ImageDataset };
   /** Worker threads for the two passes (default 1; the counts do not depend on it). */
   readonly threads?: number;
+  /** Device power for the seed's energy estimate, TDP × time, W (default {@link SEED_TDP_WATTS}). */
+  readonly tdpWatts?: number;
+}
+
+/** What {@link runDiehlCookTest} measured. */
+export interface DiehlCookTestResult {
+  /** Wall time per example of both passes, ms. */
+  readonly msPerExample: number;
+  /** The activity directory. */
+  readonly dir: string;
+  /** Mean synaptic operations per test image (frozen network). */
+  readonly synOpsPerTestImage: number;
+  /** Energy per test image by the synaptic-operation model, SynOps × 0.9 pJ, J. */
+  readonly energyPerTestImageJ: number;
+  /** The seed's estimate per test image: TDP × the test pass's wall time ÷ test images, J. */
+  readonly tdpEnergyPerTestImageJ: number;
+  /** The TDP used, W. */
+  readonly tdpWatts: number;
 }
 
 /**
  * Runs the frozen network over `numAssign` training images and `numTest` test images and writes the spike counts
- * and labels as `.npy` files to `<run>/activity/`.
- * @returns wall time per example, ms
+ * and labels as `.npy` files to `<run>/activity/`; the energy per test image, by SynOps × 0.9 pJ and by the seed's
+ * TDP × time, goes to the run's manifest (`test_synops_per_image`, `test_energy_per_image_j`,
+ * `test_tdp_energy_per_image_j`, `tdpWatts`) when it has one.
  */
-export async function runDiehlCookTest(options: DiehlCookTestOptions): Promise<{ msPerExample: number; dir: string }> {
+export async function runDiehlCookTest(options: DiehlCookTestOptions): Promise<DiehlCookTestResult> {
   const checkpoint = options.checkpoint ?? join(options.runPath, 'checkpoints', 'last.safetensors');
   const { net } = await loadDiehlCookCheckpoint(checkpoint);
   const train = options.data?.train ?? loadMnistSplit('train', options.mnistPath);
@@ -187,8 +212,18 @@ export async function runDiehlCookTest(options: DiehlCookTestOptions): Promise<{
   const threads = options.threads ?? 1;
   const job = { checkpoint, ...(options.mnistPath ? { mnistPath: options.mnistPath } : {}), first: 0, seed: options.seed };
   const a = await recordActivityThreaded({ ...job, split: 'train', count: numAssign }, threads, train, say('assignment set (train)'));
+  const t1 = performance.now();
   const b = await recordActivityThreaded({ ...job, split: 'test', count: numTest }, threads, test, say('test set'));
-  const msPerExample = (performance.now() - t0) / Math.max(1, numAssign + numTest);
+  const t2 = performance.now();
+  const msPerExample = (t2 - t0) / Math.max(1, numAssign + numTest);
+  const tdp = options.tdpWatts ?? SEED_TDP_WATTS;
+  const synOpsPerTestImage = b.synOps / Math.max(1, numTest);
+  const energy = {
+    synOpsPerTestImage,
+    energyPerTestImageJ: snnEnergyJoules(synOpsPerTestImage),
+    tdpEnergyPerTestImageJ: (tdpEnergyWh(tdp, (t2 - t1) / 1000) * 3600) / Math.max(1, numTest),
+    tdpWatts: tdp,
+  };
   const nE = net.settings.nE;
   const nE2 = net.settings.nE2;
   await saveNpy(join(dir, ACTIVITY_FILES.trainCounts), { data: a.counts, shape: [numAssign, nE] });
@@ -199,7 +234,17 @@ export async function runDiehlCookTest(options: DiehlCookTestOptions): Promise<{
     await saveNpy(join(dir, ACTIVITY_FILES.trainCounts2), { data: a.counts2, shape: [numAssign, nE2] });
     await saveNpy(join(dir, ACTIVITY_FILES.testCounts2), { data: b.counts2, shape: [numTest, nE2] });
   }
-  return { msPerExample, dir };
+  if (existsSync(join(options.runPath, 'manifest.json'))) {
+    await updateManifest(options.runPath, {
+      metrics: {
+        test_synops_per_image: energy.synOpsPerTestImage,
+        test_energy_per_image_j: energy.energyPerTestImageJ,
+        test_tdp_energy_per_image_j: energy.tdpEnergyPerTestImageJ,
+        tdpWatts: tdp,
+      },
+    });
+  }
+  return { msPerExample, dir, ...energy };
 }
 
 /** Reads the activity written by {@link runDiehlCookTest}. */

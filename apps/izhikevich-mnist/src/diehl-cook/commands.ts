@@ -4,7 +4,8 @@ import { type GlobalOptions, type RunDir, UsageError, createRunDir, discardRepla
 import { CheckpointError, ValidationError } from '@snn/core';
 import { type Command, Option } from 'commander';
 import { APP_NAME, type AppIo } from '../app/io.js';
-import { runDiehlCookTest } from './activity.js';
+import { formatJoules, snnEnergyJoules } from '../metrics/energy.js';
+import { type DiehlCookTestResult, runDiehlCookTest } from './activity.js';
 import { loadDiehlCookConfig } from './config-file.js';
 import { type DiehlCookSettings, type DiehlCookSettingsInput, diehlCookSettings } from './config.js';
 import { runDiehlCookEvaluate } from './evaluate.js';
@@ -29,6 +30,9 @@ interface TrainFlags {
   preUpdate?: 'depress' | 'potentiate';
   stdpRule?: 'triplet' | 'power-law';
   nuPost?: number;
+  thetaPlus?: number;
+  tauTheta?: number;
+  normalizeInterval?: number;
   resumeFrom?: string;
   mnistPath?: string;
   weightsDir?: string;
@@ -38,6 +42,15 @@ interface TrainFlags {
   testMode?: boolean;
   numAssign?: number;
   numThreads?: number;
+  tdpWatts?: number;
+}
+
+const TDP_OPTION = (): Option =>
+  numberOption('--tdp-watts <w>', "device power for the seed's energy estimate, TDP × time, beside SynOps × 0.9 pJ (default 160, the seed's RTX 4060 Ti)", 'positive');
+
+/** The energy line of a frozen pass: the synaptic-operation model beside the seed's TDP × time. */
+function testEnergyLine(r: DiehlCookTestResult): string {
+  return `energy per test image: ${formatJoules(r.energyPerTestImageJ)} (SynOps × 0.9 pJ, ${Math.round(r.synOpsPerTestImage)} SynOps), ${formatJoules(r.tdpEnergyPerTestImageJ)} (TDP ${r.tdpWatts} W × test time, the seed's estimate)\n`;
 }
 
 /**
@@ -112,6 +125,9 @@ const FLAG_OF: Readonly<Record<string, { flag: string; key: string; ms?: true }>
   preUpdate: { flag: '--pre-update', key: 'pre_update' },
   stdpRule: { flag: '--stdp-rule', key: 'stdp_rule' },
   nuPost: { flag: '--nu-post', key: 'nu_post' },
+  thetaPlusMv: { flag: '--theta-plus', key: 'theta_plus' },
+  tauThetaMs: { flag: '--tau-theta', key: 'tau_theta' },
+  normalizeInterval: { flag: '--normalize-interval', key: 'normalize_interval' },
 };
 
 /**
@@ -167,6 +183,7 @@ async function runTestMode(flags: TrainFlags, numExamples: number, examplesGiven
     seed: seed + 1,
     threads: flags.numThreads ?? 1,
     ...(flags.mnistPath ? { mnistPath: flags.mnistPath } : {}),
+    ...(flags.tdpWatts !== undefined ? { tdpWatts: flags.tdpWatts } : {}),
     io,
     quiet,
   });
@@ -174,6 +191,7 @@ async function runTestMode(flags: TrainFlags, numExamples: number, examplesGiven
   io.stdout.write(`activity ${out.dir}\n${out.msPerExample.toFixed(2)} ms/example\n`);
   io.stdout.write(`test accuracy ${(100 * r.accuracy).toFixed(2)} % (${r.numTest} test images, assignments from ${r.numAssign} training images)\n`);
   if (r.accuracy2 !== undefined) io.stdout.write(`layer 2 test accuracy ${(100 * r.accuracy2).toFixed(2)} %\n`);
+  io.stdout.write(testEnergyLine(out));
 }
 
 /**
@@ -223,6 +241,11 @@ export function addDiehlCookCommands(program: Command, io: AppIo, argv: readonly
       ).choices(['triplet', 'power-law']),
     )
     .addOption(numberOption('--nu-post <x>', 'STDP rate ν_post at post spikes (both rules) (default 0.01)', 'nonNegative'))
+    .addOption(numberOption('--theta-plus <mV>', 'adaptive-threshold increment per excitatory spike, mV (default 0.05, the authors\' and BindsNET\'s)', 'nonNegative'))
+    .addOption(numberOption('--tau-theta <ms>', 'decay time constant of the adaptive threshold while learning, ms (default 1e7, the authors\' and BindsNET\'s)', 'positive'))
+    .addOption(
+      numberOption('--normalize-interval <n>', 'examples between input-weight normalisations: 1 = before every presentation, repeats included (the authors\'); n > 1 = before examples 0, n, 2n, … only (default 1)', 'positiveInt'),
+    )
     .option('-c, --config <file>', 'YAML or JSON config with these settings in snake_case (n_e, example_time, …, seed); flags override it')
     .option('--resume-from <path|n>', 'continue a run: its directory, a checkpoint file in it, or an iteration n: <save-path>/checkpoints/checkpoint-<n>.safetensors (every --save-interval checkpoint is kept)')
     .option('--mnist-path <dir>', 'directory with the MNIST IDX files (default: the embedded copy)')
@@ -233,6 +256,7 @@ export function addDiehlCookCommands(program: Command, io: AppIo, argv: readonly
     .option('--test-mode', 'evaluate the trained network (--resume-from, else --save-path\'s last checkpoint) frozen: assignments from --num-assign training images, then --num-examples test images (at most 10,000); prints the test accuracy (= diehl-cook test + evaluate)')
     .addOption(numberOption('--num-assign <n>', 'with --test-mode: training images presented for the neuron assignments (default 10000)', 'positiveInt'))
     .addOption(numberOption('--num-threads <n>', 'worker threads for the frozen passes of --test-mode (training stays sequential: each example learns from the state the previous one left) (default 1)', 'positiveInt'))
+    .addOption(TDP_OPTION())
     .action(async (flags: TrainFlags, cmd: Command) => {
       const global = getGlobalOptions(cmd, io.env);
       checkDiehlCookBackend(global);
@@ -255,6 +279,9 @@ export function addDiehlCookCommands(program: Command, io: AppIo, argv: readonly
         preUpdate: flags.preUpdate ?? file.pre_update ?? 'depress',
         stdpRule: flags.stdpRule ?? file.stdp_rule ?? 'triplet',
         nuPost: flags.nuPost ?? file.nu_post ?? 0.01,
+        thetaPlus: flags.thetaPlus ?? file.theta_plus ?? 0.05,
+        tauTheta: flags.tauTheta ?? file.tau_theta ?? 1e7,
+        normalizeInterval: flags.normalizeInterval ?? file.normalize_interval ?? 1,
         seed: global.seed ?? file.seed ?? 0,
       };
       const settings = settingsFromFlags({
@@ -271,6 +298,9 @@ export function addDiehlCookCommands(program: Command, io: AppIo, argv: readonly
         preUpdate: f.preUpdate,
         stdpRule: f.stdpRule,
         nuPost: f.nuPost,
+        thetaPlusMv: f.thetaPlus,
+        tauThetaMs: f.tauTheta,
+        normalizeInterval: f.normalizeInterval,
       });
       if (flags.testMode) {
         await runTestMode(flags, f.numExamples, flags.numExamples !== undefined || file.num_examples !== undefined, global.seed ?? file.seed ?? 0, global.quiet, io);
@@ -306,6 +336,7 @@ export function addDiehlCookCommands(program: Command, io: AppIo, argv: readonly
         quiet: global.quiet,
         argv,
         backendRequest: global.backend,
+        ...(flags.tdpWatts !== undefined ? { tdpWatts: flags.tdpWatts } : {}),
         requestedSizes: { ...(flags.nE !== undefined ? { nE: flags.nE } : {}), ...(flags.nE2 !== undefined ? { nE2: flags.nE2 } : {}) },
       });
       const result = await training.catch(async (error: unknown) => {
@@ -316,6 +347,12 @@ export function addDiehlCookCommands(program: Command, io: AppIo, argv: readonly
       await discardReplaced(run);
       io.stdout.write(`run ${run.path}\nexamples ${f.numExamples} (${result.presented} this session), ${result.msPerExample.toFixed(2)} ms/example\n`);
       if (result.lastAccuracy !== null) io.stdout.write(`last interval accuracy ${(100 * result.lastAccuracy).toFixed(2)} %\n`);
+      if (result.presented > 0) {
+        const perExampleJ = (result.tdpTrainingEnergyWh * 3600) / result.presented;
+        io.stdout.write(
+          `energy per training example: ${formatJoules(snnEnergyJoules(result.synOpsPerExample))} (SynOps × 0.9 pJ, ${Math.round(result.synOpsPerExample)} SynOps), ${formatJoules(perExampleJ)} (TDP ${result.tdpWatts} W × training time, the seed's estimate); training: ${result.tdpTrainingEnergyWh.toPrecision(3)} Wh (TDP × training time)\n`,
+        );
+      }
     });
 
   dc.command('test')
@@ -326,7 +363,8 @@ export function addDiehlCookCommands(program: Command, io: AppIo, argv: readonly
     .addOption(numberOption('--num-test <n>', 'test images', 'positiveInt').default(10000))
     .addOption(numberOption('--num-threads <n>', 'worker threads; every example has its own Poisson generator, so the counts do not depend on it', 'positiveInt').default(1))
     .option('--mnist-path <dir>', 'directory with the MNIST IDX files (default: the embedded copy)')
-    .action(async (flags: { run: string; checkpoint?: string; numAssign: number; numTest: number; numThreads: number; mnistPath?: string }, cmd: Command) => {
+    .addOption(TDP_OPTION())
+    .action(async (flags: { run: string; checkpoint?: string; numAssign: number; numTest: number; numThreads: number; mnistPath?: string; tdpWatts?: number }, cmd: Command) => {
       const global = getGlobalOptions(cmd, io.env);
       checkDiehlCookBackend(global);
       const out = await runDiehlCookTest({
@@ -337,10 +375,12 @@ export function addDiehlCookCommands(program: Command, io: AppIo, argv: readonly
         seed: (global.seed ?? 0) + 1,
         threads: flags.numThreads,
         ...(flags.mnistPath ? { mnistPath: flags.mnistPath } : {}),
+        ...(flags.tdpWatts !== undefined ? { tdpWatts: flags.tdpWatts } : {}),
         io,
         quiet: global.quiet,
       });
       io.stdout.write(`activity ${out.dir}\n${out.msPerExample.toFixed(2)} ms/example\n`);
+      io.stdout.write(testEnergyLine(out));
     });
 
   dc.command('evaluate')

@@ -20,6 +20,9 @@ export const diehlCookConfigSchema = z.strictObject({
   pre_update: z.enum(['depress', 'potentiate']).optional(),
   stdp_rule: z.enum(['triplet', 'power-law']).optional(),
   nu_post: nonNegative().optional(),
+  theta_plus: nonNegative().optional(),
+  tau_theta: positive().optional(),
+  normalize_interval: positiveInt().optional(),
   seed: nonNegativeInt().optional(),
 });
 

@@ -84,6 +84,23 @@ export interface DiehlCookSettings {
   readonly stdpRule: 'triplet' | 'power-law';
   /** STDP rate ν_post at post spikes (both rules; the triplet rule's potentiation, the power-law rule's η). Default 0.01. */
   readonly nuPost: number;
+  /**
+   * Adaptive-threshold increment θ_plus of the excitatory neurons per spike, mV (both layers). Default 0.05, the
+   * authors' code (`theta_plus_e = 0.05 * b2.mV`) and BindsNET's `DiehlAndCookNodes`.
+   */
+  readonly thetaPlusMv: number;
+  /**
+   * Decay time constant τ_θ of the excitatory adaptive threshold, ms (`dθ/dt = −θ/τ_θ` while learning; frozen in test
+   * mode). Default 1e7 ms, the authors' code (`tc_theta = 1e7 * b2.ms`) and BindsNET's.
+   */
+  readonly tauThetaMs: number;
+  /**
+   * Examples between normalisations of the input weight columns to their target sums. 1 (default): before every
+   * presentation, repeats at a higher intensity included, as the authors' code (`normalize_weights()` at the top of
+   * each presentation). N > 1: only before the first presentation of examples 0, N, 2N, … of the run (STDP moves the
+   * column sums in between).
+   */
+  readonly normalizeInterval: number;
 }
 
 /** Options accepted by {@link diehlCookSettings}. */
@@ -147,7 +164,34 @@ export function diehlCookSettings(input: DiehlCookSettingsInput = {}): DiehlCook
   check(stdpRule === 'triplet' || stdpRule === 'power-law', 'stdpRule', "'triplet' or 'power-law'", JSON.stringify(stdpRule));
   const nuPost = input.nuPost ?? 0.01;
   check(Number.isFinite(nuPost) && nuPost >= 0, 'nuPost', 'a number >= 0', nuPost);
-  return Object.freeze({ nE, nE2, dtMs, exampleTimeMs, restingTimeMs, inputIntensity, minSpikes, maxIntensity, weightSum, weightSum2, weightMax2, excToInh, inhToExc, timerRate, preUpdate, stdpRule, nuPost });
+  const thetaPlusMv = input.thetaPlusMv ?? 0.05;
+  check(Number.isFinite(thetaPlusMv) && thetaPlusMv >= 0, 'thetaPlusMv', 'a number >= 0 (mV)', thetaPlusMv);
+  const tauThetaMs = input.tauThetaMs ?? 1e7;
+  check(Number.isFinite(tauThetaMs) && tauThetaMs >= dtMs, 'tauThetaMs', `a number >= dt (${dtMs} ms)`, tauThetaMs);
+  const normalizeInterval = input.normalizeInterval ?? 1;
+  check(Number.isInteger(normalizeInterval) && normalizeInterval >= 1, 'normalizeInterval', 'an integer >= 1', normalizeInterval);
+  return Object.freeze({
+    nE,
+    nE2,
+    dtMs,
+    exampleTimeMs,
+    restingTimeMs,
+    inputIntensity,
+    minSpikes,
+    maxIntensity,
+    weightSum,
+    weightSum2,
+    weightMax2,
+    excToInh,
+    inhToExc,
+    timerRate,
+    preUpdate,
+    stdpRule,
+    nuPost,
+    thetaPlusMv,
+    tauThetaMs,
+    normalizeInterval,
+  });
 }
 
 /**

@@ -82,6 +82,63 @@ describe('Diehl & Cook network', () => {
     expect(r.intensity).toBe(4);
     expect(r.counts.every((c) => c === 0)).toBe(true);
   });
+  it('θ increment and decay follow thetaPlusMv and tauThetaMs', () => {
+    // No increment: θ only decays, 20·(1 − Δt/τ_θ)^steps over all steps of the presentations and rests.
+    const decaying = smallNet(12, 1, { thetaPlusMv: 0, tauThetaMs: 1000 });
+    const r = decaying.present(image(0), new Rng(7), true);
+    const steps = r.presentations * (120 + 40);
+    for (const th of decaying.layers[0].exc.theta) expect(th).toBeCloseTo(20 * (1 - 0.5 / 1000) ** steps, 10);
+    // Increment 0.5 mV: θ − 20 is 0.5 mV per spike (the decay over 10⁷ ms is below 1e-4 of it).
+    const growing = smallNet(12, 1, { thetaPlusMv: 0.5 });
+    growing.present(image(0), new Rng(7), true);
+    const rises = Array.from(growing.layers[0].exc.theta, (th) => (th - 20) / 0.5);
+    expect(Math.max(...rises)).toBeGreaterThan(0.9);
+    for (const k of rises) expect(Math.abs(k - Math.round(k))).toBeLessThan(1e-3);
+    expect(() => diehlCookSettings({ tauThetaMs: 0.2 })).toThrow('field tauThetaMs: invalid Diehl & Cook setting; expected a number >= dt (0.5 ms), found 0.2');
+    expect(() => diehlCookSettings({ thetaPlusMv: -1 })).toThrow('field thetaPlusMv: invalid Diehl & Cook setting; expected a number >= 0 (mV), found -1');
+  });
+  it('normalizeInterval: 1 normalises before every presentation, repeats included; N > 1 only where the loop says', () => {
+    const normalisations = (normalizeInterval: number, normalizeFirst: boolean): number => {
+      const net = smallNet(12, 1, { inputIntensity: 2, maxIntensity: 4, normalizeInterval });
+      let calls = 0;
+      const normalize = net.normalize.bind(net);
+      net.normalize = () => {
+        calls++;
+        normalize();
+      };
+      // A black image: three presentations (intensity 2, 3, 4).
+      expect(net.present(new Uint8Array(784), new Rng(1), true, normalizeFirst).presentations).toBe(3);
+      return calls;
+    };
+    expect(normalisations(1, true)).toBe(3);
+    expect(normalisations(5, true)).toBe(1);
+    expect(normalisations(5, false)).toBe(0);
+    expect(() => diehlCookSettings({ normalizeInterval: 0 })).toThrow('field normalizeInterval: invalid Diehl & Cook setting; expected an integer >= 1, found 0');
+  });
+  it('counts synaptic operations: n per presynaptic spike, 1 per excitatory spike, n − 1 per inhibitory spike', () => {
+    const net = smallNet(100);
+    const layer = net.layers[0];
+    // Three input spikes in one step (delivered later through the delay lines): 3 · 100 accumulates.
+    net.advance(Int32Array.of(5, 300, 600), 0, 3, false);
+    expect(net.synOps).toBe(300);
+    // Two excitatory neurons at threshold: 2 spikes → 2 inhibitory inputs, then 2 inhibitory spikes → 2 · 99.
+    const fresh = smallNet(100);
+    const l = fresh.layers[0];
+    l.exc.v[3] = -30;
+    l.exc.v[7] = -30;
+    l.exc.timerMs.fill(100);
+    const empty = new Int32Array(0);
+    for (let s = 0; s < 40; s++) fresh.advance(empty, 0, 0, false);
+    let exc = 0;
+    for (const c of l.counter) exc += c;
+    expect(exc).toBe(2);
+    expect(fresh.synOps).toBe(2 + 2 * 99);
+    // A presentation reports its own share.
+    const r = net.present(image(1), new Rng(3), false);
+    expect(r.synOps).toBeGreaterThan(100 * 1000);
+    expect(net.synOps).toBe(300 + r.synOps);
+    expect(layer.n).toBe(100);
+  });
   it('the closed-form end of the rest equals stepping it (no input, nothing can spike)', () => {
     const a = smallNet();
     const b = smallNet();
@@ -187,7 +244,7 @@ describe('diehl-cook commands', () => {
     const ckpt = readFileSync(join(dir, 'full', 'checkpoints', 'last.safetensors'));
     const tm = await cli(['--seed', '5', 'diehl-cook', 'train', '--num-examples', '3', '--num-assign', '4', '--test-mode', '--resume-from', join(dir, 'full'), '--quiet']);
     expect(tm.stderr).toBe('');
-    expect(tm.stdout).toMatch(/test accuracy \d+\.\d\d % \(3 test images, assignments from 4 training images\)\n$/);
+    expect(tm.stdout).toMatch(/test accuracy \d+\.\d\d % \(3 test images, assignments from 4 training images\)\nenergy per test image: \S+ \S?J \(SynOps × 0\.9 pJ, \d+ SynOps\), \S+ \S?J \(TDP 160 W × test time, the seed's estimate\)\n$/);
     expect(readFileSync(join(dir, 'full', 'checkpoints', 'last.safetensors')).equals(ckpt)).toBe(true);
     expect(JSON.parse(readFileSync(join(dir, 'full', 'evaluation.json'), 'utf8'))).toMatchObject({ numAssign: 4, numTest: 3 });
     const bare = await cli(['diehl-cook', 'train', '--test-mode']);
@@ -216,6 +273,40 @@ describe('diehl-cook commands', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("option '--stdp-rule <rule>' argument 'pair' is invalid. Allowed choices are triplet, power-law.");
     expect(() => diehlCookSettings({ stdpRule: 'pair' as never })).toThrow(`field stdpRule: invalid Diehl & Cook setting; expected 'triplet' or 'power-law', found "pair"`);
+  }, 30000);
+
+  it('--theta-plus, --tau-theta, --normalize-interval (flags and config) are stored in the checkpoint; energy by SynOps beside TDP × time', async () => {
+    const dir = tmp();
+    const args = ['--seed', '3', 'diehl-cook', 'train', ...TINY, '--num-examples', '3', '--save-interval', '3', '--tdp-watts', '100'];
+    const r = await cli([...args, '--theta-plus', '0.1', '--tau-theta', '2e6', '--normalize-interval', '2', '--save-path', join(dir, 'flags'), '--quiet']);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/energy per training example: \S+ \S?J \(SynOps × 0\.9 pJ, \d+ SynOps\), \S+ \S?J \(TDP 100 W × training time, the seed's estimate\); training: \S+ Wh \(TDP × training time\)\n/);
+    const a = await loadDiehlCookCheckpoint(join(dir, 'flags', 'checkpoints', 'last.safetensors'));
+    expect(a.settings).toMatchObject({ thetaPlusMv: 0.1, tauThetaMs: 2e6, normalizeInterval: 2 });
+    expect(a.net.excParams).toMatchObject({ thetaPlusMv: 0.1, tauThetaMs: 2e6 });
+    const manifest = JSON.parse(readFileSync(join(dir, 'flags', 'manifest.json'), 'utf8')) as { metrics: Record<string, number> };
+    expect(manifest.metrics.tdpWatts).toBe(100);
+    expect(manifest.metrics.synopsPerTrainingExample).toBeGreaterThan(784 * 10);
+    expect(manifest.metrics.energyPerTrainingExampleJ).toBeCloseTo(manifest.metrics.synopsPerTrainingExample * 0.9e-12, 20);
+    expect(manifest.metrics.tdpEnergyPerTrainingImageWh).toBeCloseTo(manifest.metrics.tdpTrainingEnergyWh / 3, 15);
+    writeFileSync(join(dir, 'c.yaml'), 'theta_plus: 0.02\ntau_theta: 1000000\nnormalize_interval: 10\n');
+    const c = await cli([...args, '--config', join(dir, 'c.yaml'), '--save-path', join(dir, 'config'), '--quiet']);
+    expect(c.stderr).toBe('');
+    expect((await loadDiehlCookCheckpoint(join(dir, 'config', 'checkpoints', 'last.safetensors'))).settings).toMatchObject({ thetaPlusMv: 0.02, tauThetaMs: 1e6, normalizeInterval: 10 });
+    // The frozen passes report the energy per test image both ways and keep it in the manifest.
+    const t = await cli(['--quiet', 'diehl-cook', 'test', '--run', join(dir, 'flags'), '--num-assign', '3', '--num-test', '2', '--tdp-watts', '100']);
+    expect(t.stderr).toBe('');
+    expect(t.stdout).toMatch(/energy per test image: \S+ \S?J \(SynOps × 0\.9 pJ, \d+ SynOps\), \S+ \S?J \(TDP 100 W × test time, the seed's estimate\)\n$/);
+    const tested = JSON.parse(readFileSync(join(dir, 'flags', 'manifest.json'), 'utf8')) as { metrics: Record<string, number> };
+    expect(tested.metrics.test_synops_per_image).toBeGreaterThan(784 * 10);
+    expect(tested.metrics.test_energy_per_image_j).toBeCloseTo(tested.metrics.test_synops_per_image * 0.9e-12, 20);
+    expect(tested.metrics.test_tdp_energy_per_image_j).toBeGreaterThan(0);
+    const bad = await cli(['diehl-cook', 'train', ...TINY, '--tau-theta', '0.2']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--tau-theta (config tau_theta): invalid Diehl & Cook setting; expected a number >= dt (0.5 ms), found 0.2');
+    const zero = await cli(['diehl-cook', 'train', ...TINY, '--normalize-interval', '0']);
+    expect(zero.code).toBe(2);
+    expect(zero.stderr).toContain('--normalize-interval');
   }, 30000);
 
   it('--save-path keeps an existing run unless --force; a forced run that fails puts it back; a failure marks the manifest failed', async () => {

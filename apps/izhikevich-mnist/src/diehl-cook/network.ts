@@ -181,6 +181,8 @@ export interface ExampleResult {
   readonly intensity: number;
   /** Presentations needed (1 + repeats). */
   readonly presentations: number;
+  /** Synaptic operations of the example, all presentations and rests included (see {@link DiehlCookNetwork.synOps}). */
+  readonly synOps: number;
 }
 
 /**
@@ -206,13 +208,20 @@ export class DiehlCookNetwork {
   readonly inhParams: ConductanceLifParams;
   /** Global step counter (time = step·Δt). */
   step = 0;
+  /**
+   * Synaptic operations (spike-driven accumulates) since the network was made, the SynOps of the other commands
+   * (`Σ spikes · fan-out`, energy = SynOps × 0.9 pJ): per layer, each presynaptic spike (input or layer-1) adds its
+   * weight into the layer's n excitatory neurons, each excitatory spike excites its one inhibitory neuron, and each
+   * inhibitory spike inhibits the n − 1 other excitatory neurons: `n·pre + exc + (n − 1)·inh`.
+   */
+  synOps = 0;
   private readonly noInput: Int32Array = new Int32Array(0);
 
   constructor(settings: DiehlCookSettings, projections: readonly Projection[]) {
     this.settings = settings;
-    const timerRate = settings.timerRate;
-    this.excParams = conductanceLifParams({ ...DIEHL_COOK_EXCITATORY, timerRate }, 'excitatory');
-    this.excParamsFrozen = conductanceLifParams({ ...DIEHL_COOK_EXCITATORY, timerRate, adaptiveThreshold: false }, 'excitatory');
+    const exc = { ...DIEHL_COOK_EXCITATORY, timerRate: settings.timerRate, thetaPlusMv: settings.thetaPlusMv, tauThetaMs: settings.tauThetaMs };
+    this.excParams = conductanceLifParams(exc, 'excitatory');
+    this.excParamsFrozen = conductanceLifParams({ ...exc, adaptiveThreshold: false }, 'excitatory');
     this.inhParams = conductanceLifParams(DIEHL_COOK_INHIBITORY, 'inhibitory');
     this.layers = projections.map((p, k) => new DiehlCookLayer(p, this.excParams, this.inhParams, settings.dtMs, layerStdpParams(settings, k)));
   }
@@ -276,6 +285,7 @@ export class DiehlCookNetwork {
       // 1. Pre spikes of this step enter the delay lines; spikes reaching their synapses now are delivered to g_e
       //    (with STDP depression at the synapse).
       layer.synapses.emit(pre, preStart, preCount, step);
+      this.synOps += preCount * n;
       layer.synapses.deliver(step, layer.exc.ge, learn);
       // 2. Excitatory spikes: one-to-one excitation of the inhibitory layer, counts, STDP potentiation.
       let c = 0;
@@ -296,6 +306,7 @@ export class DiehlCookNetwork {
         if (learn) layer.synapses.onPostSpikes(layer.excList, c, step);
       }
       layer.excListCount = c;
+      this.synOps += c + layer.inhSpikeCount * (n - 1);
       // 3. Inhibitory spikes: inhibit every excitatory neuron but the own one.
       if (layer.inhSpikeCount > 0) {
         const k = layer.inhSpikeCount;
@@ -376,16 +387,20 @@ export class DiehlCookNetwork {
    * @param image - 784 pixels 0..255
    * @param rng - the run's generator (Poisson input)
    * @param learn - training mode (STDP, θ adaptation, normalisation) or test mode (all frozen)
+   * @param normalizeFirst - when learning, whether to normalise before the first presentation (default true; the
+   *   training loop passes whether the example starts a `normalizeInterval`). Repeats are normalised only when
+   *   `normalizeInterval` is 1, as the authors' code.
    */
-  present(image: ArrayLike<number>, rng: Rng, learn: boolean): ExampleResult {
+  present(image: ArrayLike<number>, rng: Rng, learn: boolean, normalizeFirst = true): ExampleResult {
     const s = this.settings;
     const inputSteps = Math.round(s.exampleTimeMs / s.dtMs);
     const restSteps = Math.round(s.restingTimeMs / s.dtMs);
     let intensity = s.inputIntensity;
     let presentations = 0;
+    const synOps0 = this.synOps;
     for (;;) {
       presentations++;
-      if (learn) this.normalize();
+      if (learn && (presentations === 1 ? normalizeFirst : s.normalizeInterval === 1)) this.normalize();
       const spikes = poissonInput(image, intensity, inputSteps, s.dtMs, rng);
       for (let t = 0; t < inputSteps; t++) {
         const a = spikes.offsets[t];
@@ -401,7 +416,7 @@ export class DiehlCookNetwork {
         intensity += 1;
         continue;
       }
-      return { counts: counts[0], ...(counts[1] ? { counts2: counts[1] } : {}), intensity, presentations };
+      return { counts: counts[0], ...(counts[1] ? { counts2: counts[1] } : {}), intensity, presentations, synOps: this.synOps - synOps0 };
     }
   }
 }

@@ -88,7 +88,7 @@ describe("diehl-cook train with the seed script's command line", () => {
     // --test_mode with --num_threads: evaluates the run's network on the test images and ends with the accuracy.
     const tested = await cli(['--seed', '2', 'diehl-cook', 'train', '--test_mode', '--save_path', run, '--num_examples', '3', '--num-assign', '4', '--num_threads', '2', '--quiet']);
     expect(tested.stderr).toBe('');
-    expect(tested.stdout).toMatch(/test accuracy \d+\.\d\d % \(3 test images, assignments from 4 training images\)\n$/);
+    expect(tested.stdout).toMatch(/test accuracy \d+\.\d\d % \(3 test images, assignments from 4 training images\)\nenergy per test image: \S+ \S?J \(SynOps × 0\.9 pJ, \d+ SynOps\), \S+ \S?J \(TDP 160 W × test time, the seed's estimate\)\n$/);
     // Training with threads says it stays sequential.
     const threads = await cli(['--seed', '2', 'diehl-cook', 'train', ...SEED_TINY, '--num_examples', '2', '--num_threads', '2', '--save_path', join(dir, 't')]);
     expect(threads.stderr).toContain('--num-threads 2: training stays sequential');

@@ -8,6 +8,7 @@ import { loadMnist } from '@snn/datasets/node';
 import { assignNeurons, classifyByAssignment } from '@snn/readout';
 import type { AppIo } from '../app/io.js';
 import { APP_NAME } from '../app/io.js';
+import { SEED_TDP_WATTS, snnEnergyJoules, tdpEnergyWh } from '../metrics/energy.js';
 import { memoryUsage, toMiB } from '../metrics/memory.js';
 import { type Projection, defaultConnectionOptions, generateConnections } from '../random-connections/generate.js';
 import { type TrainingProgress, loadDiehlCookCheckpoint, saveDiehlCookCheckpoint } from './checkpoint.js';
@@ -49,6 +50,8 @@ export interface DiehlCookTrainOptions {
   readonly backendRequest?: string;
   /** Training images (for tests; default loaded from `mnistPath`). */
   readonly data?: ImageDataset;
+  /** Device power for the seed's energy estimate, TDP × time, W (default {@link SEED_TDP_WATTS}). */
+  readonly tdpWatts?: number;
 }
 
 /** Result of {@link runDiehlCookTraining}. */
@@ -61,6 +64,12 @@ export interface DiehlCookTrainResult {
   readonly net: DiehlCookNetwork;
   /** Last interval accuracy (layer 1), or null before the first update. */
   readonly lastAccuracy: number | null;
+  /** Mean synaptic operations per training example of this session (see {@link DiehlCookNetwork.synOps}). */
+  readonly synOpsPerExample: number;
+  /** The seed's estimate for this session's training: TDP × training time, Wh. */
+  readonly tdpTrainingEnergyWh: number;
+  /** The TDP used, W. */
+  readonly tdpWatts: number;
 }
 
 /** File name of the checkpoint saved after `examples` examples, inside `checkpoints/`. */
@@ -193,11 +202,14 @@ export async function runDiehlCookTraining(options: DiehlCookTrainOptions): Prom
   let spikes = 0;
   let spikes2 = 0;
   let presentations = 0;
+  let synOps = 0;
+  let sessionSynOps = 0;
+  const tdp = options.tdpWatts ?? SEED_TDP_WATTS;
   for (let j = start; j < options.numExamples; j++) {
     const index = j % data.count;
     const image = data.images.subarray(index * 784, (index + 1) * 784);
     const label = data.labels[index];
-    const result = net.present(image, rng, true);
+    const result = net.present(image, rng, true, j % s.normalizeInterval === 0);
     const counts = Array.from(result.counts);
     rows.push(counts);
     labels.push(label);
@@ -210,6 +222,8 @@ export async function runDiehlCookTraining(options: DiehlCookTrainOptions): Prom
     }
     for (const c of counts) spikes += c;
     presentations += result.presentations;
+    synOps += result.synOps;
+    sessionSynOps += result.synOps;
     const done = j + 1;
     if (done % options.updateInterval === 0) {
       const now = performance.now();
@@ -223,6 +237,10 @@ export async function runDiehlCookTraining(options: DiehlCookTrainOptions): Prom
         mean_presentations: presentations / labels.length,
         ms_per_example: (now - tInterval) / labels.length,
         cpu_ms_per_example: (cpu.user + cpu.system) / 1000 / labels.length,
+        // Energy by the synaptic-operation model and by the seed's TDP × time, for this interval's examples.
+        synops_per_example: synOps / labels.length,
+        energy_per_example_j: snnEnergyJoules(synOps / labels.length),
+        tdp_energy_wh: tdpEnergyWh(tdp, (now - tInterval) / 1000),
       };
       if (s.nE2 > 0) {
         record.accuracy2 = correct2 / labels.length;
@@ -244,6 +262,7 @@ export async function runDiehlCookTraining(options: DiehlCookTrainOptions): Prom
       spikes = 0;
       spikes2 = 0;
       presentations = 0;
+      synOps = 0;
       tInterval = now;
       cpuInterval = process.cpuUsage();
     }
@@ -257,7 +276,10 @@ export async function runDiehlCookTraining(options: DiehlCookTrainOptions): Prom
     }
   }
   const presented = Math.max(0, options.numExamples - start);
-  const msPerExample = presented > 0 ? (performance.now() - t0) / presented : 0;
+  const trainingMs = performance.now() - t0;
+  const msPerExample = presented > 0 ? trainingMs / presented : 0;
+  const synOpsPerExample = sessionSynOps / Math.max(1, presented);
+  const tdpTrainingEnergyWh = tdpEnergyWh(tdp, trainingMs / 1000);
   await saveNpy(join(weightsDir, 'XeAe.npy'), { data: net.layers[0].weights, shape: [784, s.nE] });
   await saveNpy(join(weightsDir, 'theta_A.npy'), { data: net.layers[0].exc.theta, shape: [s.nE] });
   if (net.layers[1]) {
@@ -275,7 +297,13 @@ export async function runDiehlCookTraining(options: DiehlCookTrainOptions): Prom
       // The same memory figures as the other commands: synapses (input and layer-2 weights, float32) and peak RSS.
       parameterMiB: toMiB(memoryUsage(net.layers.reduce((n, l) => n + l.nPre * l.n, 0)).parameterBytes),
       peakRssMiB: toMiB(memoryUsage(0).peakRssBytes),
+      // This session's examples: the synaptic-operation model and the seed's TDP × training time.
+      synopsPerTrainingExample: synOpsPerExample,
+      energyPerTrainingExampleJ: snnEnergyJoules(synOpsPerExample),
+      tdpWatts: tdp,
+      tdpTrainingEnergyWh,
+      tdpEnergyPerTrainingImageWh: tdpTrainingEnergyWh / Math.max(1, presented),
     },
   });
-  return { presented, msPerExample, net, lastAccuracy };
+  return { presented, msPerExample, net, lastAccuracy, synOpsPerExample, tdpTrainingEnergyWh, tdpWatts: tdp };
 }

@@ -70,3 +70,14 @@ export const SEED_TDP_WATTS = 160;
 export function tdpEnergyWh(watts: number, seconds: number): number {
   return (watts * seconds) / 3600;
 }
+
+/**
+ * Joules with an SI prefix, 3 significant digits (e.g. `12.3 µJ`; below 1 pJ in pJ).
+ *
+ * @param j - energy in joules
+ */
+export function formatJoules(j: number): string {
+  const units: Array<[number, string]> = [[1, 'J'], [1e-3, 'mJ'], [1e-6, 'µJ'], [1e-9, 'nJ'], [1e-12, 'pJ']];
+  const [scale, unit] = units.find(([s]) => Math.abs(j) >= s) ?? units[units.length - 1];
+  return `${(j / scale).toPrecision(3)} ${unit}`;
+}

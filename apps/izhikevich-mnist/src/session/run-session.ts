@@ -5,7 +5,7 @@ import { writeFileAtomic } from '@snn/core/node';
 import { confusionMatrix } from '@snn/readout';
 import { APP_NAME, type AppIo } from '../app/io.js';
 import { type DataSizes, type MnistSplits, checkMnistDir, loadMnistSplits } from '../data/mnist.js';
-import { SEED_TDP_WATTS, tdpEnergyWh } from '../metrics/energy.js';
+import { SEED_TDP_WATTS, formatJoules, tdpEnergyWh } from '../metrics/energy.js';
 import { memoryUsage, toMiB } from '../metrics/memory.js';
 import { renderSessionReport } from '../report/render.js';
 import { APP_VERSION } from '../version.js';
@@ -227,13 +227,6 @@ export async function runSession<C extends SessionConfig>(options: SessionOption
     io.stdout.write(`run directory: ${run.path}\n`);
     return { runDir: run.path, epochs, testAccuracy: tested?.accuracy ?? Number.NaN, best, stoppedEarly };
   });
-}
-
-/** Joules with an SI prefix, 3 significant digits (e.g. `12.3 µJ`). */
-function formatJoules(j: number): string {
-  const units: Array<[number, string]> = [[1, 'J'], [1e-3, 'mJ'], [1e-6, 'µJ'], [1e-9, 'nJ'], [1e-12, 'pJ']];
-  const [scale, unit] = units.find(([s]) => Math.abs(j) >= s) ?? units[units.length - 1];
-  return `${(j / scale).toPrecision(3)} ${unit}`;
 }
 
 function prefix(name: string, values: Readonly<Record<string, MetricValue>>): Record<string, MetricValue> {
