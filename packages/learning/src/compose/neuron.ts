@@ -236,16 +236,8 @@ export class NeuronLayer implements Layer {
     const n = B * this.width;
     const like = x.data;
     const m = this.model;
-    if (this.steps !== T || this.batch !== B || this.outSeq.constructor !== like.constructor) {
-      this.stateSeq = m.states.map(() => newLike(like, (T + 1) * n));
-      this.outSeq = newLike(like, T * n);
-      this.memSeq = newLike(like, T * n);
-      this.gradIn = newLike(like, T * n);
-      this.steps = T;
-      this.batch = B;
-    }
-    const initial = m.initial;
-    for (let i = 0; i < this.stateSeq.length; i++) this.stateSeq[i].fill(initial?.[i] ?? 0, 0, n);
+    this.steps = T;
+    this.batch = B;
     const fire = ctx.spikeOverride ?? this.fire;
     const params = this.slots.map((s) => s.value);
     const mi = m.membrane;
@@ -259,6 +251,12 @@ export class NeuronLayer implements Layer {
       this.last = this.kernelOutput(this.seq as NeuronSequenceKernel, T, B, binary);
       return this.last;
     }
+    // The per-step path keeps every state of every step (arrays made on first use at these sizes: a kernel run needs none).
+    this.stateSeq = m.states.map((_, i) => sized(this.stateSeq[i], like, (T + 1) * n));
+    this.outSeq = sized(this.outSeq, like, T * n);
+    this.memSeq = sized(this.memSeq, like, T * n);
+    const initial = m.initial;
+    for (let i = 0; i < this.stateSeq.length; i++) this.stateSeq[i].fill(initial?.[i] ?? 0, 0, n);
     for (let t = 0; t < T; t++) {
       const io: NeuronStepIO = {
         width: this.width,
@@ -290,15 +288,25 @@ export class NeuronLayer implements Layer {
     };
     let out: Float32Array | null = null;
     let mem: Float32Array | null = null;
-    const outArr = this.outSeq as Float32Array;
-    const memArr = this.memSeq as Float32Array;
+    const size = T * B * this.width;
+    const f32 = new Float32Array(0);
+    // Dense copies are made (or reused) only when read.
+    const readOut = (): Float32Array => {
+      this.outSeq = sized(this.outSeq, f32, size);
+      seq.readOutput(this.outSeq as Float32Array);
+      return this.outSeq as Float32Array;
+    };
+    const readMem = (): Float32Array => {
+      this.memSeq = sized(this.memSeq, f32, size);
+      seq.readMembrane(this.memSeq as Float32Array);
+      return this.memSeq as Float32Array;
+    };
     const bits = binary ? (seq.bits?.() ?? undefined) : undefined;
     const seqOut: Seq = {
       get data(): Float32Array {
         if (out === null) {
           check();
-          seq.readOutput(outArr);
-          out = outArr;
+          out = readOut();
         }
         return out;
       },
@@ -313,8 +321,7 @@ export class NeuronLayer implements Layer {
       get mem(): Float32Array {
         if (mem === null) {
           check();
-          seq.readMembrane(memArr);
-          mem = memArr;
+          mem = readMem();
         }
         return mem;
       },
@@ -357,6 +364,7 @@ export class NeuronLayer implements Layer {
     const like = x.data;
     const m = this.model;
     const k = m.states.length;
+    this.gradIn = sized(this.gradIn, like, T * n);
     let gNext = Array.from({ length: k }, () => newLike(like, n));
     let gPrev = Array.from({ length: k }, () => newLike(like, n));
     const fire = ctx.spikeOverride ?? this.fire;
@@ -429,6 +437,11 @@ function transpose2d(m: Float32Array, rows: number, cols: number): Float32Array 
   const out = new Float32Array(m.length);
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = m[r * cols + c];
   return out;
+}
+
+/** `a` when it has `length` entries of the same kind as `like`, else a new zeroed array. */
+function sized(a: FloatArray | undefined, like: FloatArray, length: number): FloatArray {
+  return a !== undefined && a.length === length && a.constructor === like.constructor ? a : newLike(like, length);
 }
 
 function checkModel(model: NeuronModel): void {

@@ -36,9 +36,10 @@ interface Traces {
   readonly masks: Int32Array;
   readonly vState: Float32Array;
   readonly uState: Float32Array;
-  readonly gradIn: Float32Array;
-  readonly gv: Float64Array;
-  readonly gu: Float64Array;
+  /** dL/d(input) `[T, n]` and the running dL/dv, dL/du: made by the first backward (inference needs none). */
+  gradIn: Float32Array;
+  gv: Float64Array;
+  gu: Float64Array;
 }
 
 function tracesFor(T: number, n: number, twoHalf: boolean): Traces {
@@ -50,9 +51,9 @@ function tracesFor(T: number, n: number, twoHalf: boolean): Traces {
     masks: new Int32Array(((T + 31) >> 5) * n),
     vState: new Float32Array(n),
     uState: new Float32Array(n),
-    gradIn: new Float32Array(T * n),
-    gv: new Float64Array(n),
-    gu: new Float64Array(n),
+    gradIn: new Float32Array(0),
+    gv: new Float64Array(0),
+    gu: new Float64Array(0),
   };
 }
 
@@ -113,6 +114,11 @@ function backwardRun(s: IzhikevichKernelSettings, gradOut: Float32Array, gradMem
   const peak = kind === 2 ? surrogate.options.alpha / 2 : 1;
   const uDecay = 1 - dtMs * a;
   const uFromV = dtMs * a * b;
+  if (tr.gradIn.length !== tr.steps * tr.size) {
+    tr.gradIn = new Float32Array(tr.steps * tr.size);
+    tr.gv = new Float64Array(tr.size);
+    tr.gu = new Float64Array(tr.size);
+  }
   const { steps: T, size: n, v2, vh, gradIn, gv, gu } = tr;
   const hasMem = gradMem !== null;
   const gm = gradMem ?? gradOut;
