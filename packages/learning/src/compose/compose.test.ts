@@ -6,7 +6,7 @@ import { Adam } from '../optim/adam.js';
 import { Dropout, Flatten, Residual } from './containers.js';
 import { gradCheck } from './grad-check.js';
 import { Linear } from './linear.js';
-import { type Loss, type LossSpec, ceCountLoss, ceMaxMembraneLoss, ceRateLoss, lossFromSpec, membraneCrossEntropy, mseMembraneLoss, mseSpikeCountLoss } from './losses.js';
+import { type Loss, type LossSpec, ceCountLoss, ceMaxMembraneLoss, ceMeanMembraneLoss, ceRateLoss, lossFromSpec, membraneCrossEntropy, mseMembraneLoss, mseSpikeCountLoss } from './losses.js';
 import { Network, sparseToSeq } from './network.js';
 import { NeuronLayer, type NeuronModel } from './neuron.js';
 import type { FloatArray } from './types.js';
@@ -119,6 +119,20 @@ describe('composition engine', () => {
     r = trace(alif({ alpha: 0.5, rho: 0.5, adaptStrength: 1 }), [1.5, 0, 1]);
     expect(r.spk).toEqual([1, 0, 0]);
     expectClose(r.mem, [1.5, -0.25, 0.875], 6);
+    // The same with sigmoid-parametrised decays: logits q = log(0.5/0.5) = 0, σ(0) = 0.5.
+    const sig = alif({ alpha: 0.5, rho: 0.5, adaptStrength: 1, learnAlpha: true, learnRho: true, parametrisation: 'sigmoid', name: 'h' });
+    r = trace(sig, [1.5, 0, 1]);
+    expectClose(r.mem, [1.5, -0.25, 0.875], 6);
+    expect(sig.parameters().map((p) => `${p.name}=${p.value[0]}`)).toEqual(['h.alpha_logit=0', 'h.rho_logit=0']);
+    // Recurrent ALIF, 2 neurons, W_rec[from 0 → to 1] = 0.7 (state dict [to, from]): I = [[1.5, 0], [0, 0]]:
+    // t0: v = [1.5, 0] (z = [1, 0]); t1: a = [0.5, 0], v = [0.75 − 1, 0 + 0.7] = [−0.25, 0.7], A = [1.5, 1] → no spike.
+    const rec = alif({ alpha: 0.5, rho: 0.5, adaptStrength: 1, recurrent: true, recurrentBias: false, name: 'r' });
+    const recNet = new Network([rec], { inputShape: [2] });
+    recNet.loadStateDict({ ...recNet.stateDict(), 'r.recurrent.weight': { shape: [2, 2], data: new Float32Array([0, 0, 0.7, 0]) } });
+    expect(Array.from(rec.parameters()[0].value)).toEqual([0, Math.fround(0.7), 0, 0]);
+    const o = recNet.forward({ data: new Float32Array([1.5, 0, 0, 0]), steps: 2, batch: 1, shape: [2] });
+    expect(Array.from(o.spikes as Float32Array)).toEqual([1, 0, 0, 0]);
+    expectClose(Array.from(o.mem), [1.5, 0, -0.25, 0.7], 6);
     // Izhikevich RS, Euler, Δt 1 ms, from v = −65, u = −13: f = 169 − 325 + 140 + 13 + I; I = 10·x
     r = trace(izhikevich({ preset: 'RS', integration: 'euler', dtMs: 1 }), [0, 1]);
     // step 1: v = −65 − 3 = −68, u = −13 + 0.02·(0.2·(−65) + 13) = −13; step 2: f = 0.04·4624 − 340 + 153 + 10 = 7.96
@@ -141,7 +155,9 @@ describe('composition engine', () => {
       models.push(alphaNeuron({ alpha: 0.9, beta: 0.6, resetMechanism }).model);
     }
     models.push(alif({ alpha: [0.9, 0.8, 0.7], rho: 0.95, learnAlpha: true, learnRho: true }).model);
+    models.push(alif({ alpha: [0.9, 0.8, 0.7], rho: [0.95, 0.9, 0.6], learnAlpha: true, learnRho: true, recurrent: true, parametrisation: 'sigmoid' }).model);
     models.push(li({ beta: 0.7, learnBeta: true }).model);
+    models.push(li({ beta: [0.7, 0.8, 0.5], learnBeta: true, parametrisation: 'sigmoid' }).model);
     models.push(izhikevich({ integration: 'euler', dtMs: 0.5 }).model, izhikevich({ dtMs: 0.5, currentScale: 20 }).model);
     for (const m of models) {
       const report = gradCheck(m, { throwOnFailure: false });
@@ -246,6 +262,15 @@ describe('composition errors', () => {
     const build = () => new Network([new Linear(8, 6, { name: 'fc1' }), leaky({ beta: 0.9, name: 'lif1' }), new Linear(5, 3, { name: 'fc2' })], { inputShape: [8] });
     expect(build).toThrow(ShapeError);
     expect(build).toThrow("field fc2: layer 'fc2' (Linear) does not take the output of 'lif1' (Leaky) with output [6]; expected input [5], found [6] from 'lif1' (Leaky) with output [6]");
+  });
+
+  it('rejects a bad decay parametrisation, a sigmoid decay at 0 or 1 and a fixed transposed tensor', () => {
+    expect(() => alif({ alpha: 0.9, rho: 0.9, parametrisation: 'tanh' as 'sigmoid' })).toThrow('field ALIF.parametrisation: unknown decay parametrisation; expected direct or sigmoid, found "tanh"');
+    expect(() => li({ beta: 1, parametrisation: 'sigmoid' })).toThrow('field LI.beta: invalid neuron option; expected a number in (0, 1) (sigmoid parametrisation), found 1');
+    const model: NeuronModel = { ...leakyModel({ beta: 0.9 }), params: () => [{ name: 'w', value: new Float32Array(4), shape: [2, 2], transposed: true }] };
+    expect(() => new Network([new NeuronLayer(model, { name: 'n', fire: atan() })], { inputShape: [2] })).toThrow(
+      'field n.w: a transposed neuron tensor must be a trainable matrix; expected learn: true and a 2-D shape, found learn false, shape [2, 2]',
+    );
   });
 
   it('rejects a NaN loss and a gradient of the wrong shape', () => {
@@ -362,6 +387,14 @@ describe('composition features', () => {
     expect(max.value).toBeCloseTo(ce([1, 0], 0), 6);
     const p0 = Math.exp(1) / (Math.exp(1) + 1);
     expectClose(Array.from(max.grad?.mem as Float32Array), [0, 0, p0 - 1, 1 - p0], 6);
+    // mean over time [0.75, −0.25] (gradient split over the steps), last step [1, 0] (gradient at the last step only)
+    const mean = ceMeanMembraneLoss().compute(input, [0], true);
+    expect(mean.value).toBeCloseTo(ce([0.75, -0.25], 0), 6);
+    const pm = Math.exp(0.75) / (Math.exp(0.75) + Math.exp(-0.25));
+    expectClose(Array.from(mean.grad?.mem as Float32Array), [(pm - 1) / 2, (1 - pm) / 2, (pm - 1) / 2, (1 - pm) / 2], 6);
+    const last = lossFromSpec({ name: 'ceLastMembraneLoss' }).compute(input, [0], true);
+    expect(last.value).toBeCloseTo(ce([1, 0], 0), 6);
+    expectClose(Array.from(last.grad?.mem as Float32Array), [0, 0, p0 - 1, 1 - p0], 6);
     // built-in losses travel to worker threads by their spec
     const rebuilt = lossFromSpec(mseSpikeCountLoss({ correctRate: 0.5 }).spec as LossSpec);
     expect(rebuilt.compute(input, [0], false).value).toBeCloseTo(mseSpikeCountLoss({ correctRate: 0.5 }).compute(input, [0], false).value, 12);

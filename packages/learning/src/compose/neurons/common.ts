@@ -143,7 +143,12 @@ export function decaySpec(name: string, value: number | readonly number[], learn
     checkValues(value, field, 0, 1);
     return { name, value, learn };
   }
-  checkValues(value, field, Number.MIN_VALUE, 1 - Number.EPSILON / 2);
+  const values = typeof value === 'number' ? [value] : value;
+  values.forEach((d, i) => {
+    if (typeof d !== 'number' || !(d > 0 && d < 1)) {
+      throw new ValidationError('invalid neuron option', { field: typeof value === 'number' ? field : `${field}[${i}]`, expected: 'a number in (0, 1) (sigmoid parametrisation)', found: String(d) });
+    }
+  });
   const logit = (d: number): number => Math.log(d / (1 - d));
   return { name: `${name}_logit`, value: typeof value === 'number' ? logit(value) : value.map(logit), learn };
 }
