@@ -1,5 +1,6 @@
 import type { Rng } from '@snn/core';
 import { type SurrogateFunction, atan } from '@snn/neurons';
+import { type SimdKernels, createSimdKernels } from '../../bptt/simd.js';
 import { NeuronLayer, type NeuronModel, type NeuronParamSpec } from '../neuron.js';
 import { type FloatArray, type SpikeFunction, newLike } from '../types.js';
 import { type DecayParametrisation, addDecayGrad, checkParametrisation, checkValues, decayReader, decaySpec } from './common.js';
@@ -91,6 +92,7 @@ export function alif(opts: AlifOptions): NeuronLayer {
   const readAlpha = decayReader(param);
   const readRho = decayReader(param);
   let rec: FloatArray = new Float32Array(0);
+  const simd = new RecurrentSimd();
   const alphaBuf: { data?: Float64Array } = {};
   const rhoBuf: { data?: Float64Array } = {};
   const model: NeuronModel = {
@@ -117,7 +119,9 @@ export function alif(opts: AlifOptions): NeuronLayer {
       let drive: FloatArray = input;
       if (recurrent) {
         if (rec.length !== input.length || rec.constructor !== input.constructor) rec = newLike(input, input.length);
-        recurrentCurrent(z0, params[4], recBias ? params[5] : null, input, rec, width, batch);
+        const bias = recBias ? params[5] : null;
+        if (z0 instanceof Float32Array && input instanceof Float32Array && simd.available(width)) simd.current(z0, params[4] as Float32Array, bias, input, rec as Float32Array, batch);
+        else recurrentCurrent(z0, params[4], bias, input, rec, width, batch);
         drive = rec;
       }
       // The built-in surrogates fire with the Heaviside (inlined); others (e.g. gradCheck's smooth spike) are called.
@@ -172,7 +176,7 @@ export function alif(opts: AlifOptions): NeuronLayer {
           if (learnRho) addDecayGrad(paramGrads[3], j, ga * (a0[k] - z0[k]), rho, param);
         }
       }
-      if (recurrent) recurrentVjp(z0, params[4], gradInput, gzPrev, paramGrads[4], recBias ? paramGrads[5] : null, width, batch);
+      if (recurrent) recurrentVjp(z0, params[4], gradInput, gzPrev, paramGrads[4], recBias ? paramGrads[5] : null, width, batch, simd);
     },
   };
   return new NeuronLayer(model, { name: opts.name, fire: opts.surrogate ?? atan() });
@@ -207,16 +211,85 @@ function recurrentCurrent(z: FloatArray, w: FloatArray, bias: FloatArray | null,
   }
 }
 
-/** Given g = dL/d(recurrent current) = dL/dv[t]: dL/dz[t−1] += W·g, dW += z[t−1]ᵀ·g (rows of spiking neurons only), db += g. */
-function recurrentVjp(z: FloatArray, w: FloatArray, g: FloatArray, gz: FloatArray, gw: FloatArray, gb: FloatArray | null, width: number, batch: number): void {
+/**
+ * The recurrent current and the dense part of its VJP in WebAssembly SIMD (float32 runs): W (forward, one row
+ * added per spike) or its transpose (backward, dL/dz[t−1] += W·g as one `axpy` of row j per non-zero g[j]), rows
+ * padded to a multiple of 4, copied into a private memory at each step.
+ */
+class RecurrentSimd {
+  private kernels: SimdKernels | null = null;
+  private f = new Float32Array(0);
+  private width = 0;
+  private stride = 0;
+
+  /** False when this engine has no WebAssembly SIMD (the caller then runs the plain loops). */
+  available(width: number): boolean {
+    if (this.width === width) return this.kernels !== null;
+    this.width = width;
+    this.stride = Math.ceil(width / 4) * 4;
+    try {
+      this.kernels = createSimdKernels(4 * (width + 1) * this.stride);
+      this.f = new Float32Array(this.kernels.memory.buffer);
+    } catch {
+      this.kernels = null;
+    }
+    return this.kernels !== null;
+  }
+
+  /** out[b, j] = input[b, j] (+ bias[j]) + Σ_i z[b, i]·w[i, j]: one row of w added per spike (w `[from, to]`). */
+  current(z: Float32Array, w: Float32Array, bias: FloatArray | null, input: Float32Array, out: Float32Array, batch: number): void {
+    const { f, width, stride: S } = this;
+    const { addRow, axpy } = this.kernels as SimdKernels;
+    for (let i = 0; i < width; i++) f.set(w.subarray(i * width, (i + 1) * width), i * S);
+    const acc = width * S;
+    for (let b = 0; b < batch; b++) {
+      const o = b * width;
+      f.set(input.subarray(o, o + width), acc);
+      if (bias !== null) for (let j = 0; j < width; j++) f[acc + j] += bias[j];
+      for (let i = 0; i < width; i++) {
+        const s = z[o + i];
+        if (s === 1) addRow(4 * acc, 4 * i * S, S);
+        else if (s !== 0) axpy(4 * acc, 4 * i * S, s, S);
+      }
+      out.set(f.subarray(acc, acc + width), o);
+    }
+  }
+
+  /** gz[b, i] += Σ_j w[i, j]·g[b, j] (w `[from, to]`). */
+  addInputGrad(w: Float32Array, g: Float32Array, gz: Float32Array, batch: number): void {
+    const { f, width, stride: S } = this;
+    const axpy = (this.kernels as SimdKernels).axpy;
+    for (let i = 0; i < width; i++) for (let j = 0; j < width; j++) f[j * S + i] = w[i * width + j];
+    const acc = width * S;
+    for (let b = 0; b < batch; b++) {
+      const o = b * width;
+      f.fill(0, acc, acc + S);
+      for (let j = 0; j < width; j++) {
+        const e = g[o + j];
+        if (e !== 0) axpy(4 * acc, 4 * j * S, e, S);
+      }
+      for (let i = 0; i < width; i++) gz[o + i] += f[acc + i];
+    }
+  }
+}
+
+/**
+ * Given g = dL/d(recurrent current) = dL/dv[t]: dL/dz[t−1] += W·g (SIMD on float32 runs), dW += z[t−1]ᵀ·g (rows of
+ * spiking neurons only), db += g.
+ */
+function recurrentVjp(z: FloatArray, w: FloatArray, g: FloatArray, gz: FloatArray, gw: FloatArray, gb: FloatArray | null, width: number, batch: number, simd: RecurrentSimd): void {
+  const dense = !(w instanceof Float32Array && g instanceof Float32Array && gz instanceof Float32Array && simd.available(width));
+  if (!dense) simd.addInputGrad(w as Float32Array, g as Float32Array, gz as Float32Array, batch);
   for (let b = 0; b < batch; b++) {
     const o = b * width;
     if (gb !== null) for (let j = 0; j < width; j++) gb[j] += g[o + j];
     for (let i = 0; i < width; i++) {
       const row = i * width;
-      let acc = 0;
-      for (let j = 0; j < width; j++) acc += w[row + j] * g[o + j];
-      gz[o + i] += acc;
+      if (dense) {
+        let acc = 0;
+        for (let j = 0; j < width; j++) acc += w[row + j] * g[o + j];
+        gz[o + i] += acc;
+      }
       const s = z[o + i];
       if (s === 0) continue;
       for (let j = 0; j < width; j++) gw[row + j] += s * g[o + j];
