@@ -93,6 +93,8 @@ export function alif(opts: AlifOptions): NeuronLayer {
   const readRho = decayReader(param);
   let rec: FloatArray = new Float32Array(0);
   const simd = new RecurrentSimd();
+  let gAlpha = new Float64Array(0);
+  let gRho = new Float64Array(0);
   const alphaBuf: { data?: Float64Array } = {};
   const rhoBuf: { data?: Float64Array } = {};
   const model: NeuronModel = {
@@ -152,6 +154,12 @@ export function alif(opts: AlifOptions): NeuronLayer {
       const [gzNext, gvNext, gaNext] = gradNext;
       const [gzPrev, gvPrev, gaPrev] = gradPrev;
       // The fast-sigmoid derivative 1/(1 + k|x|)² is inlined (the default of the models that use ALIF).
+      if (gAlpha.length !== width) {
+        gAlpha = new Float64Array(width);
+        gRho = new Float64Array(width);
+      }
+      gAlpha.fill(0);
+      gRho.fill(0);
       const slope = isBuiltIn(fire) && (fire as { name?: unknown }).name === 'fastSigmoid' ? Number((fire as unknown as { options: { slope?: number } }).options.slope) : 0;
       for (let b = 0, k = 0; b < batch; b++) {
         for (let j = 0; j < width; j++, k++) {
@@ -172,9 +180,14 @@ export function alif(opts: AlifOptions): NeuronLayer {
           gvPrev[k] += alpha * gv;
           gaPrev[k] += rho * ga;
           gzPrev[k] += (1 - rho) * ga;
-          if (learnAlpha) addDecayGrad(paramGrads[2], j, gv * v0[k], alpha, param);
-          if (learnRho) addDecayGrad(paramGrads[3], j, ga * (a0[k] - z0[k]), rho, param);
+          gAlpha[j] += gv * v0[k];
+          gRho[j] += ga * (a0[k] - z0[k]);
         }
+      }
+      // dL/dα and dL/dρ summed over the batch, then through the parametrisation once per neuron.
+      for (let j = 0; j < width; j++) {
+        if (learnAlpha) addDecayGrad(paramGrads[2], j, gAlpha[j], alphaP[j], param);
+        if (learnRho) addDecayGrad(paramGrads[3], j, gRho[j], rhoP[j], param);
       }
       if (recurrent) recurrentVjp(z0, params[4], gradInput, gzPrev, paramGrads[4], recBias ? paramGrads[5] : null, width, batch, simd);
     },
@@ -228,7 +241,7 @@ class RecurrentSimd {
     this.width = width;
     this.stride = Math.ceil(width / 4) * 4;
     try {
-      this.kernels = createSimdKernels(4 * (width + 1) * this.stride);
+      this.kernels = createSimdKernels(4 * (2 * width + 2) * this.stride);
       this.f = new Float32Array(this.kernels.memory.buffer);
     } catch {
       this.kernels = null;
@@ -255,41 +268,62 @@ class RecurrentSimd {
     }
   }
 
-  /** gz[b, i] += Σ_j w[i, j]·g[b, j] (w `[from, to]`). */
-  addInputGrad(w: Float32Array, g: Float32Array, gz: Float32Array, batch: number): void {
+  /**
+   * gz[b, i] += Σ_j w[i, j]·g[b, j] (w `[from, to]`) and gw[i, :] += z[b, i]·g[b, :] for the spiking i, the rows
+   * summed in float32 over the batch of this step, then added into the float64 gradient.
+   */
+  backward(z: Float32Array, w: Float32Array, g: Float32Array, gz: Float32Array, gw: FloatArray, batch: number): void {
     const { f, width, stride: S } = this;
-    const axpy = (this.kernels as SimdKernels).axpy;
+    const { axpy, addRow } = this.kernels as SimdKernels;
     for (let i = 0; i < width; i++) for (let j = 0; j < width; j++) f[j * S + i] = w[i * width + j];
     const acc = width * S;
+    const gRow = acc + S;
+    const gW = gRow + S;
+    f.fill(0, gW, gW + width * S);
+    let spikes = 0;
     for (let b = 0; b < batch; b++) {
       const o = b * width;
       f.fill(0, acc, acc + S);
+      f.set(g.subarray(o, o + width), gRow);
       for (let j = 0; j < width; j++) {
         const e = g[o + j];
         if (e !== 0) axpy(4 * acc, 4 * j * S, e, S);
       }
-      for (let i = 0; i < width; i++) gz[o + i] += f[acc + i];
+      for (let i = 0; i < width; i++) {
+        gz[o + i] += f[acc + i];
+        const s = z[o + i];
+        if (s === 0) continue;
+        spikes++;
+        if (s === 1) addRow(4 * (gW + i * S), 4 * gRow, S);
+        else axpy(4 * (gW + i * S), 4 * gRow, s, S);
+      }
+    }
+    if (spikes === 0) return;
+    for (let i = 0; i < width; i++) {
+      const from = gW + i * S;
+      const to = i * width;
+      for (let j = 0; j < width; j++) gw[to + j] += f[from + j];
     }
   }
 }
 
 /**
- * Given g = dL/d(recurrent current) = dL/dv[t]: dL/dz[t−1] += W·g (SIMD on float32 runs), dW += z[t−1]ᵀ·g (rows of
- * spiking neurons only), db += g.
+ * Given g = dL/d(recurrent current) = dL/dv[t]: dL/dz[t−1] += W·g, dW += z[t−1]ᵀ·g (rows of spiking neurons only),
+ * db += g; in WebAssembly SIMD on float32 runs.
  */
 function recurrentVjp(z: FloatArray, w: FloatArray, g: FloatArray, gz: FloatArray, gw: FloatArray, gb: FloatArray | null, width: number, batch: number, simd: RecurrentSimd): void {
-  const dense = !(w instanceof Float32Array && g instanceof Float32Array && gz instanceof Float32Array && simd.available(width));
-  if (!dense) simd.addInputGrad(w as Float32Array, g as Float32Array, gz as Float32Array, batch);
+  if (gb !== null) for (let b = 0; b < batch; b++) for (let j = 0; j < width; j++) gb[j] += g[b * width + j];
+  if (z instanceof Float32Array && w instanceof Float32Array && g instanceof Float32Array && gz instanceof Float32Array && simd.available(width)) {
+    simd.backward(z, w, g, gz, gw, batch);
+    return;
+  }
   for (let b = 0; b < batch; b++) {
     const o = b * width;
-    if (gb !== null) for (let j = 0; j < width; j++) gb[j] += g[o + j];
     for (let i = 0; i < width; i++) {
       const row = i * width;
-      if (dense) {
-        let acc = 0;
-        for (let j = 0; j < width; j++) acc += w[row + j] * g[o + j];
-        gz[o + i] += acc;
-      }
+      let acc = 0;
+      for (let j = 0; j < width; j++) acc += w[row + j] * g[o + j];
+      gz[o + i] += acc;
       const s = z[o + i];
       if (s === 0) continue;
       for (let j = 0; j < width; j++) gw[row + j] += s * g[o + j];
