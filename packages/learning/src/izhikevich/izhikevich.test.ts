@@ -111,14 +111,18 @@ describe('IzhikevichNetwork on the composition engine', () => {
       // The same composition on a dense float64 time-major input takes the plain loops.
       const dense = new Float64Array(T * B * size);
       for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) for (let k = spikes.offsets[b * T + t]; k < spikes.offsets[b * T + t + 1]; k++) dense[(t * B + b) * size + spikes.indices[k]] = 1;
-      const loss = c.opts.readout === 'membrane' ? undefined : ceCountLoss();
-      if (loss === undefined) continue;
-      const ref = slow.network.trainStep({ data: dense, steps: T, batch: B, shape: [size] }, [2, 0, 3], loss);
+      expect(slow.loss.name).toBe(c.opts.readout === 'membrane' ? 'izhikevichMeanMembrane' : ceCountLoss().name);
+      const ref = slow.network.trainStep({ data: dense, steps: T, batch: B, shape: [size] }, [2, 0, 3], slow.loss);
       expect(r.loss).toBeCloseTo(ref.loss, 5);
+      // Float32 against float64 forward values: the exact backward multiplies by factors above 1 going back in
+      // time (gradients up to ~2e5 here) and the attached reset passes dL/dv·(c − v′) through a v′ the quadratic
+      // term makes sensitive, both amplifying float32 rounding (measured up to 1.9e-4 of the largest gradient);
+      // the defaults (capped factors, detached reset) agree to 1e-5.
+      const tol = c.opts.stableBackward === false || c.opts.detachReset === false ? 3e-4 : 1e-5;
       fast.parameters().forEach((p, k) => {
         const g = slow.parameters()[k].grad;
         const scale = maxAbs(g);
-        for (let i = 0; i < g.length; i++) expect(Math.abs(p.grad[i] - g[i]), `${p.name}[${i}]`).toBeLessThanOrEqual(1e-5 * scale);
+        for (let i = 0; i < g.length; i++) expect(Math.abs(p.grad[i] - g[i]), `${p.name}[${i}]`).toBeLessThanOrEqual(tol * scale);
       });
     }
   });

@@ -326,7 +326,8 @@ export class IzhikevichNetwork {
   readonly layers: readonly IzhikevichNetworkLayer[];
   /** The composition that runs it (for recording hidden layers, state dicts in PyTorch layout, …). */
   readonly network: Network;
-  private readonly loss: Loss;
+  /** The loss it trains with: `ceCountLoss` (`count` readout) or the cross-entropy of the mean output membrane over `membraneScaleMv` (`membrane`). */
+  readonly loss: Loss;
   private destroyed = false;
 
   /**
