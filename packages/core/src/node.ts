@@ -10,7 +10,7 @@ import './node/register.js';
 
 export { writeFileAtomic } from './io/atomic.js';
 export { readFileBounded, readFileBoundedSync, MAX_FILE_BYTES } from './io/read-file.js';
-export type { ReadFileBoundedOptions } from './io/read-file.js';
+export type { ReadFileBoundedOptions, SnnErrorClass } from './io/read-file.js';
 export type { AtomicWriteOptions } from './io/atomic.js';
 export { saveNpy, loadNpy } from './io/npy-file.js';
 export { saveSafetensors, loadSafetensors } from './io/safetensors-file.js';

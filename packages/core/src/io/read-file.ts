@@ -5,6 +5,12 @@ import { type ErrorDetails, FileFormatError, type SnnError } from '../errors/err
 /** Largest file {@link readFileBounded} reads when not told otherwise: 2 GiB, the largest typed array Node allocates cheaply. */
 export const MAX_FILE_BYTES = 2 ** 31;
 
+/** A project error class (a subclass of `SnnError`), for options that choose which one a function throws. */
+export interface SnnErrorClass {
+  /** Makes the error from its one-line summary and its details (file/field, expected, found). */
+  new (summary: string, details: ErrorDetails): SnnError;
+}
+
 /** Options of {@link readFileBounded} and {@link readFileBoundedSync}. */
 export interface ReadFileBoundedOptions {
   /** Largest size in bytes read; a larger file is refused before it is read. Default {@link MAX_FILE_BYTES}. */
@@ -14,7 +20,7 @@ export interface ReadFileBoundedOptions {
   /** What a good file is, for the messages' "expected" part. Default `'a readable file'`. */
   readonly expected?: string;
   /** The error class thrown. Default `FileFormatError`. */
-  readonly errorClass?: new (summary: string, details: ErrorDetails) => SnnError;
+  readonly errorClass?: SnnErrorClass;
 }
 
 /**

@@ -64,7 +64,16 @@ function section(id: number, body: number[]): number[] {
 }
 
 /** Value types of parameters and locals. */
-export const WASM_TYPE = { i32: 0x7f, f32: 0x7d, f64: 0x7c, v128: 0x7b } as const;
+export const WASM_TYPE = {
+  /** 32-bit integer. */
+  i32: 0x7f,
+  /** 32-bit float. */
+  f32: 0x7d,
+  /** 64-bit float. */
+  f64: 0x7c,
+  /** 128-bit SIMD vector. */
+  v128: 0x7b,
+} as const;
 
 const simd = (code: number): number[] => [0xfd, ...uleb(code)];
 
@@ -74,68 +83,131 @@ const simd = (code: number): number[] => [0xfd, ...uleb(code)];
  * Comparisons of i32 without a suffix `S` are unsigned (`ltU`, `geU`); `f64*` are the float64 scalar instructions.
  */
 export const wasmOp = {
+  /** `block` (empty block type): a label that `br` jumps to the end of. */
   block: [0x02, 0x40],
+  /** `loop` (empty block type): a label that `br` jumps back to the start of. */
   loop: [0x03, 0x40],
+  /** `if` (empty block type): runs the following code when the i32 on the stack is non-zero. */
   if: [0x04, 0x40],
+  /** `else` of an `if`. */
   else: [0x05],
+  /** `end` of a block, loop, if or function body. */
   end: [0x0b],
+  /** `select`: of two values, the first when the i32 condition is non-zero, else the second. */
   select: [0x1b],
+  /** `br depth`: jumps to the label `depth` levels out. */
   br: (depth: number): number[] => [0x0c, ...uleb(depth)],
+  /** `br_if depth`: jumps to the label `depth` levels out when the i32 on the stack is non-zero. */
   brIf: (depth: number): number[] => [0x0d, ...uleb(depth)],
+  /** `local.get i`. */
   get: (i: number): number[] => [0x20, ...uleb(i)],
+  /** `local.set i`. */
   set: (i: number): number[] => [0x21, ...uleb(i)],
+  /** `local.tee i`: sets the local and keeps the value on the stack. */
   tee: (i: number): number[] => [0x22, ...uleb(i)],
+  /** `i32.const v`. */
   i32: (v: number): number[] => [0x41, ...sleb(v)],
+  /** `f32.const v`. */
   f32: (v: number): number[] => [0x43, ...new Uint8Array(new Float32Array([v]).buffer)],
+  /** `i32.load` (4-byte aligned) at a constant byte offset. */
   i32load: (offset: number): number[] => [0x28, 2, ...uleb(offset)],
+  /** `f32.load` (4-byte aligned) at a constant byte offset. */
   f32load: (offset: number): number[] => [0x2a, 2, ...uleb(offset)],
+  /** `i32.store` (4-byte aligned) at a constant byte offset. */
   i32store: (offset: number): number[] => [0x36, 2, ...uleb(offset)],
+  /** `f64.load` (8-byte aligned) at a constant byte offset. */
   f64load: (offset: number): number[] => [0x2b, 3, ...uleb(offset)],
+  /** `f64.store` (8-byte aligned) at a constant byte offset. */
   f64store: (offset: number): number[] => [0x39, 3, ...uleb(offset)],
+  /** `f64.const v`. */
   f64: (v: number): number[] => [0x44, ...new Uint8Array(new Float64Array([v]).buffer)],
+  /** `i32.eqz`. */
   eqz: [0x45],
+  /** `i32.eq`. */
   eq: [0x46],
+  /** `i32.lt_s` (signed). */
   ltS: [0x48],
+  /** `i32.ge_s` (signed). */
   geS: [0x4e],
+  /** `f64.eq`. */
   f64eq: [0x61],
+  /** `f64.lt`. */
   f64lt: [0x63],
+  /** `f64.gt`. */
   f64gt: [0x64],
+  /** `f64.le`. */
   f64le: [0x65],
+  /** `f64.floor`. */
   f64floor: [0x9c],
+  /** `f64.add`. */
   f64add: [0xa0],
+  /** `f64.sub`. */
   f64sub: [0xa1],
+  /** `f64.mul`. */
   f64mul: [0xa2],
+  /** `f64.div`. */
   f64div: [0xa3],
+  /** `f64.max`. */
   f64max: [0xa5],
-  i32FromF64: [0xaa], // i32.trunc_f64_s
-  f64FromI32: [0xb7], // f64.convert_i32_s
-  f64FromU32: [0xb8], // f64.convert_i32_u
-  f64FromF32: [0xbb], // f64.promote_f32
+  /** `i32.trunc_f64_s`: float64 to signed i32, rounding toward zero. */
+  i32FromF64: [0xaa],
+  /** `f64.convert_i32_s`: signed i32 to float64. */
+  f64FromI32: [0xb7],
+  /** `f64.convert_i32_u`: unsigned i32 to float64. */
+  f64FromU32: [0xb8],
+  /** `f64.promote_f32`. */
+  f64FromF32: [0xbb],
+  /** `i32.or`. */
   or: [0x72],
+  /** `i32.xor`. */
   xor: [0x73],
+  /** `i32.lt_u` (unsigned). */
   ltU: [0x49],
+  /** `i32.ge_u` (unsigned). */
   geU: [0x4f],
+  /** `i32.add`. */
   add: [0x6a],
+  /** `i32.sub`. */
   sub: [0x6b],
+  /** `i32.mul`. */
   mul: [0x6c],
+  /** `i32.and`. */
   and: [0x71],
+  /** `i32.shl`. */
   shl: [0x74],
+  /** `i32.shr_u` (logical shift right). */
   shrU: [0x76],
+  /** `v128.load` (16-byte aligned) at offset 0. */
   load: [...simd(0x00), 4, 0],
+  /** `v128.store` (16-byte aligned) at offset 0. */
   store: [...simd(0x0b), 4, 0],
+  /** `v128.load` (16-byte aligned) at a constant byte offset. */
   vload: (offset: number): number[] => [...simd(0x00), 4, ...uleb(offset)],
+  /** `v128.store` (16-byte aligned) at a constant byte offset. */
   vstore: (offset: number): number[] => [...simd(0x0b), 4, ...uleb(offset)],
-  anyTrue: simd(0x53), // v128.any_true
+  /** `v128.any_true`: 1 when any bit of the vector is set. */
+  anyTrue: simd(0x53),
+  /** `i32x4.splat`. */
   i32x4splat: simd(0x11),
-  splat: simd(0x13), // f32x4.splat
-  gt: simd(0x44), // f32x4.gt
+  /** `f32x4.splat`. */
+  splat: simd(0x13),
+  /** `f32x4.gt`: per lane, all ones where a > b. */
+  gt: simd(0x44),
+  /** `v128.and`. */
   and128: simd(0x4e),
-  andnot: simd(0x4f), // a & ~b
+  /** `v128.andnot`: a & ~b. */
+  andnot: simd(0x4f),
+  /** `v128.or`. */
   or128: simd(0x50),
+  /** `f32x4.abs`. */
   fabs: simd(0xe0),
+  /** `f32x4.add`. */
   fadd: simd(0xe4),
+  /** `f32x4.sub`. */
   fsub: simd(0xe5),
+  /** `f32x4.mul`. */
   fmul: simd(0xe6),
+  /** `f32x4.div`. */
   fdiv: simd(0xe7),
 };
 
@@ -220,6 +292,7 @@ export function wasmModuleBytes(functions: readonly WasmFunction[]): Uint8Array 
 
 /** A compiled module (opaque), from {@link compileWasm}. */
 export interface WasmModule {
+  /** The `WebAssembly.Module` (typed `object`: the project's TypeScript lib has no WebAssembly types). */
   readonly compiled: object;
 }
 

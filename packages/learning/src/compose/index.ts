@@ -23,7 +23,7 @@ export { li } from './neurons/li.js';
 export type { LiOptions } from './neurons/li.js';
 export type { ResetMechanism, SpikingNeuronOptions, DecayParametrisation } from './neurons/common.js';
 export { membraneCrossEntropy, ceRateLoss, ceCountLoss, ceMaxMembraneLoss, ceMeanMembraneLoss, ceLastMembraneLoss, reduceOverTime, mseSpikeCountLoss, mseMembraneLoss, lossFromSpec } from './losses.js';
-export type { Loss, LossSpec, TimeReduction, LossInput, LossGradient, LayerLossGradient, LossResult, RecordedOutput, MseCountOptions, MseMembraneOptions } from './losses.js';
+export type { Loss, LossSpec, TimeReduction, ReducedOverTime, LossInput, LossGradient, LayerLossGradient, LossResult, RecordedOutput, MseCountOptions, MseMembraneOptions } from './losses.js';
 export { Network, sparseToSeq, runNetworkWorker } from './network.js';
 export type { NetworkFactory, NetworkOptions, NetworkInput, ForwardOptions, NetworkOutput, TrainStepResult, StateDict, StateDictEntry } from './network.js';
 export { gradCheck, gradCheckLayer } from './grad-check.js';

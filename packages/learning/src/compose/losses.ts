@@ -321,6 +321,14 @@ export function mseMembraneLoss(opts: MseMembraneOptions = {}): Loss {
 /** How a readout's membrane `[T, B, C]` is reduced over time to logits `[B, C]`: maximum, mean, or the last step. */
 export type TimeReduction = 'max' | 'mean' | 'last';
 
+/** What {@link reduceOverTime} returns. */
+export interface ReducedOverTime {
+  /** The reduced value of each cell (length `cells`). */
+  readonly values: Float64Array;
+  /** For `max`: the step of each cell's maximum (the first on ties); null for `mean` and `last`. */
+  readonly argmax: Int32Array | null;
+}
+
 /**
  * Reduces a membrane `[T, B, C]` over time to `[B, C]` (float64): `max_t U[t]` (and the step of the first
  * maximum, where the gradient goes), `(1/T) Σ_t U[t]`, or `U[T − 1]`.
@@ -331,7 +339,7 @@ export type TimeReduction = 'max' | 'mean' | 'last';
  * @param reduction - `max`, `mean` or `last`
  * @returns the reduced values and, for `max`, the step of each maximum
  */
-export function reduceOverTime(mem: ArrayLike<number>, steps: number, cells: number, reduction: TimeReduction): { values: Float64Array; argmax: Int32Array | null } {
+export function reduceOverTime(mem: ArrayLike<number>, steps: number, cells: number, reduction: TimeReduction): ReducedOverTime {
   const values = new Float64Array(cells);
   if (reduction === 'last') {
     const o = (steps - 1) * cells;
