@@ -26,6 +26,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { torchPeerEnv, torchPeerTimingProblem } from '../../../scripts/torch-peer.mjs';
 
 const APP = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const ROOT = resolve(APP, '..', '..');
@@ -33,7 +34,7 @@ const CLI = join(APP, 'dist', 'cli.js');
 const ALIF_BENCH = join(ROOT, 'packages', 'learning', 'bench', 'alif.mjs');
 const TORCH_LIF = '/work/shared/peers/torch_lif_bench.py';
 const PYTHON = '/usr/bin/python3';
-const PY_ENV = { ...process.env, LD_LIBRARY_PATH: '/usr/lib/x86_64-linux-gnu/openblas-openmp' };
+const PY_ENV = torchPeerEnv();
 
 const { values: args } = parseArgs({
   options: {
@@ -62,6 +63,8 @@ function run(command, argv, options = {}) {
 function torchProblem() {
   if (args['no-torch']) return 'disabled by --no-torch';
   if (!existsSync(PYTHON)) return `${PYTHON} not found`;
+  const blas = torchPeerTimingProblem();
+  if (blas !== null) return blas;
   const probe = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8', env: PY_ENV });
   return probe.status === 0 ? null : `${PYTHON} cannot import torch`;
 }

@@ -22,6 +22,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Rng } from '@snn/core';
+import { torchPeerEnv, torchPeerTimingProblem } from '../../../scripts/torch-peer.mjs';
 import { Adam, RecurrentClassifier } from '../dist/index.node.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -98,7 +99,9 @@ function encode(set, ids, T, gain, rng) {
 
 function runPython(script, extra) {
   if (args['no-torch']) return { skipped: 'disabled by --no-torch' };
-  const env = { ...process.env, LD_LIBRARY_PATH: '/usr/lib/x86_64-linux-gnu/openblas-openmp' };
+  const blas = torchPeerTimingProblem();
+  if (blas !== null) return { skipped: blas };
+  const env = torchPeerEnv();
   const run = spawnSync(args.python, [script, ...extra], { encoding: 'utf8', env, maxBuffer: 1 << 24 });
   if (run.status !== 0) return { skipped: `${script} failed: ${run.stderr.trim().split('\n').pop()}` };
   return JSON.parse(run.stdout.trim().split('\n').pop());

@@ -23,7 +23,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Rng, ValidationError } from '@snn/core';
 import { fastSigmoid } from '@snn/neurons';
-import { Adam, Linear, Network, alif, ceMaxMembraneLoss, leaky, li, membraneCrossEntropy, synaptic } from '../dist/index.node.js';
+import { torchPeerEnv, torchPeerTimingProblem } from '../../../scripts/torch-peer.mjs';
+import { Adam, alif, ceMaxMembraneLoss, Linear, leaky, li, membraneCrossEntropy, Network, synaptic } from '../dist/index.node.js';
 import { encode, findMnist, loadMnist } from './mnist.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -125,7 +126,7 @@ function runOne(part, side) {
 }
 
 function child(cmd, argv) {
-  const env = { ...process.env, LD_LIBRARY_PATH: '/usr/lib/x86_64-linux-gnu/openblas-openmp' };
+  const env = torchPeerEnv();
   const run = spawnSync(cmd, argv, { encoding: 'utf8', env, maxBuffer: 1 << 24 });
   if (run.status !== 0) return { skipped: `${argv[0]} failed: ${run.stderr.trim().split('\n').pop()}` };
   try {
@@ -137,6 +138,8 @@ function child(cmd, argv) {
 
 function torchSide(part) {
   if (args['no-torch']) return { skipped: 'disabled by --no-torch' };
+  const blas = torchPeerTimingProblem();
+  if (blas !== null) return { skipped: blas };
   const dir = findMnist(HERE, args.mnist);
   const common = ['--mnist', dir, '--batches', args.batches];
   if (part === 't5') return child(args.python, ['/work/shared/peers/torch_lif_bench.py', ...common]);

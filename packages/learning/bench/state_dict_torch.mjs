@@ -10,7 +10,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Linear, Network, leaky } from '../dist/index.node.js';
+import { torchPeerEnv } from '../../../scripts/torch-peer.mjs';
+import { Linear, leaky, Network } from '../dist/index.node.js';
 
 const { values: args } = parseArgs({ options: { python: { type: 'string', default: '/usr/bin/python3' } } });
 const dir = mkdtempSync(join(tmpdir(), 'snn-state-dict-'));
@@ -47,7 +48,7 @@ x = torch.tensor([((i * 7) % 5) / 4 for i in range(20)], dtype=torch.float32)
 ours = torch.tensor(json.load(open(d + '/fc1.json')))
 print(json.dumps({'strict_load': str(result), 'fc1_max_abs_diff': (net.fc1(x) - ours).abs().max().item(), 'lif2_beta': net.lif2.beta.item(), 'lif2_reset_mechanism_val': net.lif2.reset_mechanism_val.item()}))
 `;
-  const run = spawnSync(args.python, ['-c', script, dir], { encoding: 'utf8', env: { ...process.env, LD_LIBRARY_PATH: '/usr/lib/x86_64-linux-gnu/openblas-openmp' } });
+  const run = spawnSync(args.python, ['-c', script, dir], { encoding: 'utf8', env: torchPeerEnv() });
   if (run.status !== 0) {
     console.log(`PyTorch check skipped or failed: ${run.stderr.trim().split('\n').pop()}`);
     process.exitCode = 1;

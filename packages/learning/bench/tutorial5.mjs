@@ -19,7 +19,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Rng } from '@snn/core';
-import { Adam, LifNetwork, countCorrect } from '../dist/index.node.js';
+import { torchPeerEnv, torchPeerTimingProblem } from '../../../scripts/torch-peer.mjs';
+import { Adam, countCorrect, LifNetwork } from '../dist/index.node.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const T = 25;
@@ -130,7 +131,9 @@ function runTorch(dir) {
   if (args['no-torch']) return { skipped: 'disabled by --no-torch' };
   const probe = spawnSync(args.python, ['-c', 'import torch'], { encoding: 'utf8' });
   if (probe.status !== 0) return { skipped: `${args.python} cannot import torch` };
-  const env = { ...process.env, LD_LIBRARY_PATH: '/usr/lib/x86_64-linux-gnu/openblas-openmp' };
+  const blas = torchPeerTimingProblem();
+  if (blas !== null) return { skipped: blas };
+  const env = torchPeerEnv();
   const cmd = [args['torch-script'], '--mnist', dir, '--batches', String(numBatches)];
   if (args.epoch) cmd.push('--epoch');
   const run = spawnSync(args.python, cmd, { encoding: 'utf8', env, maxBuffer: 1 << 24 });
