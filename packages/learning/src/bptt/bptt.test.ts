@@ -1,8 +1,9 @@
-import { Rng, denseToSparse, tensor } from '@snn/core';
-import { type ResetMechanism, type SurrogateFunction, atan, fastSigmoid, sigmoid, straightThrough } from '@snn/neurons';
+import { denseToSparse, Rng, tensor } from '@snn/core';
+import { atan, fastSigmoid, type ResetMechanism, type SurrogateFunction, sigmoid, straightThrough } from '@snn/neurons';
 import { describe, expect, it } from 'vitest';
 import { lossFromSpec } from '../compose/losses.js';
 import { Adam } from '../optim/adam.js';
+import { maxAbs, spikesOf } from '../test-support.js';
 import golden from './lif-network.fixture.json' with { type: 'json' };
 import type { BpttLoss } from './loss.js';
 import { LifNetwork } from './network.js';
@@ -26,23 +27,6 @@ function timeMajor(x: Float64Array, B: number, T: number, size: number): Float64
   const out = new Float64Array(x.length);
   for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) for (let i = 0; i < size; i++) out[(t * B + b) * size + i] = x[(b * T + t) * size + i];
   return out;
-}
-
-function spikesOf(seed: number, B: number, T: number, size: number, p: number) {
-  const rng = new Rng(seed);
-  const offsets = [0];
-  const indices: number[] = [];
-  for (let r = 0; r < B * T; r++) {
-    for (let i = 0; i < size; i++) if (rng.uniform() < p) indices.push(i);
-    offsets.push(indices.length);
-  }
-  return { batch: B, numSteps: T, size, offsets: Uint32Array.from(offsets), indices: Uint32Array.from(indices) };
-}
-
-function maxAbs(values: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < values.length; i++) m = Math.max(m, Math.abs(values[i]));
-  return m;
 }
 
 const LOSSES: BpttLoss[] = [

@@ -3,6 +3,7 @@ import { atan } from '@snn/neurons';
 import { describe, expect, it } from 'vitest';
 import { ceCountLoss } from '../compose/losses.js';
 import { Adam } from '../optim/adam.js';
+import { maxAbs, spikesOf } from '../test-support.js';
 import golden from './izhikevich-network.fixture.json' with { type: 'json' };
 import { IzhikevichNetwork, type IzhikevichNetworkOptions } from './network.js';
 
@@ -12,23 +13,6 @@ function randomInput(rng: Rng, batch: number, T: number, size: number): { dense:
   const data = new Float32Array(batch * T * size);
   for (let b = 0; b < batch; b++) for (let t = 0; t < T; t++) for (let i = 0; i < size; i++) data[(b * T + t) * size + i] = rng.bernoulli(probs[i]);
   return { dense: Float64Array.from(data), sparse: denseToSparse(tensor(data, [batch, T, size])) };
-}
-
-function spikesOf(seed: number, B: number, T: number, size: number, p: number): SparseSpikes {
-  const rng = new Rng(seed);
-  const offsets = [0];
-  const indices: number[] = [];
-  for (let r = 0; r < B * T; r++) {
-    for (let i = 0; i < size; i++) if (rng.uniform() < p) indices.push(i);
-    offsets.push(indices.length);
-  }
-  return { batch: B, numSteps: T, size, offsets: Uint32Array.from(offsets), indices: Uint32Array.from(indices) };
-}
-
-function maxAbs(values: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < values.length; i++) m = Math.max(m, Math.abs(values[i]));
-  return m;
 }
 
 /** The networks of the fixture: options, a shift added to every weight and bias (so the layers spike), inhibited hidden neurons. */

@@ -1,7 +1,8 @@
-import { Rng, type SparseSpikes, denseToSparse, tensor } from '@snn/core';
+import { denseToSparse, Rng, type SparseSpikes, tensor } from '@snn/core';
 import { describe, expect, it } from 'vitest';
 import { ceLastMembraneLoss, ceMaxMembraneLoss, ceMeanMembraneLoss } from '../compose/losses.js';
 import { Adam } from '../optim/adam.js';
+import { maxAbs } from '../test-support.js';
 import { RecurrentClassifier } from './classifier.js';
 import golden from './recurrent-classifier.fixture.json' with { type: 'json' };
 import { evaluateRecurrent, trainRecurrentEpoch } from './train.js';
@@ -38,12 +39,6 @@ function modelCase(neuron: 'lif' | 'alif', recurrent: boolean, readout: 'max' | 
 
 function sigmoid(x: number): number {
   return 1 / (1 + Math.exp(-x));
-}
-
-function maxAbs(values: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < values.length; i++) m = Math.max(m, Math.abs(values[i]));
-  return m;
 }
 
 /** The input spikes the fixture was recorded with (a fixed linear congruential sequence). */
