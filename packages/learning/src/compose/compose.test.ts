@@ -16,18 +16,7 @@ import { leaky, leakyModel, rleaky } from './neurons/leaky.js';
 import { izhikevich } from './neurons/izhikevich.js';
 import { li } from './neurons/li.js';
 import { rsynaptic, synaptic } from './neurons/synaptic.js';
-
-/** Random spike trains `[batch, T, size]` with rate p. */
-function randomSpikes(batch: number, T: number, size: number, p: number, seed: number): SparseSpikes {
-  const rng = new Rng(seed);
-  const offsets = [0];
-  const indices: number[] = [];
-  for (let r = 0; r < batch * T; r++) {
-    for (let i = 0; i < size; i++) if (rng.uniform() < p) indices.push(i);
-    offsets.push(indices.length);
-  }
-  return { batch, numSteps: T, size, offsets: Uint32Array.from(offsets), indices: Uint32Array.from(indices) };
-}
+import { spikesOf } from '../test-support.js';
 
 function expectClose(got: readonly number[], want: readonly number[], digits: number): void {
   expect(got.length).toBe(want.length);
@@ -56,7 +45,7 @@ describe('composition engine', () => {
       dict[`fc${l + 1}.bias`] = { shape: [out], data: layer.bias.value.slice() };
     });
     net.loadStateDict(dict);
-    const spikes = randomSpikes(4, 12, 20, 0.3, 1);
+    const spikes = spikesOf(1, 4, 12, 20, 0.3);
     const labels = [0, 3, 1, 4];
     const a = old.forwardBackward(spikes, labels, { kind: 'membraneCrossEntropy' });
     const b = net.trainStep(spikes, labels, membraneCrossEntropy());
@@ -182,7 +171,7 @@ describe('composition engine', () => {
 
 describe('engine paths agree', () => {
   it('the fast leaky loops equal the generic ones for every reset and delay', () => {
-    const x = randomSpikes(3, 8, 6, 0.5, 4);
+    const x = spikesOf(4, 3, 8, 6, 0.5);
     for (const resetMechanism of ['subtract', 'zero', 'none'] as const) {
       for (const resetDelay of [true, false]) {
         const grads: number[][] = [];
@@ -205,7 +194,7 @@ describe('engine paths agree', () => {
   });
 
   it('spikes handed on as bit masks and outputs written into the next kernel equal the float64 per-step path', () => {
-    const spikes = randomSpikes(3, 9, 12, 0.4, 5);
+    const spikes = spikesOf(5, 3, 9, 12, 0.4);
     const dense = sparseToSeq(spikes, 12, [12]);
     const build = () =>
       new Network([new Linear(12, 8, { name: 'fc1' }), leaky({ beta: 0.9, name: 'lif1' }), new Flatten(), new Linear(8, 4, { name: 'fc2' }), leaky({ beta: 0.8, name: 'lif2' })], {
@@ -275,7 +264,7 @@ describe('composition errors', () => {
 
   it('rejects a NaN loss and a gradient of the wrong shape', () => {
     const net = new Network([new Linear(4, 2), leaky({ beta: 0.9 })], { inputShape: [4] });
-    const x = randomSpikes(2, 3, 4, 0.5, 0);
+    const x = spikesOf(0, 2, 3, 4, 0.5);
     const nan: Loss = { name: 'nanLoss', compute: () => ({ value: Number.NaN, grad: { spikes: new Float32Array(12) } }) };
     expect(() => net.trainStep(x, [0, 1], nan)).toThrow('field nanLoss: the loss is not a finite number; expected a finite value, found NaN');
     const wrong: Loss = { name: 'short', compute: () => ({ value: 1, grad: { spikes: new Float32Array(5) } }) };
@@ -301,7 +290,7 @@ describe('composition features', () => {
     const net = new Network([new Linear(6, 4, { name: 'fc1' }), leaky({ beta: 0.9, name: 'lif1' }), new Linear(4, 2, { name: 'fc2' }), li({ beta: 0.8, name: 'out' })], {
       inputShape: [6],
     });
-    const x = randomSpikes(3, 5, 6, 0.5, 2);
+    const x = spikesOf(2, 3, 5, 6, 0.5);
     expect(net.forward(x).records).toEqual({});
     const o = net.forward(x, { record: ['lif1', 'fc1'] });
     expect(o.records.lif1.spikes?.length).toBe(5 * 3 * 4);
@@ -407,7 +396,7 @@ describe('composition features', () => {
       { inputShape: [2, 4], seed: 0 },
     );
     expect(Object.keys(net.stateDict())).toContain('res.0.weight');
-    const x = randomSpikes(2, 4, 8, 0.5, 1);
+    const x = spikesOf(1, 2, 4, 8, 0.5);
     const r = net.trainStep(x, [0, 1], ceRateLoss());
     expect(Number.isFinite(r.loss)).toBe(true);
     expect(net.parameters().some((p) => p.grad.some((g) => g !== 0))).toBe(true);

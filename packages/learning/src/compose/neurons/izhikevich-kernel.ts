@@ -1,26 +1,29 @@
-import type { SurrogateFunction } from '@snn/neurons';
+import type { IzhikevichParams, SurrogateFunction } from '@snn/neurons';
 import type { NeuronSequenceKernel } from '../neuron.js';
 
 /** Neurons per block of the loops (a block's rows of every trace stay in cache over the T steps). */
 const BLOCK = 512;
 
-/** The settings of an {@link izhikevich} layer the kernel runs with (validated by the layer). */
-export interface IzhikevichKernelSettings {
-  readonly a: number;
-  readonly b: number;
-  readonly c: number;
-  readonly d: number;
-  readonly vPeakMv: number;
-  readonly vInitMv: number;
-  readonly dtMs: number;
+/**
+ * The settings of an {@link izhikevich} layer the kernel runs with (validated by the layer): the neuron constants as
+ * `@snn/neurons` resolves them, plus the layer's options.
+ */
+export interface IzhikevichKernelSettings extends Pick<IzhikevichParams, 'a' | 'b' | 'c' | 'd' | 'vPeakMv' | 'vInitMv' | 'dtMs'> {
+  /** The paper's two half-steps of dt/2 for v (else one Euler step). */
   readonly twoHalf: boolean;
+  /** Gain g of the input current, I = g·x. */
   readonly currentScale: number;
+  /** Scale s of the surrogate's argument (v − v_peak)/s, in mV. */
   readonly surrogateScaleMv: number;
-  /** −∞ for none. */
+  /** Membrane floor in mV; −∞ for none. */
   readonly floor: number;
+  /** The spike function's surrogate derivative. */
   readonly surrogate: SurrogateFunction;
+  /** Give a spike the surrogate's peak value. */
   readonly clipSurrogate: boolean;
+  /** Limit each ∂v′/∂v factor to [−1, 1]. */
   readonly stableBackward: boolean;
+  /** The reset passes no gradient. */
   readonly detachReset: boolean;
 }
 
